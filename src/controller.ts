@@ -1,0 +1,274 @@
+// Options → machine.provide() → actor → public methods. The only place that creates the actor,
+// reads the clock and touches storage. It sends events and reads snapshots; all state is the machine's.
+import { createActor, fromCallback, type Actor, type InspectionEvent } from 'xstate'
+import { oldestParked, parkedSize } from '../machines/parked.ts'
+import { isFresh, tokenMachine, type FetchTokenInput } from '../machines/token.machine.ts'
+import type { TokenEvent, TokenState } from '../machines/token.types.ts'
+import { createAbortHandle, type AbortSignalLike } from './abort.ts'
+import { AbortedError, StoppedError, TokenError, WaitTimeoutError } from './errors.ts'
+import { parseStoredToken, parseTokenResponse, serializeGrant } from './grant.ts'
+import { resolveOptions, type ResolvedOptions, type TokenControllerEvent, type TokenControllerOptions } from './options.ts'
+import { redactInspectionEvent } from './redact.ts'
+import { PendingRequest, type WaiterObserver } from './waiter.ts'
+
+export interface GetTokenOptions {
+  /** Abort waiting: rejects with `ABORTED`. Never cancels the shared refresh. */
+  signal?: AbortSignalLike
+}
+
+export interface TokenController {
+  /** Resolves with a fresh token; parks while a refresh runs. Rejects with a `TokenError`. */
+  getToken(options?: GetTokenOptions): Promise<string>
+  /** The server rejected this token. Refreshes only if it is still the current one. */
+  invalidate(rejectedToken: string): void
+  /** Forces a refresh now (coalesces with a running one) and resolves with its token. */
+  refresh(): Promise<string>
+  /** Forgets the token, in storage too (logout). Requests still parked get a new cycle. */
+  clear(): void
+  /** Rejects parked and later requests with `STOPPED`; aborts a running fetch. */
+  stop(): void
+  readonly state: TokenState
+  readonly queueSize: number
+  readonly actor: Actor<typeof tokenMachine>
+}
+
+type TokenActor = Actor<typeof tokenMachine>
+
+/**
+ * Creates the controller that every request asks for a token.
+ *
+ * @example
+ * const tokens = createTokenController({
+ *   fetchToken: async () => (await http.post('/token', creds, { custom: { auth: false } })).data,
+ *   storage: uniStorage(),
+ * })
+ * const token = await tokens.getToken()
+ */
+export function createTokenController(options: TokenControllerOptions): TokenController {
+  const config = resolveOptions(options)
+  const { now, clock, storage, storageKey } = config
+  const report = eventReporter(config.onEvent)
+  let nextWaiterId = 1
+  // The one timer for the earliest wait deadline: parked requests share it instead of one each.
+  let deadlineTimer: unknown = undefined
+
+  const machine = tokenMachine.provide({
+    actors: { fetchToken: fromCallback<TokenEvent, FetchTokenInput>(({ input, sendBack }) => fetchAttempt(input, sendBack)) },
+  })
+  const actor: TokenActor = createActor(machine, {
+    input: {
+      retry: config.retry,
+      leewayMs: config.leewayMs,
+      fetchTimeoutMs: config.fetchTimeoutMs,
+      waitTimeoutMs: config.waitTimeoutMs,
+      maxQueue: config.maxQueue,
+      random: config.retry.jitter ? () => Math.random() : () => 1,
+    },
+    clock: config.clock,
+    inspect: inspector(config.inspect),
+  })
+
+  actor.on('refresh.succeeded', persistToken)
+  if (report) actor.on('*', (event) => report(event as unknown as TokenControllerEvent))
+  actor.start()
+  hydrate()
+
+  const waiterObserver: WaiterObserver | undefined = report && {
+    released: (waiter) => report({ type: 'request.released', id: waiter.id }),
+    rejected: (waiter, error) => report({ type: 'request.rejected', id: waiter.id, code: error.code }),
+  }
+
+  function isRunning(): boolean {
+    return actor.getSnapshot().status === 'active'
+  }
+
+  // One attempt of the injected fetchToken, as XState's callback actor: no AbortController needed.
+  function fetchAttempt(input: FetchTokenInput, sendBack: (event: TokenEvent) => void): () => void {
+    const abortHandle = createAbortHandle()
+    let finished = false
+    new Promise((resolve) => {
+      resolve(config.fetchToken({ attempt: input.attempt, signal: abortHandle.signal, reason: input.reason, refreshToken: input.refreshToken }))
+    }).then(
+      (response) => {
+        if (finished) return
+        finished = true
+        const grant = parseTokenResponse(response, now())
+        sendBack(grant instanceof TokenError ? { type: 'fetch.failed', error: grant } : { type: 'fetch.succeeded', grant })
+      },
+      (error: unknown) => {
+        if (finished) return
+        finished = true
+        sendBack({ type: 'fetch.failed', error })
+      },
+    )
+    // Runs when the machine leaves `fetching`: on timeout, clear() or stop() the fetch is abandoned.
+    return () => {
+      if (finished) return
+      finished = true
+      abortHandle.abort(new AbortedError('token fetch abandoned: timeout, clear() or stop()'))
+    }
+  }
+
+  function persistToken(): void {
+    const { accessToken, expiresAt, refreshToken } = actor.getSnapshot().context
+    if (accessToken === null) return
+    guardStorage('set', () => storage.set(storageKey, serializeGrant({ accessToken, expiresAt, refreshToken })))
+  }
+
+  function hydrate(): void {
+    let raw: unknown
+    try {
+      raw = storage.get(storageKey)
+    } catch (error) {
+      reportStorageFailure('get', error)
+      raw = undefined
+    }
+    if (isThenable(raw)) {
+      raw.then(finishHydration, (error: unknown) => {
+        reportStorageFailure('get', error)
+        finishHydration(undefined)
+      })
+    } else {
+      finishHydration(raw)
+    }
+  }
+
+  function finishHydration(raw: unknown): void {
+    if (!isRunning()) return
+    const stored = parseStoredToken(raw)
+    // Corrupt or foreign JSON under our key: remove it and start clean, never throw.
+    if (stored.kind === 'foreign') guardStorage('remove', () => storage.remove(storageKey))
+    actor.send({ type: 'token.hydrated', grant: stored.kind === 'grant' ? stored.grant : null, at: now() })
+  }
+
+  function guardStorage(operation: 'set' | 'remove', write: () => void | Promise<void>): void {
+    try {
+      const result = write()
+      if (isThenable(result)) result.then(undefined, (error: unknown) => reportStorageFailure(operation, error))
+    } catch (error) {
+      reportStorageFailure(operation, error)
+    }
+  }
+
+  function reportStorageFailure(operation: 'get' | 'set' | 'remove', error: unknown): void {
+    // The error's name only: a storage error message could quote the value it failed to write.
+    if (report) report({ type: 'storage.failed', operation, error: error instanceof Error ? error.name : typeof error })
+  }
+
+  function park(type: 'token.get' | 'token.refresh', signal: AbortSignalLike | undefined): Promise<string> {
+    const at = now()
+    const waiter = new PendingRequest(nextWaiterId++, at + config.waitTimeoutMs, waiterObserver)
+    actor.send({ type, waiter, at })
+    if (waiter.settled) return waiter.promise
+    if (signal) {
+      waiter.watch(signal, () => {
+        if (waiter.reject(new AbortedError(signal.reason))) actor.send({ type: 'waiter.abort', id: waiter.id })
+      })
+    }
+    if (report) report({ type: 'request.parked', id: waiter.id, queueSize: parkedSize(actor.getSnapshot().context.parked) })
+    armDeadlineTimer()
+    return waiter.promise
+  }
+
+  function armDeadlineTimer(): void {
+    if (deadlineTimer !== undefined) return
+    const oldest = oldestParked(actor.getSnapshot().context.parked)
+    if (!oldest) return
+    deadlineTimer = clock.setTimeout(expireOverdue, Math.max(0, oldest.deadline - now()))
+    // Node only: a pending deadline alone should not keep a script alive.
+    const unref = (deadlineTimer as { unref?: () => void } | null)?.unref
+    if (typeof unref === 'function') unref.call(deadlineTimer)
+  }
+
+  function expireOverdue(): void {
+    deadlineTimer = undefined
+    if (!isRunning()) return
+    const at = now()
+    for (let oldest = oldestOf(actor); oldest && oldest.deadline <= at; oldest = oldestOf(actor)) {
+      if (!oldest.reject(new WaitTimeoutError(config.waitTimeoutMs))) break
+      actor.send({ type: 'waiter.timeout', id: oldest.id })
+    }
+    armDeadlineTimer()
+  }
+
+  function stopTimer(): void {
+    if (deadlineTimer !== undefined) clock.clearTimeout(deadlineTimer)
+    deadlineTimer = undefined
+  }
+
+  return {
+    getToken(getOptions?: GetTokenOptions): Promise<string> {
+      const snapshot = actor.getSnapshot()
+      if (snapshot.status !== 'active') return Promise.reject(new StoppedError())
+      const signal = getOptions?.signal
+      if (signal?.aborted) return Promise.reject(new AbortedError(signal.reason))
+      // The fast path every request pays for: no event, no allocation beyond the promise.
+      const context = snapshot.context
+      if (snapshot.value === 'valid' && isFresh(context, now())) return Promise.resolve(context.accessToken as string)
+      return park('token.get', signal)
+    },
+
+    invalidate(rejectedToken: string): void {
+      if (!isRunning()) return
+      const context = actor.getSnapshot().context
+      const isCurrent = context.accessToken !== null && context.accessToken === rejectedToken
+      // Events name tokens by generation; -1 names "an older token", which the machine ignores.
+      actor.send({ type: 'token.invalidate', generation: isCurrent ? context.generation : -1 })
+    },
+
+    refresh(): Promise<string> {
+      if (!isRunning()) return Promise.reject(new StoppedError())
+      return park('token.refresh', undefined)
+    },
+
+    clear(): void {
+      if (!isRunning()) return
+      guardStorage('remove', () => storage.remove(storageKey))
+      actor.send({ type: 'token.clear' })
+    },
+
+    stop(): void {
+      if (!isRunning()) return
+      stopTimer()
+      actor.send({ type: 'token.stop' })
+      actor.stop()
+    },
+
+    get state(): TokenState {
+      const value = actor.getSnapshot().value
+      return (typeof value === 'string' ? value : Object.keys(value)[0]) as TokenState
+    },
+
+    get queueSize(): number {
+      return parkedSize(actor.getSnapshot().context.parked)
+    },
+
+    actor,
+  }
+}
+
+function oldestOf(actor: TokenActor): PendingRequest | undefined {
+  return oldestParked(actor.getSnapshot().context.parked) as PendingRequest | undefined
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function'
+}
+
+function eventReporter(onEvent: ResolvedOptions['onEvent']): ((event: TokenControllerEvent) => void) | undefined {
+  if (!onEvent) return undefined
+  return (event) => {
+    // A throwing listener must not break a refresh or leave a request unsettled.
+    try {
+      onEvent(event)
+    } catch {
+      /* ignored on purpose */
+    }
+  }
+}
+
+function inspector(inspect: ResolvedOptions['inspect']): ((event: InspectionEvent) => void) | undefined {
+  if (!inspect) return undefined
+  const deliver = typeof inspect === 'function' ? inspect : (event: InspectionEvent) => inspect.next?.(event)
+  return (event) => deliver(redactInspectionEvent(event))
+}

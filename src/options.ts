@@ -1,0 +1,171 @@
+// Options in, one resolved shape out, checked once at construction. Nothing is clamped silently:
+// a bad option is a TypeError naming it. Defaults wrap globals so fake timers reach them.
+import type { InspectionEvent, Observer } from 'xstate'
+import type { RefreshReason } from '../machines/token.types.ts'
+import type { AbortSignalLike } from './abort.ts'
+import type { TokenResponse } from './grant.ts'
+import { memoryStorage } from './storage/memory.ts'
+import type { TokenStorage } from './storage/types.ts'
+
+declare function setTimeout(callback: () => void, ms: number): unknown
+declare function clearTimeout(handle: unknown): void
+
+/** What `fetchToken` is called with. */
+export interface FetchTokenContext {
+  /** 1-based attempt number within this refresh cycle. */
+  attempt: number
+  /** Aborts on `stop()`, `clear()` and when the attempt runs past `fetchTimeoutMs`. */
+  signal: AbortSignalLike
+  /** Why this cycle started. */
+  reason: RefreshReason
+  /** The refresh token the last grant returned, if any. */
+  refreshToken?: string
+}
+
+/** Timers for backoff, deadlines and fetch timeouts (XState's `clock`). */
+export interface Clock {
+  setTimeout(callback: () => void, ms: number): unknown
+  clearTimeout(handle: unknown): void
+}
+
+/** An event for `onEvent`. None carries a token. */
+export interface TokenControllerEvent {
+  type: string
+  [key: string]: unknown
+}
+
+export interface TokenControllerOptions {
+  /** Gets a new token. Reject (or throw) to fail the attempt; an error may carry `retryAfterMs`. */
+  fetchToken: (context: FetchTokenContext) => Promise<TokenResponse> | TokenResponse
+  /** Where the token survives restarts. Default `memoryStorage()`. */
+  storage?: TokenStorage
+  /** Default `'painless-token'`. */
+  storageKey?: string
+  /** Epoch ms. Default `Date.now`. */
+  now?: () => number
+  /** Default the platform's `setTimeout` / `clearTimeout`. */
+  clock?: Clock
+  /** Refresh this long before expiry. Default 30 000. */
+  leewayMs?: number
+  retry?: {
+    /** Attempts per refresh cycle, the first included. Default 3. */
+    attempts?: number
+    /** Default 300. */
+    baseDelayMs?: number
+    /** Default 10 000. */
+    maxDelayMs?: number
+    /** Full jitter on the backoff delay. Default true. */
+    jitter?: boolean
+  }
+  /** One attempt taking longer is aborted and counts as failed (`FETCH_TIMEOUT`). Default 10 000. */
+  fetchTimeoutMs?: number
+  /** A parked request waiting longer rejects with `WAIT_TIMEOUT`. Default 30 000. */
+  waitTimeoutMs?: number
+  /** At most this many requests park at once; the next rejects with `QUEUE_FULL`. Default 10 000. */
+  maxQueue?: number
+  /** XState inspection (e.g. `@statelyai/inspect`'s `inspector.inspect`). Tokens are redacted. */
+  inspect?: Observer<InspectionEvent> | ((event: InspectionEvent) => void)
+  /** Refresh and request events for logs and metrics. Never carries a token. */
+  onEvent?: (event: TokenControllerEvent) => void
+}
+
+export interface ResolvedOptions {
+  fetchToken: TokenControllerOptions['fetchToken']
+  storage: TokenStorage
+  storageKey: string
+  now: () => number
+  clock: Clock
+  leewayMs: number
+  retry: { attempts: number; baseDelayMs: number; maxDelayMs: number; jitter: boolean }
+  fetchTimeoutMs: number
+  waitTimeoutMs: number
+  maxQueue: number
+  inspect: TokenControllerOptions['inspect']
+  onEvent: TokenControllerOptions['onEvent']
+}
+
+// setTimeout overflows past 2^31 - 1 ms and fires at once: refuse such delays rather than misbehave.
+const MAX_TIMER_MS = 2_147_483_647
+
+export const DEFAULTS = {
+  storageKey: 'painless-token',
+  leewayMs: 30_000,
+  retry: { attempts: 3, baseDelayMs: 300, maxDelayMs: 10_000, jitter: true },
+  fetchTimeoutMs: 10_000,
+  waitTimeoutMs: 30_000,
+  maxQueue: 10_000,
+} as const
+
+export function resolveOptions(options: TokenControllerOptions): ResolvedOptions {
+  if (typeof options !== 'object' || options === null) throw new TypeError('createTokenController: options must be an object')
+  if (typeof options.fetchToken !== 'function') throw new TypeError('createTokenController: fetchToken must be a function')
+  const retry = options.retry ?? {}
+  return {
+    fetchToken: options.fetchToken,
+    storage: checkStorage(options.storage ?? memoryStorage()),
+    storageKey: checkString('storageKey', options.storageKey ?? DEFAULTS.storageKey),
+    now: checkFunction('now', options.now ?? (() => Date.now())),
+    clock: checkClock(options.clock ?? { setTimeout: (callback, ms) => setTimeout(callback, ms), clearTimeout: (handle) => clearTimeout(handle) }),
+    leewayMs: checkNumber('leewayMs', options.leewayMs ?? DEFAULTS.leewayMs, 0, Number.MAX_SAFE_INTEGER),
+    retry: {
+      attempts: checkInteger('retry.attempts', retry.attempts ?? DEFAULTS.retry.attempts, 1),
+      baseDelayMs: checkNumber('retry.baseDelayMs', retry.baseDelayMs ?? DEFAULTS.retry.baseDelayMs, 0, MAX_TIMER_MS),
+      maxDelayMs: checkNumber('retry.maxDelayMs', retry.maxDelayMs ?? DEFAULTS.retry.maxDelayMs, 0, MAX_TIMER_MS),
+      jitter: checkBoolean('retry.jitter', retry.jitter ?? DEFAULTS.retry.jitter),
+    },
+    fetchTimeoutMs: checkNumber('fetchTimeoutMs', options.fetchTimeoutMs ?? DEFAULTS.fetchTimeoutMs, 1, MAX_TIMER_MS),
+    waitTimeoutMs: checkNumber('waitTimeoutMs', options.waitTimeoutMs ?? DEFAULTS.waitTimeoutMs, 1, MAX_TIMER_MS),
+    maxQueue: checkInteger('maxQueue', options.maxQueue ?? DEFAULTS.maxQueue, 1),
+    inspect: checkInspect(options.inspect),
+    onEvent: options.onEvent === undefined ? undefined : checkFunction('onEvent', options.onEvent),
+  }
+}
+
+function checkNumber(name: string, value: unknown, min: number, max: number): number {
+  if (typeof value !== 'number' || !(value >= min && value <= max)) {
+    throw new TypeError(`createTokenController: ${name} must be a number from ${min} to ${max}, got ${String(value)}`)
+  }
+  return value
+}
+
+function checkInteger(name: string, value: unknown, min: number): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min) {
+    throw new TypeError(`createTokenController: ${name} must be an integer of at least ${min}, got ${String(value)}`)
+  }
+  return value
+}
+
+function checkBoolean(name: string, value: unknown): boolean {
+  if (typeof value !== 'boolean') throw new TypeError(`createTokenController: ${name} must be a boolean`)
+  return value
+}
+
+function checkString(name: string, value: unknown): string {
+  if (typeof value !== 'string' || value === '') throw new TypeError(`createTokenController: ${name} must be a non-empty string`)
+  return value
+}
+
+function checkFunction<F>(name: string, value: F): F {
+  if (typeof value !== 'function') throw new TypeError(`createTokenController: ${name} must be a function`)
+  return value
+}
+
+function checkStorage(storage: TokenStorage): TokenStorage {
+  if (typeof storage !== 'object' || storage === null || ['get', 'set', 'remove'].some((m) => typeof (storage as unknown as Record<string, unknown>)[m] !== 'function')) {
+    throw new TypeError('createTokenController: storage must have get, set and remove methods')
+  }
+  return storage
+}
+
+function checkClock(clock: Clock): Clock {
+  if (typeof clock !== 'object' || clock === null || typeof clock.setTimeout !== 'function' || typeof clock.clearTimeout !== 'function') {
+    throw new TypeError('createTokenController: clock must have setTimeout and clearTimeout')
+  }
+  return clock
+}
+
+function checkInspect(inspect: TokenControllerOptions['inspect']): TokenControllerOptions['inspect'] {
+  if (inspect === undefined || typeof inspect === 'function') return inspect
+  if (typeof inspect === 'object' && inspect !== null && typeof inspect.next === 'function') return inspect
+  throw new TypeError('createTokenController: inspect must be a function or an observer with next()')
+}

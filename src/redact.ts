@@ -1,0 +1,57 @@
+// What `inspect` sees: the same inspection events with the token removed. The Stately inspector
+// is a web service, so nothing secret may reach it; the parked queue is summarised by its size.
+import type { AnyActorRef, InspectionEvent } from 'xstate'
+import { parkedSize, type Parked } from '../machines/parked.ts'
+
+const REDACTED = '[redacted]'
+
+export function redactInspectionEvent(event: InspectionEvent): InspectionEvent {
+  const copy = { ...event } as InspectionEvent & Record<string, unknown>
+  if ('snapshot' in copy && copy.snapshot) copy.snapshot = redactSnapshot(copy.snapshot)
+  if ('actorRef' in copy && copy.actorRef) copy.actorRef = redactActorRef(copy.actorRef as AnyActorRef)
+  if ('sourceRef' in copy && copy.sourceRef) copy.sourceRef = redactActorRef(copy.sourceRef as AnyActorRef)
+  if ('event' in copy && copy.event) copy.event = redactSecrets(copy.event)
+  if (copy.type === '@xstate.action' && copy.action) {
+    const action = copy.action as { type: string; params: unknown }
+    copy.action = { type: action.type, params: redactSecrets(action.params) }
+  }
+  return copy
+}
+
+// A view of the actor whose getSnapshot() is redacted, cached so one actor keeps one identity.
+const views = new WeakMap<object, AnyActorRef>()
+
+function redactActorRef(actorRef: AnyActorRef): AnyActorRef {
+  let view = views.get(actorRef)
+  if (!view) {
+    view = Object.create(actorRef, {
+      getSnapshot: { value: () => redactSnapshot(actorRef.getSnapshot()) },
+    }) as AnyActorRef
+    views.set(actorRef, view)
+  }
+  return view
+}
+
+function redactSnapshot<T>(snapshot: T): T {
+  if (typeof snapshot !== 'object' || snapshot === null) return snapshot
+  const copy = { ...(snapshot as Record<string, unknown>) }
+  if (copy.context) copy.context = redactSecrets(copy.context)
+  if (copy.input) copy.input = redactSecrets(copy.input)
+  return copy as T
+}
+
+/** Masks secret fields one level deep and replaces the parked queue by its size. */
+function redactSecrets(value: unknown): unknown {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return value
+  const copy: Record<string, unknown> = { ...(value as Record<string, unknown>) }
+  for (const key of ['accessToken', 'refreshToken', 'access_token', 'refresh_token']) {
+    if (typeof copy[key] === 'string') copy[key] = REDACTED
+  }
+  if (isParked(copy.parked)) copy.parked = { size: parkedSize(copy.parked) }
+  if ('random' in copy) delete copy.random
+  return copy
+}
+
+function isParked(value: unknown): value is Parked {
+  return typeof value === 'object' && value !== null && 'front' in value && 'dead' in value
+}

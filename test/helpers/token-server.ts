@@ -1,0 +1,205 @@
+// A real token server on 127.0.0.1 for tests, the demo and benches: POST /token issues opaque tokens
+// (expires_in in seconds), every other path checks them by the server's own clock. It never logs a token.
+import { randomBytes } from 'node:crypto'
+import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { createFetchToken, type FetchToken } from './token-client.ts'
+import { hasValidSignature } from './signature-check.ts'
+
+/** How a failing /token answer looks, beyond its status. */
+export type TokenFault = 'malformed' | 'html' | 'empty' | 'missing-token' | 'hang' | 'reset'
+
+export interface TokenBehaviour {
+  /** Status of a failing /token answer: default 500, or 200 with a `tokenFault`. Anything but 200 makes calls fail. */
+  tokenStatus?: number
+  /** Fail with this instead of a JSON error: a broken body, no answer at all, or a reset connection. */
+  tokenFault?: TokenFault
+  /** Fail this many /token calls, then succeed. Default: every call fails while a status or fault is set. */
+  failTimes?: number
+  /** Sent as Retry-After on failing answers; seconds, as HTTP sends it. */
+  retryAfterSeconds?: number
+  /** Wait this long before any /token answer, failing or not. */
+  delayMs?: number
+  /** Lifetime of issued tokens in seconds; fractions allowed (0.2 → 200 ms). Default 3600. */
+  ttlSeconds?: number
+  /** Also issue a refresh_token. */
+  refreshToken?: boolean
+}
+
+export interface TokenServerOptions extends TokenBehaviour {
+  /** Check X-Timestamp, X-Nonce and X-Signature on API paths (see signature-check.ts). */
+  signatureSecret?: string
+  /** With a signature secret: a nonce seen before is a bad signature (replay). */
+  rejectReusedNonce?: boolean
+  /** The server's clock, epoch ms. Tests move it to expire tokens without waiting. */
+  now?: () => number
+}
+
+export interface TokenServer {
+  /** e.g. http://127.0.0.1:54321 */
+  url: string
+  fetchToken: FetchToken
+  /** Requests received for a path (no query); all requests without one. */
+  calls(path?: string): number
+  issued(): number
+  /** Every token issued so far stops working; later ones work. */
+  revokeAll(): void
+  /** Merges into the current behaviour (`undefined` clears a field) and restarts the failTimes count. */
+  setTokenBehaviour(behaviour: TokenBehaviour): void
+  lastHeaders(path: string): IncomingHttpHeaders | undefined
+  /** Closes the server and every socket, hanging ones included. */
+  close(): Promise<void>
+}
+
+/** Starts a token server on an ephemeral loopback port. */
+export async function startTokenServer(options: TokenServerOptions = {}): Promise<TokenServer> {
+  const { signatureSecret, rejectReusedNonce = false, now = () => Date.now(), ...initial } = options
+  let behaviour: TokenBehaviour = { ...initial }
+  let tokenCallsSinceChange = 0
+  let issuedCount = 0
+  const live = new Map<string, number>() // token → expiresAt
+  const callsByPath = new Map<string, number>()
+  const headersByPath = new Map<string, IncomingHttpHeaders>()
+  const seenNonces = new Set<string>()
+  const timers = new Set<ReturnType<typeof setTimeout>>()
+
+  const server = createServer((req, res) => {
+    const rawUrl = req.url ?? '/'
+    const path = rawUrl.split('?')[0] ?? '/'
+    callsByPath.set(path, (callsByPath.get(path) ?? 0) + 1)
+    headersByPath.set(path, req.headers)
+    readBody(req).then((body) => {
+      if (path === '/token') answerToken(res)
+      else answerApi(req, res, rawUrl, path, body)
+    }, () => req.socket.destroy())
+  })
+
+  function answerToken(res: ServerResponse): void {
+    const b = behaviour
+    const failsByDefault = b.tokenFault !== undefined || (b.tokenStatus !== undefined && b.tokenStatus !== 200)
+    const failing = (failsByDefault || b.failTimes !== undefined) && tokenCallsSinceChange < (b.failTimes ?? Infinity)
+    tokenCallsSinceChange++
+    const respond = () => (failing ? answerTokenFailure(res, b) : issueToken(res, b))
+    if (!b.delayMs) return respond()
+    const timer = setTimeout(() => {
+      timers.delete(timer)
+      if (!res.destroyed) respond()
+    }, b.delayMs)
+    timers.add(timer)
+  }
+
+  function issueToken(res: ServerResponse, b: TokenBehaviour): void {
+    const ttlSeconds = b.ttlSeconds ?? 3600
+    const accessToken = randomBytes(24).toString('base64url')
+    live.set(accessToken, now() + ttlSeconds * 1000)
+    issuedCount++
+    const body: Record<string, unknown> = { access_token: accessToken, token_type: 'Bearer', expires_in: ttlSeconds }
+    if (b.refreshToken) body.refresh_token = randomBytes(24).toString('base64url')
+    sendJson(res, 200, body)
+  }
+
+  function answerTokenFailure(res: ServerResponse, b: TokenBehaviour): void {
+    const status = b.tokenStatus ?? (b.tokenFault ? 200 : 500)
+    if (b.retryAfterSeconds !== undefined) res.setHeader('retry-after', String(b.retryAfterSeconds))
+    switch (b.tokenFault) {
+      case 'hang':
+        return // answered never; close() destroys the socket
+      case 'reset':
+        return void res.socket?.destroy()
+      case 'malformed':
+        return send(res, status, 'application/json', '{"access_token": "')
+      case 'html':
+        return send(res, status, 'text/html', '<!doctype html><html><body><h1>502 Bad Gateway</h1></body></html>')
+      case 'empty':
+        return send(res, status, 'application/json', '')
+      case 'missing-token':
+        return sendJson(res, status, { token_type: 'Bearer', expires_in: b.ttlSeconds ?? 3600 })
+      default:
+        return sendJson(res, status, { error: status === 429 ? 'slow_down' : 'server_error' })
+    }
+  }
+
+  function answerApi(req: IncomingMessage, res: ServerResponse, rawUrl: string, path: string, body: string): void {
+    if (signatureSecret !== undefined) {
+      const nonce = String(req.headers['x-nonce'] ?? '')
+      const replayed = rejectReusedNonce && seenNonces.has(nonce)
+      if (replayed || !hasValidSignature(signatureSecret, req.method ?? 'GET', rawUrl, body, req.headers)) {
+        return sendJson(res, 400, { code: 400, message: 'bad signature' })
+      }
+      seenNonces.add(nonce)
+    }
+    const unauthorized = (message: string) =>
+      // Under /biz/ the failure rides in the body, as many Chinese backends do: HTTP 200, `code: 401`.
+      sendJson(res, path.startsWith('/biz/') ? 200 : 401, { code: 401, message })
+    if (path === '/always401') return unauthorized('this path refuses every token')
+    const token = /^Bearer (.+)$/.exec(String(req.headers.authorization ?? ''))?.[1]
+    if (token === undefined) return unauthorized('missing bearer token')
+    const expiresAt = live.get(token)
+    if (expiresAt === undefined) return unauthorized('unknown or revoked token')
+    if (now() >= expiresAt) return unauthorized('expired token')
+    const query = Object.fromEntries(new URL(rawUrl, 'http://127.0.0.1').searchParams)
+    sendJson(res, 200, { code: 200, data: { path, method: req.method, query, body: parseBody(body) } })
+  }
+
+  server.listen(0, '127.0.0.1')
+  await new Promise<void>((resolve, reject) => {
+    server.once('listening', resolve)
+    server.once('error', reject)
+  })
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+
+  let closing: Promise<void> | undefined
+  return {
+    url,
+    fetchToken: createFetchToken(url),
+    calls: (path) => (path === undefined ? sum(callsByPath.values()) : (callsByPath.get(path) ?? 0)),
+    issued: () => issuedCount,
+    revokeAll: () => live.clear(),
+    setTokenBehaviour(next) {
+      behaviour = { ...behaviour, ...next }
+      tokenCallsSinceChange = 0
+    },
+    lastHeaders: (path) => headersByPath.get(path),
+    close() {
+      closing ??= new Promise<void>((resolve) => {
+        for (const timer of timers) clearTimeout(timer)
+        server.close(() => resolve())
+        server.closeAllConnections()
+      })
+      return closing
+    },
+  }
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = []
+    req.on('data', (chunk: Buffer) => chunks.push(chunk))
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')))
+    req.on('error', reject)
+  })
+}
+
+function parseBody(body: string): unknown {
+  if (body === '') return null
+  try {
+    return JSON.parse(body)
+  } catch {
+    return body
+  }
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  send(res, status, 'application/json; charset=utf-8', JSON.stringify(body))
+}
+
+function send(res: ServerResponse, status: number, contentType: string, body: string): void {
+  res.writeHead(status, { 'content-type': contentType, 'content-length': Buffer.byteLength(body) })
+  res.end(body)
+}
+
+function sum(values: Iterable<number>): number {
+  let total = 0
+  for (const value of values) total += value
+  return total
+}
