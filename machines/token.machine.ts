@@ -196,6 +196,11 @@ export const tokenMachine = setup({
               { guard: 'isQueueFull', actions: { type: 'rejectQueueFull', params: ({ event }) => event } },
               { actions: { type: 'parkWaiter', params: ({ event }) => event } },
             ],
+            // A forced refresh waits for the stored refresh token, like any request during hydration.
+            'token.refresh': [
+              { guard: 'isQueueFull', actions: { type: 'rejectQueueFull', params: ({ event }) => event } },
+              { target: 'refreshQueued', actions: { type: 'parkWaiter', params: ({ event }) => event } },
+            ],
             'token.hydrated': [
               {
                 guard: { type: 'isFreshGrant', params: ({ event }) => event },
@@ -216,6 +221,23 @@ export const tokenMachine = setup({
             ],
           },
         },
+        // Still reading storage, with a forced refresh waiting: whatever was stored, refresh with its refresh token.
+        refreshQueued: {
+          on: {
+            'token.get': [
+              { guard: 'isQueueFull', actions: { type: 'rejectQueueFull', params: ({ event }) => event } },
+              { actions: { type: 'parkWaiter', params: ({ event }) => event } },
+            ],
+            'token.refresh': [
+              { guard: 'isQueueFull', actions: { type: 'rejectQueueFull', params: ({ event }) => event } },
+              { actions: { type: 'parkWaiter', params: ({ event }) => event } },
+            ],
+            'token.hydrated': {
+              target: '#token.refreshing',
+              actions: [{ type: 'keepRefreshToken', params: ({ event }) => event }, { type: 'startCycle', params: { reason: 'forced' } }],
+            },
+          },
+        },
         empty: {},
       },
       on: {
@@ -233,7 +255,16 @@ export const tokenMachine = setup({
             actions: [{ type: 'parkWaiter', params: ({ event }) => event }, { type: 'startCycle', params: { reason: 'forced' } }],
           },
         ],
-        'token.clear': { target: '.empty', actions: ['forgetTokens', 'emitTokenCleared'] },
+        // Logout during hydration: the stored token is gone, so drop the read's late result; requests
+        // already parked get a cycle at once instead of waiting for a hydration that will be ignored.
+        'token.clear': [
+          {
+            guard: 'hasParked',
+            target: 'refreshing',
+            actions: ['forgetTokens', 'emitTokenCleared', { type: 'startCycle', params: { reason: 'missing' } }],
+          },
+          { target: '.empty', actions: ['forgetTokens', 'emitTokenCleared'] },
+        ],
       },
     },
     valid: {

@@ -52,6 +52,11 @@ export function createTokenController(options: TokenControllerOptions): TokenCon
   // The one timer for the earliest wait deadline: parked requests share it instead of one each.
   let deadlineTimer: unknown = undefined
 
+  const waiterObserver: WaiterObserver | undefined = report && {
+    released: (waiter) => report({ type: 'request.released', id: waiter.id }),
+    rejected: (waiter, error) => report({ type: 'request.rejected', id: waiter.id, code: error.code }),
+  }
+
   const machine = tokenMachine.provide({
     actors: { fetchToken: fromCallback<TokenEvent, FetchTokenInput>(({ input, sendBack }) => fetchAttempt(input, sendBack)) },
   })
@@ -72,11 +77,6 @@ export function createTokenController(options: TokenControllerOptions): TokenCon
   if (report) actor.on('*', (event) => report(event as unknown as TokenControllerEvent))
   actor.start()
   hydrate()
-
-  const waiterObserver: WaiterObserver | undefined = report && {
-    released: (waiter) => report({ type: 'request.released', id: waiter.id }),
-    rejected: (waiter, error) => report({ type: 'request.rejected', id: waiter.id, code: error.code }),
-  }
 
   function isRunning(): boolean {
     return actor.getSnapshot().status === 'active'

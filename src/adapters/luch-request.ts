@@ -18,11 +18,14 @@ export interface LuchResponse {
   [key: string]: unknown
 }
 
-/** The parts of a luch-request instance the adapter uses. */
+/**
+ * The parts of a luch-request instance the adapter uses. Loose on purpose: luch-request's own typings
+ * declare `use()` as returning void and its callbacks as returning configs, so `new Request()` must fit.
+ */
 export interface LuchRequestInstance {
   interceptors: {
-    request: { use(onFulfilled: (config: any) => unknown, onRejected?: (error: any) => unknown): number; eject?(id: number): void }
-    response: { use(onFulfilled: (response: any) => unknown, onRejected?: (error: any) => unknown): number; eject?(id: number): void }
+    request: { use(onFulfilled: (config: any) => any, onRejected?: (error: any) => any): unknown; eject?(id: number): void }
+    response: { use(onFulfilled: (response: any) => any, onRejected?: (error: any) => any): unknown; eject?(id: number): void }
   }
   middleware(config: any): Promise<unknown>
 }
@@ -80,7 +83,8 @@ export function attachTokenController(http: LuchRequestInstance, tokens: TokenCo
     (error: unknown) => (canReplay(error) ? replay(error) : Promise.reject(error)),
   )
   return () => {
-    http.interceptors.request.eject?.(requestId)
-    http.interceptors.response.eject?.(responseId)
+    // At run time use() returns the handler's index; luch-request's typings say void.
+    if (typeof requestId === 'number') http.interceptors.request.eject?.(requestId)
+    if (typeof responseId === 'number') http.interceptors.response.eject?.(responseId)
   }
 }

@@ -1,0 +1,217 @@
+// The token machine's queue: at most maxQueue parked requests, waiters that leave on abort or
+// timeout without cancelling the shared fetch, and token.stop rejecting everything parked.
+import { describe, expect, it, vi } from 'vitest'
+import { QueueFullError, StoppedError } from '../src/errors.ts'
+import {
+  accessTokenNo,
+  grantNo,
+  HOUR_MS,
+  NOW,
+  startEmpty,
+  startMachine,
+  startValid,
+  useMachineHarness,
+} from './helpers/token-machine.ts'
+
+useMachineHarness()
+
+describe('token machine: queue limit', () => {
+  it('rejects with QUEUE_FULL in refreshing once maxQueue requests are parked, refreshes included', () => {
+    const h = startEmpty({ maxQueue: 3 })
+    const parked = [h.get(), h.get(), h.refresh()]
+
+    const refused = [h.get(), h.refresh()]
+
+    for (const w of refused) {
+      expect(w.error).toBeInstanceOf(QueueFullError)
+      expect(w.error).toMatchObject({ code: 'QUEUE_FULL' })
+    }
+    expect(h.queueSize).toBe(3)
+    expect(h.calls).toHaveLength(1)
+    h.fetch.succeed(grantNo(1))
+    expect(parked.map((w) => w.token)).toEqual(parked.map(() => accessTokenNo(1)))
+  })
+
+  it('rejects with QUEUE_FULL while waiting to retry', () => {
+    const h = startEmpty({ maxQueue: 1 })
+    h.get()
+    h.fetch.fail(new Error('down'))
+
+    const refused = h.get()
+
+    expect(h.state).toBe('refreshing.waitingToRetry')
+    expect(refused.error).toMatchObject({ code: 'QUEUE_FULL' })
+  })
+
+  // In idle.empty, a stale valid and failed the queue is empty, so only maxQueue 0 fills it.
+  it('rejects the first request in idle.empty when maxQueue is 0, and starts no refresh', () => {
+    const h = startEmpty({ maxQueue: 0 })
+
+    const [get, forced] = [h.get(), h.refresh()]
+
+    expect(get.error).toMatchObject({ code: 'QUEUE_FULL' })
+    expect(forced.error).toMatchObject({ code: 'QUEUE_FULL' })
+    expect(h.state).toBe('idle.empty')
+    expect(h.calls).toHaveLength(0)
+  })
+
+  it('rejects a request for a stale token in valid when the queue is full, and starts no refresh', () => {
+    const h = startValid({ maxQueue: 0 })
+
+    const stale = h.get(NOW + HOUR_MS)
+    const forced = h.refresh()
+
+    expect(stale.error).toMatchObject({ code: 'QUEUE_FULL' })
+    expect(forced.error).toMatchObject({ code: 'QUEUE_FULL' })
+    expect(h.state).toBe('valid')
+    expect(h.calls).toHaveLength(0)
+  })
+
+  it('still answers a fresh token in valid when the queue is full: the fast path parks nothing', () => {
+    const h = startValid({ maxQueue: 0 })
+
+    expect(h.get(NOW).token).toBe(accessTokenNo(1))
+  })
+
+  it('rejects the first request in failed when maxQueue is 0, and starts no refresh', () => {
+    // An invalidation refreshes with nobody parked: the one way into failed when nothing may park.
+    const h = startValid({ maxQueue: 0, retry: { attempts: 1 } })
+    h.send({ type: 'token.invalidate', generation: 1 })
+    h.fetch.fail(new Error('down'))
+    expect(h.state).toBe('failed')
+
+    const [get, forced] = [h.get(), h.refresh()]
+
+    expect(get.error).toMatchObject({ code: 'QUEUE_FULL' })
+    expect(forced.error).toMatchObject({ code: 'QUEUE_FULL' })
+    expect(h.state).toBe('failed')
+    expect(h.calls).toHaveLength(1)
+  })
+})
+
+describe('token machine: a waiter leaving on its own', () => {
+  it('drops an aborted waiter from the queue count without cancelling the fetch', () => {
+    const h = startEmpty()
+    const [first, second] = [h.get(), h.get()]
+
+    h.abort(first)
+
+    expect(h.queueSize).toBe(1)
+    expect(h.state).toBe('refreshing.fetching')
+    expect(h.fetch.stopped).toBe(false)
+    h.fetch.succeed(grantNo(1))
+    expect(second.token).toBe(accessTokenNo(1))
+    expect(first.settleCalls).toBe(1)
+  })
+
+  it('drops a timed-out waiter from the queue count, head or middle', () => {
+    const h = startEmpty()
+    const waiters = [h.get(), h.get(), h.get(), h.get()]
+
+    h.timeout(waiters[0]!)
+    h.timeout(waiters[2]!)
+
+    expect(h.queueSize).toBe(2)
+    h.fetch.succeed(grantNo(1))
+    expect(waiters.map((w) => w.token)).toEqual([undefined, accessTokenNo(1), undefined, accessTokenNo(1)])
+    expect(waiters[0]?.error).toMatchObject({ code: 'WAIT_TIMEOUT' })
+  })
+
+  it('keeps refreshing when every waiter has left: the fetch result still becomes the token', () => {
+    const h = startEmpty()
+    const waiter = h.get()
+
+    h.abort(waiter)
+    h.fetch.succeed(grantNo(1))
+
+    expect(h.queueSize).toBe(0)
+    expect(h.state).toBe('valid')
+    expect(h.emittedOf('refresh.succeeded')[0]?.released).toBe(0)
+  })
+
+  it('makes room under maxQueue when a waiter leaves', () => {
+    const h = startEmpty({ maxQueue: 2 })
+    const [first] = [h.get(), h.get()]
+    h.abort(first!)
+
+    const third = h.get()
+
+    expect(third.settled).toBe(false)
+    expect(h.queueSize).toBe(2)
+  })
+
+  it('ignores waiter.abort and waiter.timeout when nothing is parked', () => {
+    const h = startValid()
+
+    h.send({ type: 'waiter.abort', id: 42 })
+    h.send({ type: 'waiter.timeout', id: 43 })
+
+    expect(h.queueSize).toBe(0)
+    expect(h.context.parked.dead).toBe(0)
+    expect(h.state).toBe('valid')
+  })
+
+  it('keeps the count right while many waiters leave during a long retry', async () => {
+    const h = startEmpty({ retry: { attempts: 2, baseDelayMs: 1000 } })
+    const waiters = Array.from({ length: 200 }, () => h.get())
+    h.fetch.fail(new Error('down'))
+
+    for (const [i, w] of waiters.entries()) if (i % 3 !== 0) h.abort(w)
+    await vi.advanceTimersByTimeAsync(1000)
+    h.fetch.succeed(grantNo(1))
+
+    const kept = waiters.filter((_, i) => i % 3 === 0)
+    expect(kept.every((w) => w.token === accessTokenNo(1))).toBe(true)
+    expect(h.settledOrder.slice(-kept.length)).toEqual(kept.map((w) => w.id))
+    expect(h.emittedOf('refresh.succeeded')[0]?.released).toBe(kept.length)
+  })
+})
+
+describe('token machine: stop', () => {
+  it('rejects every parked request with STOPPED while refreshing, in arrival order', () => {
+    const h = startEmpty()
+    const waiters = [h.get(), h.refresh(), h.get()]
+
+    h.send({ type: 'token.stop' })
+
+    for (const w of waiters) {
+      expect(w.error).toBeInstanceOf(StoppedError)
+      expect(w.error).toMatchObject({ code: 'STOPPED' })
+    }
+    expect(h.settledOrder).toEqual(waiters.map((w) => w.id))
+    expect(h.queueSize).toBe(0)
+  })
+
+  it('rejects requests parked during hydration with STOPPED', () => {
+    const h = startMachine()
+    const waiters = [h.get(), h.get()]
+
+    h.send({ type: 'token.stop' })
+
+    expect(waiters.map((w) => w.error?.code)).toEqual(['STOPPED', 'STOPPED'])
+    expect(h.queueSize).toBe(0)
+  })
+
+  it('does not reject a waiter again that already left the queue', () => {
+    const h = startEmpty()
+    const [aborted, pending] = [h.get(), h.get()]
+    h.abort(aborted)
+
+    h.send({ type: 'token.stop' })
+
+    expect(aborted.settleCalls).toBe(1)
+    expect(aborted.error?.code).toBe('ABORTED')
+    expect(pending.error?.code).toBe('STOPPED')
+  })
+
+  it('stops the running fetch when the actor stops', () => {
+    const h = startEmpty()
+    h.get()
+    const call = h.fetch
+
+    h.send({ type: 'token.stop' })
+    h.actor.stop()
+
+    expect(call.stopped).toBe(true)
+  })
+})
