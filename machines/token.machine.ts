@@ -62,8 +62,8 @@ export const tokenMachine = setup({
     input: TokenInput
   },
   actors: {
-    // fromCallback, not fromPromise: fromPromise builds an AbortController, which mini-programs lack.
-    // The controller provides the real one; if it forgets, fail loudly rather than hang.
+    // fromCallback, not the promise actor: XState builds an AbortController for that one, which
+    // mini-programs lack. The controller provides the real one; if it forgets, fail loudly, never hang.
     fetchToken: fromCallback<TokenEvent, FetchTokenInput>(({ sendBack }) => {
       sendBack({ type: 'fetch.failed', error: new TypeError('fetchToken not provided') })
     }),

@@ -16,6 +16,11 @@ export interface AbortHandle {
 
 declare const AbortController: (new () => AbortHandle) | undefined
 
+// Looked up once at call time, behind typeof: absent in mini-programs, and never polyfilled.
+function platformAbortController(): (new () => AbortHandle) | undefined {
+  return typeof AbortController === 'function' ? AbortController : undefined
+}
+
 class MinimalAbortSignal implements AbortSignalLike {
   aborted = false
   reason: unknown = undefined
@@ -45,7 +50,8 @@ class MinimalAbortSignal implements AbortSignalLike {
 
 /** An abort handle: the platform's AbortController where one exists, else a minimal one. */
 export function createAbortHandle(): AbortHandle {
-  if (typeof AbortController === 'function') return new AbortController()
+  const Platform = platformAbortController()
+  if (Platform) return new Platform()
   const signal = new MinimalAbortSignal()
   return { signal, abort: (reason?: unknown) => signal.fire(reason) }
 }

@@ -99,26 +99,40 @@ export const DEFAULTS = {
 export function resolveOptions(options: TokenControllerOptions): ResolvedOptions {
   if (typeof options !== 'object' || options === null) throw new TypeError('createTokenController: options must be an object')
   if (typeof options.fetchToken !== 'function') throw new TypeError('createTokenController: fetchToken must be a function')
-  const retry = options.retry ?? {}
+  if (options.retry !== undefined && (typeof options.retry !== 'object' || options.retry === null)) {
+    throw new TypeError('createTokenController: retry must be an object')
+  }
+  const retry = orDefault(options.retry, {})
   return {
     fetchToken: options.fetchToken,
-    storage: checkStorage(options.storage ?? memoryStorage()),
-    storageKey: checkString('storageKey', options.storageKey ?? DEFAULTS.storageKey),
-    now: checkFunction('now', options.now ?? (() => Date.now())),
-    clock: checkClock(options.clock ?? { setTimeout: (callback, ms) => setTimeout(callback, ms), clearTimeout: (handle) => clearTimeout(handle) }),
-    leewayMs: checkNumber('leewayMs', options.leewayMs ?? DEFAULTS.leewayMs, 0, Number.MAX_SAFE_INTEGER),
+    storage: checkStorage(orDefault(options.storage, memoryStorage())),
+    storageKey: checkString('storageKey', orDefault(options.storageKey, DEFAULTS.storageKey)),
+    now: checkFunction('now', orDefault(options.now, () => Date.now())),
+    clock: checkClock(orDefault(options.clock, platformClock)),
+    leewayMs: checkNumber('leewayMs', orDefault(options.leewayMs, DEFAULTS.leewayMs), 0, Number.MAX_SAFE_INTEGER),
     retry: {
-      attempts: checkInteger('retry.attempts', retry.attempts ?? DEFAULTS.retry.attempts, 1),
-      baseDelayMs: checkNumber('retry.baseDelayMs', retry.baseDelayMs ?? DEFAULTS.retry.baseDelayMs, 0, MAX_TIMER_MS),
-      maxDelayMs: checkNumber('retry.maxDelayMs', retry.maxDelayMs ?? DEFAULTS.retry.maxDelayMs, 0, MAX_TIMER_MS),
-      jitter: checkBoolean('retry.jitter', retry.jitter ?? DEFAULTS.retry.jitter),
+      attempts: checkInteger('retry.attempts', orDefault(retry.attempts, DEFAULTS.retry.attempts), 1),
+      baseDelayMs: checkNumber('retry.baseDelayMs', orDefault(retry.baseDelayMs, DEFAULTS.retry.baseDelayMs), 0, MAX_TIMER_MS),
+      maxDelayMs: checkNumber('retry.maxDelayMs', orDefault(retry.maxDelayMs, DEFAULTS.retry.maxDelayMs), 0, MAX_TIMER_MS),
+      jitter: checkBoolean('retry.jitter', orDefault(retry.jitter, DEFAULTS.retry.jitter)),
     },
-    fetchTimeoutMs: checkNumber('fetchTimeoutMs', options.fetchTimeoutMs ?? DEFAULTS.fetchTimeoutMs, 1, MAX_TIMER_MS),
-    waitTimeoutMs: checkNumber('waitTimeoutMs', options.waitTimeoutMs ?? DEFAULTS.waitTimeoutMs, 1, MAX_TIMER_MS),
-    maxQueue: checkInteger('maxQueue', options.maxQueue ?? DEFAULTS.maxQueue, 1),
+    fetchTimeoutMs: checkNumber('fetchTimeoutMs', orDefault(options.fetchTimeoutMs, DEFAULTS.fetchTimeoutMs), 1, MAX_TIMER_MS),
+    waitTimeoutMs: checkNumber('waitTimeoutMs', orDefault(options.waitTimeoutMs, DEFAULTS.waitTimeoutMs), 1, MAX_TIMER_MS),
+    maxQueue: checkInteger('maxQueue', orDefault(options.maxQueue, DEFAULTS.maxQueue), 1),
     inspect: checkInspect(options.inspect),
     onEvent: options.onEvent === undefined ? undefined : checkFunction('onEvent', options.onEvent),
   }
+}
+
+// Only a missing option takes the default: `null` is a mistake to report, not to paper over.
+function orDefault<T>(value: T | undefined, fallback: T): T {
+  return value === undefined ? fallback : value
+}
+
+// Wrapped, not captured: fake timers installed after import still reach it.
+const platformClock: Clock = {
+  setTimeout: (callback, ms) => setTimeout(callback, ms),
+  clearTimeout: (handle) => clearTimeout(handle),
 }
 
 function checkNumber(name: string, value: unknown, min: number, max: number): number {

@@ -44,8 +44,8 @@ const ORIGIN = /^([a-z][a-z\d+\-.]*:)?\/\/[^/]*/i
 /**
  * Creates a request signer. Bad options throw a `TypeError` naming the option.
  *
- * A nonce must be unique per request, not secret: the server rejects a nonce it has seen within its
- * timestamp window. The default uses `crypto.getRandomValues` where the platform has it, else time +
+ * A nonce must be unique per request, not secret: a server refuses a nonce it has seen for as long as
+ * it accepts the timestamp. The default uses `crypto.getRandomValues` where the platform has it, else time +
  * counter + `Math.random` (WeChat mini-programs have no synchronous secure random source).
  *
  * @example
