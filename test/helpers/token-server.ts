@@ -33,6 +33,12 @@ export interface TokenServerOptions extends TokenBehaviour {
   rejectReusedNonce?: boolean
   /** The server's clock, epoch ms. Tests move it to expire tokens without waiting. */
   now?: () => number
+  /**
+   * Accept a token this long past its expiry, as servers allow for clock skew and latency. Default 0.
+   * The demo uses it: on a loaded 2-core machine a replay can reach the server after a short-lived
+   * token expired there, which is the machine's timing, not the library's behaviour.
+   */
+  expiryGraceMs?: number
 }
 
 export interface TokenServer {
@@ -53,7 +59,7 @@ export interface TokenServer {
 
 /** Starts a token server on an ephemeral loopback port. */
 export async function startTokenServer(options: TokenServerOptions = {}): Promise<TokenServer> {
-  const { signatureSecret, rejectReusedNonce = false, now = () => Date.now(), ...initial } = options
+  const { signatureSecret, rejectReusedNonce = false, now = () => Date.now(), expiryGraceMs = 0, ...initial } = options
   let behaviour: TokenBehaviour = { ...initial }
   let tokenCallsSinceChange = 0
   let issuedCount = 0
@@ -136,7 +142,7 @@ export async function startTokenServer(options: TokenServerOptions = {}): Promis
     if (token === undefined) return unauthorized('missing bearer token')
     const expiresAt = live.get(token)
     if (expiresAt === undefined) return unauthorized('unknown or revoked token')
-    if (now() >= expiresAt) return unauthorized('expired token')
+    if (now() >= expiresAt + expiryGraceMs) return unauthorized('expired token')
     const query = Object.fromEntries(new URL(rawUrl, 'http://127.0.0.1').searchParams)
     sendJson(res, 200, { code: 200, data: { path, method: req.method, query, body: parseBody(body) } })
   }

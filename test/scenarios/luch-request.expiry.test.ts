@@ -1,66 +1,20 @@
 // Real luch-request over the uni shim: tokens that expire (the server's and the controller's clocks move
 // together, no waiting) and a token endpoint that fails, then recovers.
-import Request, { type HttpResponse } from 'luch-request'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import {
-  attachTokenController,
-  createTokenController,
-  type LuchRequestAdapterOptions,
-  type TokenControllerEvent,
-  type TokenControllerOptions,
-} from '../../src/index.ts'
-import { startTokenServer, type TokenServerOptions } from '../helpers/token-server.ts'
-import { createUniShim, installUniShim, type UniShim } from '../helpers/uni-shim.ts'
+import { describe, expect, it } from 'vitest'
+import { burst, carried, count, useLuchFixture, type LuchSetupOptions } from '../helpers/luch-fixture.ts'
 
-let shim: UniShim
-let uninstallShim: () => void
-const cleanups: Array<() => unknown> = []
+const fixture = useLuchFixture()
 
-beforeEach(() => {
-  shim = createUniShim()
-  uninstallShim = installUniShim(shim)
-})
-
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup()
-  uninstallShim()
-  shim.close()
-})
-
-interface Setup {
-  server?: TokenServerOptions
-  tokens?: Partial<TokenControllerOptions>
-  adapter?: LuchRequestAdapterOptions
-}
-
-async function setup(options: Setup = {}) {
+async function setup(options: LuchSetupOptions = {}) {
   // One clock for both sides, moved by hand: expiry without sleeping.
   const clock = { now: 1_700_000_000_000, serverAheadMs: 0 }
-  const server = await startTokenServer({ now: () => clock.now + clock.serverAheadMs, ...options.server })
-  cleanups.push(() => server.close())
-  const issued: string[] = []
-  const events: TokenControllerEvent[] = []
-  const tokens = createTokenController({
-    fetchToken: async ({ attempt, signal }) => {
-      const body = await server.fetchToken({ attempt, signal: signal as AbortSignal })
-      issued.push(body.access_token)
-      return body
-    },
-    now: () => clock.now,
-    retry: { baseDelayMs: 0 },
-    onEvent: (event) => events.push(event),
-    ...options.tokens,
+  const scenario = await fixture.setup({
+    ...options,
+    server: { now: () => clock.now + clock.serverAheadMs, ...options.server },
+    tokens: { now: () => clock.now, ...options.tokens },
   })
-  cleanups.push(() => tokens.stop())
-  const http = new Request({ baseURL: server.url })
-  attachTokenController(http, tokens, options.adapter)
-  return { server, tokens, http, issued, events, clock }
+  return { ...scenario, clock }
 }
-
-// Compared as booleans so a failing assertion never prints a token.
-const carried = (response: HttpResponse, token: string | undefined) => response.config.header?.Authorization === `Bearer ${token}`
-const burst = (n: number, send: (i: number) => Promise<HttpResponse>) => Promise.allSettled(Array.from({ length: n }, (_, i) => send(i)))
-const count = (events: TokenControllerEvent[], type: string) => events.filter((e) => e.type === type).length
 
 describe('luch-request: an expired token', () => {
   it('makes exactly one token call for a burst of 50 after expiry, and every request succeeds with the new token', async () => {
@@ -74,7 +28,7 @@ describe('luch-request: an expired token', () => {
     expect(server.calls('/token')).toBe(2)
     expect(server.issued()).toBe(2)
     // Refreshed before sending: no request went out with the old token to be replayed.
-    expect(shim.calls()).toBe(1 + 50)
+    expect(fixture.shim.calls()).toBe(1 + 50)
   })
 
   it('refreshes inside the leeway, before the server would refuse the token', async () => {
@@ -120,7 +74,7 @@ describe('luch-request: an expired token', () => {
 
     for (const o of outcomes) expect(o.status === 'fulfilled' && o.value.statusCode === 200 && carried(o.value, issued[1])).toBe(true)
     expect(server.calls('/token')).toBe(2)
-    expect(shim.calls()).toBe(1 + 10 + 10)
+    expect(fixture.shim.calls()).toBe(1 + 10 + 10)
   })
 })
 
@@ -134,7 +88,7 @@ describe('luch-request: the token endpoint failing', () => {
       expect(o).toMatchObject({ status: 'rejected', reason: { code: 'REFRESH_FAILED', attempts: 2, cause: { status: 500 } } })
     }
     expect(server.calls('/token')).toBe(2)
-    expect(shim.calls()).toBe(0)
+    expect(fixture.shim.calls()).toBe(0)
   })
 
   it('serves the next request once the endpoint recovers', async () => {
@@ -173,6 +127,6 @@ describe('luch-request: the token endpoint failing', () => {
     expect(outcome).toMatchObject({ status: 'rejected', reason: { code: 'REFRESH_FAILED', attempts: 2 } })
     expect(server.calls('/token')).toBe(1 + 2)
     // Sent once and refused; the replay never left, waiting for a token that never came.
-    expect(shim.calls('/api/echo')).toBe(1)
+    expect(fixture.shim.calls('/api/echo')).toBe(1)
   })
 })

@@ -1,58 +1,11 @@
 // Real luch-request over the uni shim against the loopback token server: the Authorization header, its
 // options, the `auth: false` opt-out (a fetchToken through the same instance included) and detaching.
-import Request, { type HttpError, type HttpResponse } from 'luch-request'
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import {
-  attachTokenController,
-  createTokenController,
-  type LuchRequestAdapterOptions,
-  type TokenControllerOptions,
-} from '../../src/index.ts'
-import { startTokenServer, type TokenServerOptions } from '../helpers/token-server.ts'
-import { createUniShim, installUniShim, type UniShim } from '../helpers/uni-shim.ts'
+import Request, { type HttpError } from 'luch-request'
+import { describe, expect, it, vi } from 'vitest'
+import { attachTokenController, createTokenController } from '../../src/index.ts'
+import { carried, useLuchFixture } from '../helpers/luch-fixture.ts'
 
-let shim: UniShim
-let uninstallShim: () => void
-const cleanups: Array<() => unknown> = []
-
-beforeEach(() => {
-  shim = createUniShim()
-  uninstallShim = installUniShim(shim)
-})
-
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup()
-  uninstallShim()
-  shim.close()
-})
-
-interface Setup {
-  server?: TokenServerOptions
-  tokens?: Partial<TokenControllerOptions>
-  adapter?: LuchRequestAdapterOptions
-}
-
-async function setup(options: Setup = {}) {
-  const server = await startTokenServer(options.server)
-  cleanups.push(() => server.close())
-  const issued: string[] = []
-  const tokens = createTokenController({
-    fetchToken: async ({ attempt, signal }) => {
-      const body = await server.fetchToken({ attempt, signal: signal as AbortSignal })
-      issued.push(body.access_token)
-      return body
-    },
-    retry: { baseDelayMs: 0 },
-    ...options.tokens,
-  })
-  cleanups.push(() => tokens.stop())
-  const http = new Request({ baseURL: server.url })
-  const detach = attachTokenController(http, tokens, options.adapter)
-  return { server, tokens, http, issued, detach }
-}
-
-// Compared as booleans so a failing assertion never prints a token.
-const carried = (response: HttpResponse, token: string | undefined) => response.config.header?.Authorization === `Bearer ${token}`
+const { setup, startServer, onCleanup } = useLuchFixture()
 
 describe('luch-request: the Authorization header', () => {
   it('sends Bearer and the fetched token, which the server accepts', async () => {
@@ -134,8 +87,7 @@ describe('luch-request: custom.auth false', () => {
   })
 
   it('lets fetchToken call the token endpoint through the same instance without deadlocking', async () => {
-    const server = await startTokenServer()
-    cleanups.push(() => server.close())
+    const server = await startServer()
     const http = new Request({ baseURL: server.url })
     const tokens = createTokenController({
       fetchToken: async () =>
@@ -145,7 +97,7 @@ describe('luch-request: custom.auth false', () => {
         })).data as { access_token: string; expires_in: number },
       retry: { baseDelayMs: 0 },
     })
-    cleanups.push(() => tokens.stop())
+    onCleanup(() => tokens.stop())
     attachTokenController(http, tokens)
 
     const outcomes = await Promise.allSettled(Array.from({ length: 10 }, (_, i) => http.get(`/api/item/${i}`)))
@@ -157,14 +109,13 @@ describe('luch-request: custom.auth false', () => {
   })
 
   it('lets that same-instance fetchToken serve a refresh after a revocation', async () => {
-    const server = await startTokenServer()
-    cleanups.push(() => server.close())
+    const server = await startServer()
     const http = new Request({ baseURL: server.url })
     const tokens = createTokenController({
       fetchToken: async () => (await http.post('/token', {}, { custom: { auth: false } })).data as { access_token: string; expires_in: number },
       retry: { baseDelayMs: 0 },
     })
-    cleanups.push(() => tokens.stop())
+    onCleanup(() => tokens.stop())
     attachTokenController(http, tokens)
     await http.get('/api/echo')
 
@@ -201,10 +152,9 @@ describe('luch-request: detaching', () => {
   })
 
   it('leaves the app’s own interceptors in place', async () => {
-    const server = await startTokenServer()
-    cleanups.push(() => server.close())
+    const server = await startServer()
     const tokens = createTokenController({ fetchToken: ({ attempt }) => server.fetchToken({ attempt }), retry: { baseDelayMs: 0 } })
-    cleanups.push(() => tokens.stop())
+    onCleanup(() => tokens.stop())
     const http = new Request({ baseURL: server.url })
     http.interceptors.request.use((config) => ({ ...config, header: { ...config.header, 'X-App': 'demo' } }))
     const seen: number[] = []

@@ -1,58 +1,9 @@
 // Real luch-request over the uni shim: the server refuses a token (401, or code 401 inside a 200), the
 // adapter invalidates the token that request carried and replays it once. One refresh per revocation, no loop.
-import Request, { type HttpResponse } from 'luch-request'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import {
-  attachTokenController,
-  createTokenController,
-  type LuchRequestAdapterOptions,
-  type TokenControllerEvent,
-  type TokenControllerOptions,
-} from '../../src/index.ts'
-import { startTokenServer, type TokenServerOptions } from '../helpers/token-server.ts'
-import { createUniShim, installUniShim, type UniRequestOptions, type UniShim } from '../helpers/uni-shim.ts'
+import { describe, expect, it } from 'vitest'
+import { burst, carried, count, useLuchFixture } from '../helpers/luch-fixture.ts'
 
-let shim: UniShim
-let uninstallShim: () => void
-const cleanups: Array<() => unknown> = []
-
-beforeEach(() => {
-  shim = createUniShim()
-  uninstallShim = installUniShim(shim)
-})
-
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup()
-  uninstallShim()
-  shim.close()
-})
-
-interface Setup {
-  server?: TokenServerOptions
-  tokens?: Partial<TokenControllerOptions>
-  adapter?: LuchRequestAdapterOptions
-}
-
-async function setup(options: Setup = {}) {
-  const server = await startTokenServer(options.server)
-  cleanups.push(() => server.close())
-  const issued: string[] = []
-  const events: TokenControllerEvent[] = []
-  const tokens = createTokenController({
-    fetchToken: async ({ attempt, signal }) => {
-      const body = await server.fetchToken({ attempt, signal: signal as AbortSignal })
-      issued.push(body.access_token)
-      return body
-    },
-    retry: { baseDelayMs: 0 },
-    onEvent: (event) => events.push(event),
-    ...options.tokens,
-  })
-  cleanups.push(() => tokens.stop())
-  const http = new Request({ baseURL: server.url })
-  attachTokenController(http, tokens, options.adapter)
-  return { server, tokens, http, issued, events }
-}
+const { setup, wrapUniRequest } = useLuchFixture()
 
 /** Holds the answers to one path in the uni layer until released: "this 401 arrives late". */
 function holdAnswers(path: string) {
@@ -60,26 +11,18 @@ function holdAnswers(path: string) {
   let release!: () => void
   const arrived = new Promise<void>((resolve) => (arrive = resolve))
   const released = new Promise<void>((resolve) => (release = resolve))
-  const restore = installUniShim({
-    ...shim,
-    request: (options: UniRequestOptions) =>
-      shim.request({
-        ...options,
-        complete: (result) => {
-          if (new URL(options.url).pathname !== path) return options.complete?.(result)
-          arrive()
-          void released.then(() => options.complete?.(result))
-        },
-      }),
-  })
-  cleanups.push(restore)
+  wrapUniRequest((options, send) =>
+    send({
+      ...options,
+      complete: (result) => {
+        if (new URL(options.url).pathname !== path) return options.complete?.(result)
+        arrive()
+        void released.then(() => options.complete?.(result))
+      },
+    }),
+  )
   return { arrived, release }
 }
-
-// Compared as booleans so a failing assertion never prints a token.
-const carried = (response: HttpResponse, token: string | undefined) => response.config.header?.Authorization === `Bearer ${token}`
-const burst = (n: number, send: (i: number) => Promise<HttpResponse>) => Promise.allSettled(Array.from({ length: n }, (_, i) => send(i)))
-const count = (events: TokenControllerEvent[], type: string) => events.filter((e) => e.type === type).length
 
 describe('luch-request: a revoked token', () => {
   it('invalidates the token a 401 answered and replays the request once with the new token', async () => {

@@ -1,33 +1,12 @@
 // Real luch-request over the uni shim: the https rule (INSECURE_URL before anything is sent), the
 // `auth: false` opt-out of it, and a controller stopped while an unauthorized answer is on its way.
-import Request, { type HttpResponse } from 'luch-request'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import {
-  attachTokenController,
-  createTokenController,
-  isTokenError,
-  TokenError,
-  type LuchRequestAdapterOptions,
-  type TokenController,
-  type TokenControllerOptions,
-} from '../../src/index.ts'
-import { startTokenServer, type TokenServer } from '../helpers/token-server.ts'
-import { createUniShim, installUniShim, type UniRequestOptions, type UniShim } from '../helpers/uni-shim.ts'
+import type { HttpResponse } from 'luch-request'
+import { describe, expect, it } from 'vitest'
+import { isTokenError, TokenError, type TokenController } from '../../src/index.ts'
+import { useLuchFixture, type LuchSetupOptions } from '../helpers/luch-fixture.ts'
+import type { TokenServer } from '../helpers/token-server.ts'
 
-let shim: UniShim
-let uninstallShim: () => void
-const cleanups: Array<() => unknown> = []
-
-beforeEach(() => {
-  shim = createUniShim()
-  uninstallShim = installUniShim(shim)
-})
-
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup()
-  uninstallShim()
-  shim.close()
-})
+const fixture = useLuchFixture()
 
 /**
  * Every URL the app asks uni for, in order; each is then sent to the loopback server whatever its host
@@ -35,32 +14,17 @@ afterEach(async () => {
  */
 function routeEverythingTo(server: TokenServer): string[] {
   const asked: string[] = []
-  cleanups.push(
-    installUniShim({
-      ...shim,
-      request: (options: UniRequestOptions) => {
-        asked.push(options.url)
-        const url = new URL(options.url)
-        return shim.request({ ...options, url: server.url + url.pathname + url.search })
-      },
-    }),
-  )
+  fixture.wrapUniRequest((options, send) => {
+    asked.push(options.url)
+    const url = new URL(options.url)
+    return send({ ...options, url: server.url + url.pathname + url.search })
+  })
   return asked
 }
 
-async function setup(options: { tokens?: Partial<TokenControllerOptions>; adapter?: LuchRequestAdapterOptions; baseURL?: string } = {}) {
-  const server = await startTokenServer()
-  cleanups.push(() => server.close())
-  const asked = routeEverythingTo(server)
-  const tokens = createTokenController({
-    fetchToken: ({ attempt, signal }) => server.fetchToken({ attempt, signal: signal as AbortSignal }),
-    retry: { baseDelayMs: 0 },
-    ...options.tokens,
-  })
-  cleanups.push(() => tokens.stop())
-  const http = new Request({ baseURL: options.baseURL ?? server.url })
-  attachTokenController(http, tokens, options.adapter)
-  return { server, tokens, http, asked }
+async function setup(options: Omit<LuchSetupOptions, 'server'> = {}) {
+  const scenario = await fixture.setup(options)
+  return { ...scenario, asked: routeEverythingTo(scenario.server) }
 }
 
 const port = (server: TokenServer) => new URL(server.url).port
@@ -159,34 +123,22 @@ describe('luch-request: the https rule', () => {
 describe('luch-request: stopping the controller', () => {
   /** Stops the controller when an answer to `path` reaches uni, before luch-request sees it. */
   function stopOnAnswer(tokens: TokenController, path: string) {
-    cleanups.push(
-      installUniShim({
-        ...shim,
-        request: (options: UniRequestOptions) =>
-          shim.request({
-            ...options,
-            complete: (result) => {
-              if (new URL(options.url).pathname === path) tokens.stop()
-              options.complete?.(result)
-            },
-          }),
+    fixture.wrapUniRequest((options, send) =>
+      send({
+        ...options,
+        complete: (result) => {
+          if (new URL(options.url).pathname === path) tokens.stop()
+          options.complete?.(result)
+        },
       }),
     )
   }
 
+  /** Attached and warmed up, with one token fetched; no routing, so only the loopback server is asked. */
   async function started() {
-    const server = await startTokenServer()
-    cleanups.push(() => server.close())
-    let fetches = 0
-    const tokens = createTokenController({
-      fetchToken: ({ attempt }) => (fetches++, server.fetchToken({ attempt })),
-      retry: { baseDelayMs: 0 },
-    })
-    cleanups.push(() => tokens.stop())
-    const http = new Request({ baseURL: server.url })
-    attachTokenController(http, tokens)
-    await http.get('/api/warm-up')
-    return { server, tokens, http, fetches: () => fetches }
+    const scenario = await fixture.setup()
+    await scenario.http.get('/api/warm-up')
+    return scenario
   }
 
   it('rejects with STOPPED a request whose 401 arrives after stop, and starts no fetch', async () => {

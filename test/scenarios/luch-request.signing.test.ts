@@ -1,63 +1,21 @@
 // Real luch-request over the uni shim, signed with createSigner: the token server checks X-Timestamp,
 // X-Nonce and X-Signature itself (test/helpers/signature-check.ts, written apart from src/signer.ts).
-import Request, { type HttpResponse } from 'luch-request'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import {
-  attachTokenController,
-  createSigner,
-  createTokenController,
-  type LuchRequestAdapterOptions,
-  type SignerOptions,
-} from '../../src/index.ts'
-import { startTokenServer, type TokenServerOptions } from '../helpers/token-server.ts'
-import { createUniShim, installUniShim, type UniShim } from '../helpers/uni-shim.ts'
+import { describe, expect, it } from 'vitest'
+import { createSigner, type SignerOptions } from '../../src/index.ts'
+import { burst, carried, useLuchFixture, type LuchSetupOptions } from '../helpers/luch-fixture.ts'
 
 const secret = 'scenario-signing-secret'
 
-let shim: UniShim
-let uninstallShim: () => void
-const cleanups: Array<() => unknown> = []
+const fixture = useLuchFixture()
 
-beforeEach(() => {
-  shim = createUniShim()
-  uninstallShim = installUniShim(shim)
-})
-
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup()
-  uninstallShim()
-  shim.close()
-})
-
-interface Setup {
-  server?: TokenServerOptions
-  signer?: Partial<SignerOptions>
-  adapter?: LuchRequestAdapterOptions
-  baseURL?: (serverUrl: string) => string
-}
-
-async function setup(options: Setup = {}) {
-  // Every nonce must be new: a replay that reused its first send's signature would be refused.
-  const server = await startTokenServer({ signatureSecret: secret, rejectReusedNonce: true, ...options.server })
-  cleanups.push(() => server.close())
-  const issued: string[] = []
-  const tokens = createTokenController({
-    fetchToken: async ({ attempt, signal }) => {
-      const body = await server.fetchToken({ attempt, signal: signal as AbortSignal })
-      issued.push(body.access_token)
-      return body
-    },
-    retry: { baseDelayMs: 0 },
+async function setup({ signer, ...options }: Omit<LuchSetupOptions, 'tokens'> & { signer?: Partial<SignerOptions> } = {}) {
+  return fixture.setup({
+    ...options,
+    // Every nonce must be new: a replay that reused its first send's signature would be refused.
+    server: { signatureSecret: secret, rejectReusedNonce: true, ...options.server },
+    adapter: { sign: createSigner({ secret, ...signer }), ...options.adapter },
   })
-  cleanups.push(() => tokens.stop())
-  const http = new Request({ baseURL: options.baseURL ? options.baseURL(server.url) : server.url })
-  attachTokenController(http, tokens, { sign: createSigner({ secret, ...options.signer }), ...options.adapter })
-  return { server, tokens, http, issued }
 }
-
-// Compared as booleans so a failing assertion never prints a token.
-const carried = (response: HttpResponse, token: string | undefined) => response.config.header?.Authorization === `Bearer ${token}`
-const burst = (n: number, send: (i: number) => Promise<HttpResponse>) => Promise.allSettled(Array.from({ length: n }, (_, i) => send(i)))
 
 describe('luch-request: signed requests', () => {
   it('sends X-Timestamp, X-Nonce and X-Signature that the server verifies', async () => {
