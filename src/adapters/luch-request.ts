@@ -1,7 +1,7 @@
 // luch-request interceptors: ask the controller for a token, set the header, and on an
 // unauthorized answer invalidate the token that request carried and replay it. No state of its own.
 import type { TokenController } from '../controller.ts'
-import { createAuthPolicy, joinUrl, type AuthPolicyOptions } from './policy.ts'
+import { createAuthPolicy, joinUrl, retryAfterMs, type AuthPolicyOptions } from './policy.ts'
 
 export interface LuchRequestConfig {
   url?: string
@@ -78,13 +78,23 @@ export function attachTokenController(http: LuchRequestInstance, tokens: TokenCo
     typeof response === 'object' && response !== null && !optedOut((response as LuchResponse).config) && isUnauthorized(response as LuchResponse)
 
   const requestId = http.interceptors.request.use(authorize)
+  // A 429 from the token endpoint (fetchToken through this instance) tells the machine how long to wait.
   const responseId = http.interceptors.response.use(
     (response: LuchResponse) => (canReplay(response) ? replay(response) : response),
-    (error: unknown) => (canReplay(error) ? replay(error) : Promise.reject(error)),
+    (error: unknown) => (canReplay(error) ? replay(error) : Promise.reject(withRetryAfter(error))),
   )
   return () => {
     // At run time use() returns the handler's index; luch-request's typings say void.
     if (typeof requestId === 'number') http.interceptors.request.eject?.(requestId)
     if (typeof responseId === 'number') http.interceptors.response.eject?.(responseId)
   }
+}
+
+function withRetryAfter(error: unknown): unknown {
+  const response = error as LuchResponse & { header?: Record<string, unknown>; retryAfterMs?: number }
+  if (typeof error !== 'object' || error === null || response.statusCode !== 429 || !response.header) return error
+  const name = Object.keys(response.header).find((key) => key.toLowerCase() === 'retry-after')
+  const delay = name === undefined ? undefined : retryAfterMs(response.header[name], Date.now())
+  if (delay !== undefined) response.retryAfterMs = delay
+  return error
 }

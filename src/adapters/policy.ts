@@ -54,3 +54,16 @@ function originOf(url: string): string {
   const match = /^[a-z][a-z\d+\-.]*:\/\/[^/?#]*/i.exec(url)
   return match ? match[0] : url
 }
+
+/**
+ * A 429's Retry-After in ms (delta-seconds or an HTTP date), for `fetchToken` errors: the machine
+ * waits that long before the next attempt instead of its own backoff. Undefined when absent or unreadable.
+ */
+export function retryAfterMs(value: unknown, now: number): number | undefined {
+  const text = Array.isArray(value) ? value[0] : value
+  if (typeof text !== 'string' && typeof text !== 'number') return undefined
+  const trimmed = String(text).trim()
+  if (/^\d+(\.\d+)?$/.test(trimmed)) return Number(trimmed) * 1000
+  const date = Date.parse(trimmed)
+  return isNaN(date) ? undefined : Math.max(0, date - now)
+}
