@@ -9,7 +9,7 @@ import {
   TokenRefreshError,
   type TokenError,
 } from '../src/errors.ts'
-import { backoffDelay } from './backoff.ts'
+import { backoffDelay, MAX_TIMER_MS } from './backoff.ts'
 import { emptyParked, enqueue, forEachPending, forgetSettled, parkedSize } from './parked.ts'
 import type {
   Grant,
@@ -46,7 +46,8 @@ function fetchInput(context: TokenContext): FetchTokenInput {
 
 function retryAfterMs(error: unknown): number | undefined {
   const value = typeof error === 'object' && error !== null ? (error as { retryAfterMs?: unknown }).retryAfterMs : undefined
-  return typeof value === 'number' && value >= 0 && value < Infinity ? value : undefined
+  // Capped only by what a timer can hold: a longer wait handed to setTimeout would retry at once.
+  return typeof value === 'number' && value >= 0 && value < Infinity ? Math.min(value, MAX_TIMER_MS) : undefined
 }
 
 function errorCode(error: unknown): string {

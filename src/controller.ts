@@ -1,6 +1,7 @@
 // Options → machine.provide() → actor → public methods. The only place that creates the actor,
 // reads the clock and touches storage. It sends events and reads snapshots; all state is the machine's.
 import { createActor, fromCallback, type Actor, type InspectionEvent } from 'xstate'
+import { MAX_TIMER_MS } from '../machines/backoff.ts'
 import { oldestParked, parkedSize } from '../machines/parked.ts'
 import { isFresh, tokenMachine, type FetchTokenInput } from '../machines/token.machine.ts'
 import type { TokenEvent, TokenState } from '../machines/token.types.ts'
@@ -174,7 +175,8 @@ export function createTokenController(options: TokenControllerOptions): TokenCon
     if (deadlineTimer !== undefined) return
     const oldest = oldestParked(actor.getSnapshot().context.parked)
     if (!oldest) return
-    deadlineTimer = clock.setTimeout(expireOverdue, Math.max(0, oldest.deadline - now()))
+    // Capped: after the wall clock jumps back by weeks, an overflowing delay would fire every millisecond.
+    deadlineTimer = clock.setTimeout(expireOverdue, Math.min(MAX_TIMER_MS, Math.max(0, oldest.deadline - now())))
     // Node only: a pending deadline alone should not keep a script alive.
     const unref = (deadlineTimer as { unref?: () => void } | null)?.unref
     if (typeof unref === 'function') unref.call(deadlineTimer)

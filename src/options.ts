@@ -1,6 +1,8 @@
 // Options in, one resolved shape out, checked once at construction. Nothing is clamped silently:
 // a bad option is a TypeError naming it. Defaults wrap globals so fake timers reach them.
 import type { InspectionEvent, Observer } from 'xstate'
+// setTimeout overflows past MAX_TIMER_MS and fires at once: refuse such delays rather than misbehave.
+import { MAX_TIMER_MS } from '../machines/backoff.ts'
 import type { RefreshReason } from '../machines/token.types.ts'
 import type { AbortSignalLike } from './abort.ts'
 import type { TokenResponse } from './grant.ts'
@@ -83,9 +85,6 @@ export interface ResolvedOptions {
   inspect: TokenControllerOptions['inspect']
   onEvent: TokenControllerOptions['onEvent']
 }
-
-// setTimeout overflows past 2^31 - 1 ms and fires at once: refuse such delays rather than misbehave.
-const MAX_TIMER_MS = 2_147_483_647
 
 export const DEFAULTS = {
   storageKey: 'painless-token',

@@ -18,6 +18,8 @@ export interface TokenBehaviour {
   failTimes?: number
   /** Sent as Retry-After on failing answers; seconds, as HTTP sends it. */
   retryAfterSeconds?: number
+  /** Sent verbatim as Retry-After on failing answers (an HTTP date, or nonsense); wins over retryAfterSeconds. */
+  retryAfterHeader?: string
   /** Wait this long before any /token answer, failing or not. */
   delayMs?: number
   /** Lifetime of issued tokens in seconds; fractions allowed (0.2 → 200 ms). Default 3600. */
@@ -53,6 +55,12 @@ export interface TokenServer {
   /** Merges into the current behaviour (`undefined` clears a field) and restarts the failTimes count. */
   setTokenBehaviour(behaviour: TokenBehaviour): void
   lastHeaders(path: string): IncomingHttpHeaders | undefined
+  /** Requests to a path (all paths without one) received and neither answered nor closed yet: a hang shows here. */
+  inFlight(path?: string): number
+  /** Resolves once `count` requests to `path` have arrived: awaits a request instead of sleeping for it. */
+  whenCalled(path: string, count: number): Promise<void>
+  /** Resolves once no request to `path` (to any path without one) is in flight: answered, or its socket closed. */
+  whenIdle(path?: string): Promise<void>
   /** Closes the server and every socket, hanging ones included. */
   close(): Promise<void>
 }
@@ -68,12 +76,34 @@ export async function startTokenServer(options: TokenServerOptions = {}): Promis
   const headersByPath = new Map<string, IncomingHttpHeaders>()
   const seenNonces = new Set<string>()
   const timers = new Set<ReturnType<typeof setTimeout>>()
+  const inFlightByPath = new Map<string, number>()
+  // Re-checked on every arrival and every end of a request; a waiter removes itself once satisfied.
+  const watchers = new Set<() => boolean>()
+  const notify = () => {
+    for (const watcher of watchers) if (watcher()) watchers.delete(watcher)
+  }
+  const until = (condition: () => boolean) =>
+    new Promise<void>((resolve) => {
+      const check = () => (condition() ? (resolve(), true) : false)
+      if (!check()) watchers.add(check)
+    })
+  const inFlightOf = (path?: string) => (path === undefined ? sum(inFlightByPath.values()) : (inFlightByPath.get(path) ?? 0))
 
   const server = createServer((req, res) => {
     const rawUrl = req.url ?? '/'
     const path = rawUrl.split('?')[0] ?? '/'
     callsByPath.set(path, (callsByPath.get(path) ?? 0) + 1)
     headersByPath.set(path, req.headers)
+    inFlightByPath.set(path, (inFlightByPath.get(path) ?? 0) + 1)
+    let ended = false
+    // 'close' comes after a finished answer and after a socket closed under it (reset, client abort).
+    res.once('close', () => {
+      if (ended) return
+      ended = true
+      inFlightByPath.set(path, (inFlightByPath.get(path) ?? 1) - 1)
+      notify()
+    })
+    notify()
     readBody(req).then((body) => {
       if (path === '/token') answerToken(res)
       else answerApi(req, res, rawUrl, path, body)
@@ -107,6 +137,7 @@ export async function startTokenServer(options: TokenServerOptions = {}): Promis
   function answerTokenFailure(res: ServerResponse, b: TokenBehaviour): void {
     const status = b.tokenStatus ?? (b.tokenFault ? 200 : 500)
     if (b.retryAfterSeconds !== undefined) res.setHeader('retry-after', String(b.retryAfterSeconds))
+    if (b.retryAfterHeader !== undefined) res.setHeader('retry-after', b.retryAfterHeader)
     switch (b.tokenFault) {
       case 'hang':
         return // answered never; close() destroys the socket
@@ -166,6 +197,9 @@ export async function startTokenServer(options: TokenServerOptions = {}): Promis
       tokenCallsSinceChange = 0
     },
     lastHeaders: (path) => headersByPath.get(path),
+    inFlight: inFlightOf,
+    whenCalled: (path, count) => until(() => (callsByPath.get(path) ?? 0) >= count),
+    whenIdle: (path) => until(() => inFlightOf(path) === 0),
     close() {
       closing ??= new Promise<void>((resolve) => {
         for (const timer of timers) clearTimeout(timer)
