@@ -2,7 +2,7 @@
 // reads the clock and touches storage. It sends events and reads snapshots; all state is the machine's.
 import { createActor, fromCallback, type Actor, type InspectionEvent } from 'xstate'
 import { MAX_TIMER_MS } from '../machines/backoff.ts'
-import { oldestParked, parkedSize } from '../machines/parked.ts'
+import { forEachPending, oldestParked, parkedSize } from '../machines/parked.ts'
 import { isFresh, tokenMachine, type FetchTokenInput } from '../machines/token.machine.ts'
 import type { TokenEvent, TokenState } from '../machines/token.types.ts'
 import { createAbortHandle, type AbortSignalLike } from './abort.ts'
@@ -50,6 +50,9 @@ export function createTokenController(options: TokenControllerOptions): TokenCon
   const { now, clock, storage, storageKey } = config
   const report = eventReporter(config.onEvent)
   let nextWaiterId = 1
+  // Set by stop(), which may run inside onEvent while the actor is mid-step: until that step ends the
+  // snapshot still says 'active', so the snapshot alone cannot tell that we are stopped.
+  let stopped = false
   // The one timer for the earliest wait deadline: parked requests share it instead of one each.
   let deadlineTimer: unknown = undefined
 
@@ -80,11 +83,13 @@ export function createTokenController(options: TokenControllerOptions): TokenCon
   hydrate()
 
   function isRunning(): boolean {
-    return actor.getSnapshot().status === 'active'
+    return !stopped && actor.getSnapshot().status === 'active'
   }
 
   // One attempt of the injected fetchToken, as XState's callback actor: no AbortController needed.
   function fetchAttempt(input: FetchTokenInput, sendBack: (event: TokenEvent) => void): () => void {
+    // The step that stop() interrupted may still start a fetch: nobody is left to use it.
+    if (stopped) return () => {}
     const abortHandle = createAbortHandle()
     let finished = false
     new Promise((resolve) => {
@@ -139,6 +144,8 @@ export function createTokenController(options: TokenControllerOptions): TokenCon
     const stored = parseStoredToken(raw)
     // Corrupt or foreign JSON under our key: remove it and start clean, never throw.
     if (stored.kind === 'foreign') guardStorage('remove', () => storage.remove(storageKey))
+    // A failed remove reaches onEvent, which may stop() us.
+    if (!isRunning()) return
     actor.send({ type: 'token.hydrated', grant: stored.kind === 'grant' ? stored.grant : null, at: now() })
   }
 
@@ -161,9 +168,15 @@ export function createTokenController(options: TokenControllerOptions): TokenCon
     const waiter = new PendingRequest(nextWaiterId++, at + config.waitTimeoutMs, waiterObserver)
     actor.send({ type, waiter, at })
     if (waiter.settled) return waiter.promise
+    // stop() ran inside this very send (from onEvent): the machine never saw token.stop, so reject here.
+    if (stopped) {
+      waiter.reject(new StoppedError())
+      return waiter.promise
+    }
     if (signal) {
       waiter.watch(signal, () => {
-        if (waiter.reject(new AbortedError(signal.reason))) actor.send({ type: 'waiter.abort', id: waiter.id })
+        // The rejection reaches onEvent first, which may stop() us: then there is no one to tell.
+        if (waiter.reject(new AbortedError(signal.reason)) && isRunning()) actor.send({ type: 'waiter.abort', id: waiter.id })
       })
     }
     if (report) report({ type: 'request.parked', id: waiter.id, queueSize: parkedSize(actor.getSnapshot().context.parked) })
@@ -188,6 +201,8 @@ export function createTokenController(options: TokenControllerOptions): TokenCon
     const at = now()
     for (let oldest = oldestOf(actor); oldest && oldest.deadline <= at; oldest = oldestOf(actor)) {
       if (!oldest.reject(new WaitTimeoutError(config.waitTimeoutMs))) break
+      // onEvent heard the rejection and may have stopped us: send nothing to a stopped actor.
+      if (!isRunning()) return
       actor.send({ type: 'waiter.timeout', id: oldest.id })
     }
     armDeadlineTimer()
@@ -201,7 +216,7 @@ export function createTokenController(options: TokenControllerOptions): TokenCon
   return {
     getToken(getOptions?: GetTokenOptions): Promise<string> {
       const snapshot = actor.getSnapshot()
-      if (snapshot.status !== 'active') return Promise.reject(new StoppedError())
+      if (stopped || snapshot.status !== 'active') return Promise.reject(new StoppedError())
       const signal = getOptions?.signal
       if (signal?.aborted) return Promise.reject(new AbortedError(signal.reason))
       // The fast path every request pays for: no event, no allocation beyond the promise.
@@ -226,14 +241,21 @@ export function createTokenController(options: TokenControllerOptions): TokenCon
     clear(): void {
       if (!isRunning()) return
       guardStorage('remove', () => storage.remove(storageKey))
-      actor.send({ type: 'token.clear' })
+      // A failed remove reaches onEvent, which may stop() us.
+      if (isRunning()) actor.send({ type: 'token.clear' })
     },
 
     stop(): void {
       if (!isRunning()) return
+      stopped = true
       stopTimer()
+      // Called inside onEvent, the actor is mid-step: this event is only queued, and actor.stop() drops
+      // the queue. So reject what the latest snapshot holds parked here as well (settled ones are skipped).
+      const parked = actor.getSnapshot().context.parked
       actor.send({ type: 'token.stop' })
       actor.stop()
+      const error = new StoppedError()
+      forEachPending(parked, (waiter) => waiter.reject(error))
     },
 
     get state(): TokenState {

@@ -1,0 +1,243 @@
+// What fast-check generates for the controller property: options, the token endpoint's answers, the
+// storage read at start, and programs of requests, 401s, aborts, time, clock jumps, clear and stop.
+// luch-request.arbitraries.ts builds the HTTP suite's on these.
+import fc from 'fast-check'
+
+export type GrantForm = 'snake' | 'camel' | 'string' | 'expiresAt'
+
+/**
+ * When an answer comes: 'sync' (fetchToken returns or throws it, no promise), 'timely' (a settled
+ * promise: before the next scheduled task, so before any timer), or 'scheduled' (when the scheduler
+ * says, racing the timers and everything else).
+ */
+export type Delivery = 'sync' | 'timely' | 'scheduled'
+
+/** How one fetchToken call ends. Plans are used in call order. */
+export type FetchPlan =
+  /**
+   * An expiry of 0 s or less is an invalid answer. Delivered as `delivery` says.
+   */
+  | { kind: 'grant'; expiresInS: number; form: GrantForm; delivery: Delivery }
+  /** Answers `delayMs` later on the controller's clock: maybe after fetchTimeoutMs. */
+  | { kind: 'slow'; delayMs: number; expiresInS: number; form: GrantForm }
+  | { kind: 'fail'; delivery: Delivery; retryAfterMs?: number }
+  /** Resolves with a body that is not a usable token. */
+  | { kind: 'malformed'; body: unknown }
+  /** fetchToken throws before returning a promise. */
+  | { kind: 'throw' }
+  /** Never answers: only fetchTimeoutMs, clear() or stop() end it. */
+  | { kind: 'never' }
+
+/** What the storage holds at start, and whether reading it takes a scheduled while. */
+export type StoragePlan =
+  | { kind: 'memory' }
+  /** Read at once, holding a token that expires `expiresInMs` after the start (maybe already expired). */
+  | { kind: 'sync'; expiresInMs: number }
+  | { kind: 'async'; stored: 'none' | 'garbage' | 'fails' }
+  | { kind: 'async'; stored: 'token'; expiresInMs: number }
+
+export type Action =
+  /**
+   * `count` requests in the same tick; `abortable` ones carry a signal an `abort` may fire. Once one
+   * resolves, in the same microtask: nothing more, another request ('get'), or a 401 for the token it
+   * just got followed by another request ('replay', what an HTTP adapter does).
+   */
+  | { kind: 'get'; count: number; abortable: boolean; follow: Follow }
+  | { kind: 'refresh' }
+  | { kind: 'abort'; target: number }
+  /** A 401 for the current token, for an older one, or for one this controller never issued. */
+  | { kind: 'invalidate'; which: 'current' | 'old' | 'unknown' }
+  | { kind: 'advance'; ms: number }
+  /** The wall clock (the controller's `now`) jumps by `ms`, back or forth; timers run on, unaffected. */
+  | { kind: 'jump'; ms: number }
+  | { kind: 'clear' }
+  | { kind: 'stop' }
+
+export type Follow = 'none' | 'get' | 'replay'
+
+export interface ControllerPlan {
+  leewayMs: number
+  retry: { attempts: number; baseDelayMs: number; maxDelayMs: number }
+  fetchTimeoutMs: number
+  waitTimeoutMs: number
+  maxQueue: number
+  /** Something the app does from inside onEvent, once, the first time that event comes. */
+  reaction: Reaction | null
+}
+
+/**
+ * Re-entrant calls: an app that logs out (clear) when a refresh fails, stops the controller on some
+ * event, or reports a 401 while handling one does it inside onEvent, while the controller is mid-step.
+ */
+export interface Reaction {
+  on: 'refresh.started' | 'refresh.retrying' | 'refresh.succeeded' | 'refresh.failed' | 'request.parked' | 'request.released' | 'request.rejected'
+  act: 'clear' | 'stop' | 'invalidate'
+}
+
+
+/** At most this many requests (getToken and refresh calls) per run. */
+export const MAX_REQUESTS = 50
+
+const seconds = fc.oneof(
+  { weight: 4, arbitrary: fc.integer({ min: 1, max: 120 }) },
+  { weight: 2, arbitrary: fc.integer({ min: 121, max: 7200 }) },
+  // Already expired: the controller must refuse it and retry.
+  { weight: 1, arbitrary: fc.integer({ min: -30, max: 0 }) },
+)
+export const grantForm = fc.constantFrom<GrantForm>('snake', 'camel', 'string', 'expiresAt')
+const delivery = fc.oneof(
+  { weight: 1, arbitrary: fc.constant<Delivery>('sync') },
+  { weight: 2, arbitrary: fc.constant<Delivery>('timely') },
+  { weight: 3, arbitrary: fc.constant<Delivery>('scheduled') },
+)
+
+const malformedBody = fc.constantFrom<unknown>(
+  null,
+  {},
+  '<html><body>502 Bad Gateway</body></html>',
+  '',
+  { access_token: 42, expires_in: 60 },
+  { access_token: '', expires_in: 60 },
+  { access_token: 'malformed-no-expiry' },
+  { access_token: 'malformed-bad-expiry', expires_in: 'soon' },
+  { accessToken: 'malformed-bad-refresh', expiresIn: 60, refreshToken: 7 },
+)
+
+export const fetchPlan: fc.Arbitrary<FetchPlan> = fc.oneof(
+  { weight: 6, arbitrary: fc.record({ kind: fc.constant('grant' as const), expiresInS: seconds, form: grantForm, delivery }) },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      kind: fc.constant('slow' as const),
+      delayMs: fc.integer({ min: 0, max: 30_000 }),
+      expiresInS: seconds,
+      form: grantForm,
+    }),
+  },
+  {
+    weight: 3,
+    arbitrary: fc.record(
+      { kind: fc.constant('fail' as const), delivery, retryAfterMs: fc.integer({ min: 0, max: 20_000 }) },
+      { requiredKeys: ['kind', 'delivery'] },
+    ),
+  },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant('malformed' as const), body: malformedBody }) },
+  { weight: 1, arbitrary: fc.constant({ kind: 'throw' as const }) },
+  { weight: 1, arbitrary: fc.constant({ kind: 'never' as const }) },
+)
+
+export const fetchPlans = fc.array(fetchPlan, { maxLength: 12 })
+
+export const storagePlan: fc.Arbitrary<StoragePlan> = fc.oneof(
+  { weight: 3, arbitrary: fc.constant({ kind: 'memory' as const }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('sync' as const), expiresInMs: fc.integer({ min: -60_000, max: 600_000 }) }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({ kind: fc.constant('async' as const), stored: fc.constantFrom('none' as const, 'garbage' as const, 'fails' as const) }),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      kind: fc.constant('async' as const),
+      stored: fc.constant('token' as const),
+      expiresInMs: fc.integer({ min: -60_000, max: 600_000 }),
+    }),
+  },
+)
+
+const reaction: fc.Arbitrary<Reaction | null> = fc.oneof(
+  { weight: 3, arbitrary: fc.constant(null) },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      on: fc.constantFrom<Reaction['on']>('refresh.started', 'refresh.retrying', 'refresh.succeeded', 'refresh.failed', 'request.parked', 'request.released', 'request.rejected'),
+      act: fc.constantFrom<Reaction['act']>('clear', 'stop', 'invalidate'),
+    }),
+  },
+)
+
+export const controllerPlan: fc.Arbitrary<ControllerPlan> = fc.record({
+  leewayMs: fc.oneof(fc.constant(0), fc.integer({ min: 0, max: 60_000 })),
+  retry: fc.record({
+    attempts: fc.integer({ min: 1, max: 4 }),
+    baseDelayMs: fc.integer({ min: 0, max: 2_000 }),
+    maxDelayMs: fc.integer({ min: 0, max: 5_000 }),
+  }),
+  fetchTimeoutMs: fc.integer({ min: 1, max: 20_000 }),
+  waitTimeoutMs: fc.oneof({ weight: 1, arbitrary: fc.integer({ min: 1, max: 1_000 }) }, { weight: 3, arbitrary: fc.integer({ min: 1_000, max: 60_000 }) }),
+  // Mostly roomy; sometimes small enough that a burst overflows it.
+  maxQueue: fc.oneof({ weight: 1, arbitrary: fc.integer({ min: 1, max: 8 }) }, { weight: 4, arbitrary: fc.constant(10_000) }),
+  reaction,
+})
+
+const follow = fc.oneof(
+  { weight: 3, arbitrary: fc.constant<Follow>('none') },
+  { weight: 1, arbitrary: fc.constant<Follow>('get') },
+  { weight: 1, arbitrary: fc.constant<Follow>('replay') },
+)
+
+const getAction = fc.record({
+  kind: fc.constant('get' as const),
+  count: fc.integer({ min: 1, max: 10 }),
+  abortable: fc.boolean(),
+  follow,
+})
+
+const action: fc.Arbitrary<Action> = fc.oneof(
+  {
+    weight: 8,
+    arbitrary: getAction,
+  },
+  { weight: 1, arbitrary: fc.constant({ kind: 'refresh' as const }) },
+  { weight: 4, arbitrary: fc.record({ kind: fc.constant('abort' as const), target: fc.nat({ max: 49 }) }) },
+  {
+    weight: 3,
+    arbitrary: fc.record({ kind: fc.constant('invalidate' as const), which: fc.constantFrom('current' as const, 'old' as const, 'unknown' as const) }),
+  },
+  {
+    weight: 4,
+    arbitrary: fc.record({
+      kind: fc.constant('advance' as const),
+      ms: fc.oneof(fc.integer({ min: 0, max: 2_000 }), fc.integer({ min: 0, max: 120_000 })),
+    }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({ kind: fc.constant('jump' as const), ms: fc.integer({ min: -2 * 3_600_000, max: 2 * 3_600_000 }) }),
+  },
+  { weight: 1, arbitrary: fc.constant({ kind: 'clear' as const }) },
+)
+
+/**
+ * A program: at least one request, at most MAX_REQUESTS, and a stop in about one run in six.
+ * Its actions are scheduled independently, so the scheduler also picks their order.
+ */
+export const program: fc.Arbitrary<Action[]> = fc
+  .tuple(
+    getAction,
+    fc.array(action, { maxLength: 24 }),
+    fc.oneof({ weight: 5, arbitrary: fc.constant(null) }, { weight: 1, arbitrary: fc.constant({ kind: 'stop' as const }) }),
+  )
+  .map(([first, rest, stop]) => capRequests(stop === null ? [first, ...rest] : [first, ...rest, stop]))
+
+function capRequests(actions: Action[]): Action[] {
+  let budget = MAX_REQUESTS
+  const capped: Action[] = []
+  for (const a of actions) {
+    if (a.kind === 'get') {
+      // A request with a follow-up is two requests.
+      const cost = a.follow === 'none' ? 1 : 2
+      const count = Math.min(a.count, Math.floor(budget / cost))
+      if (count === 0) continue
+      budget -= count * cost
+      capped.push({ ...a, count })
+    } else if (a.kind === 'refresh') {
+      if (budget === 0) continue
+      budget -= 1
+      capped.push(a)
+    } else {
+      capped.push(a)
+    }
+  }
+  return capped
+}

@@ -1,0 +1,147 @@
+// The controller property: a generated program (bursts of requests and their follow-ups, aborts, 401s
+// for the current and older tokens, time passing, wall-clock jumps, clear, stop, and calls made from
+// inside onEvent) runs against the real controller while fast-check's scheduler orders everything
+// asynchronous: the program's steps, each fetch answer, each timer, the storage read.
+import fc from 'fast-check'
+import { createTokenController } from '../../src/index.ts'
+import { minimalSignal } from '../helpers/fake-fetch.ts'
+import { controllerPlan, fetchPlans, program, storagePlan, type Action, type ControllerPlan, type FetchPlan, type Follow, type Reaction, type StoragePlan } from './arbitraries.ts'
+import { createMonitor, type TrackedRequest } from './invariants.ts'
+import { scheduledStorage, STORED_TOKEN } from './scheduled-storage.ts'
+import { scriptedFetch } from './scripted-fetch.ts'
+import { untilIdle } from './until-idle.ts'
+import { virtualClock } from './virtual-clock.ts'
+
+export interface ControllerRun {
+  scheduler: fc.Scheduler
+  plan: ControllerPlan
+  fetches: FetchPlan[]
+  storage: StoragePlan
+  actions: Action[]
+}
+
+/** Runs one program and returns the violations (empty when every invariant held). */
+export async function runControllerProgram({ scheduler, plan, fetches, storage, actions }: ControllerRun): Promise<string[]> {
+  const clock = virtualClock(scheduler)
+  const fetch = scriptedFetch(scheduler, clock, fetches)
+  const monitor = createMonitor({ clock, plan, fetch })
+  let reacted = false
+  const tokens = createTokenController({
+    fetchToken: fetch.fetchToken,
+    storage: scheduledStorage(scheduler, storage, clock.now()),
+    now: clock.now,
+    clock,
+    leewayMs: plan.leewayMs,
+    // No jitter: it draws from Math.random, and a replayed seed must replay the same delays.
+    retry: { ...plan.retry, jitter: false },
+    fetchTimeoutMs: plan.fetchTimeoutMs,
+    waitTimeoutMs: plan.waitTimeoutMs,
+    maxQueue: plan.maxQueue,
+    onEvent: (event) => {
+      monitor.onEvent(event)
+      if (plan.reaction && !reacted && event.type === plan.reaction.on) {
+        reacted = true
+        react(plan.reaction.act)
+      }
+    },
+  })
+  monitor.attach(tokens)
+  const abortable: TrackedRequest[] = []
+
+  const issuedTokens = () => [STORED_TOKEN, ...fetch.calls.flatMap((call) => (call.token === undefined ? [] : [call.token]))]
+
+  // Called inside onEvent, mid-step: the controller must cope with re-entrant calls.
+  function react(act: Reaction['act']): void {
+    if (act === 'clear') tokens.clear()
+    else if (act === 'stop') monitor.stop()
+    else monitor.invalidate(tokens.actor.getSnapshot().context.accessToken ?? 'never-issued')
+  }
+
+  // In the microtask the token arrives in, as calling code would: the next call, or a 401 and a retry.
+  function followUp(follow: Follow, token: string): void {
+    if (follow === 'replay') monitor.invalidate(token)
+    monitor.request('get')
+  }
+
+  function perform(action: Action): void {
+    switch (action.kind) {
+      case 'get':
+        for (let i = 0; i < action.count; i++) {
+          const { tracked, promise } = monitor.request('get', action.abortable ? minimalSignal() : undefined)
+          if (tracked.signal) abortable.push(tracked)
+          if (action.follow !== 'none') promise.then((token) => followUp(action.follow, token), () => {})
+        }
+        return
+      case 'refresh':
+        monitor.request('refresh')
+        return
+      case 'abort': {
+        const target = abortable[action.target % Math.max(1, abortable.length)]
+        target?.signal?.abort(new Error('the page was closed'))
+        return
+      }
+      case 'invalidate': {
+        const current = tokens.actor.getSnapshot().context.accessToken
+        const older = issuedTokens().filter((token) => token !== current)
+        const rejected = action.which === 'current' ? current : action.which === 'old' ? older[older.length - 1] : 'never-issued'
+        monitor.invalidate(rejected ?? 'never-issued')
+        return
+      }
+      case 'advance':
+        clock.advance(action.ms)
+        return
+      case 'jump':
+        clock.jump(action.ms)
+        return
+      case 'clear':
+        tokens.clear()
+        return
+      case 'stop':
+        monitor.stop()
+        return
+    }
+  }
+
+  try {
+    // Every step is its own task: the scheduler picks their order too, among answers and timers.
+    for (const action of actions) {
+      void scheduler.schedule(Promise.resolve(), `${action.kind}${describe(action)}`).then(() => perform(action))
+    }
+    await untilIdle(scheduler)
+    monitor.finish()
+    return monitor.violations
+  } finally {
+    tokens.stop()
+  }
+}
+
+function describe(action: Action): string {
+  switch (action.kind) {
+    case 'get':
+      return ` x${action.count}${action.abortable ? ' abortable' : ''}${action.follow === 'none' ? '' : ` then ${action.follow}`}`
+    case 'abort':
+      return ` #${action.target}`
+    case 'invalidate':
+      return ` ${action.which}`
+    case 'advance':
+    case 'jump':
+      return ` ${action.ms} ms`
+    default:
+      return ''
+  }
+}
+
+/** The property itself, shared by the suite and by regressions.test.ts (which replays seeds). */
+export function controllerProperty() {
+  return fc.asyncProperty(
+    fc.scheduler(),
+    controllerPlan,
+    fetchPlans,
+    storagePlan,
+    program,
+    async (scheduler, plan, fetches, storage, actions) => {
+      const violations = await runControllerProgram({ scheduler, plan, fetches, storage, actions })
+      if (violations.length > 0) throw new Error(`invariants broken:\n  ${violations.join('\n  ')}`)
+    },
+  )
+}

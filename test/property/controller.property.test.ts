@@ -1,0 +1,16 @@
+// The controller under every interleaving fast-check can find: PROPERTY_RUNS runs (1,000 by default)
+// of generated programs, each checked against the invariants in invariants.ts.
+import fc from 'fast-check'
+import { describe, it } from 'vitest'
+import { controllerProperty } from './controller.properties.ts'
+import { propertyParameters, propertyTimeoutMs } from './run-config.ts'
+
+describe('the token controller under scheduled interleavings', () => {
+  it(
+    'settles every request once, with the current fresh token or a listed error, one fetch at a time, fetches bounded by cycles × attempts',
+    async () => {
+      await fc.assert(controllerProperty(), propertyParameters('controller'))
+    },
+    propertyTimeoutMs(),
+  )
+})

@@ -1,0 +1,296 @@
+// The invariants, watched while a run goes: (1) every request settles once, (2) one fetch in flight at
+// most, (3) no expired token handed out, (4) the current token or a listed error, (5) an empty queue in
+// `valid` and `failed`, (7) fetches bounded by cycles × attempts ((6), the replay bound, lives in the
+// luch-request suite); and from the core's contract: a 401 for an older token starts no refresh, no fetch
+// starts and nothing is sent to the actor after stop(). Violations are collected, not thrown: a throw
+// inside onEvent or an XState observer would be swallowed.
+import { parkedSize } from '../../machines/parked.ts'
+import { TokenError, TokenRefreshError, type AbortSignalLike, type TokenController, type TokenControllerEvent } from '../../src/index.ts'
+import type { ControllerPlan } from './arbitraries.ts'
+import type { FetchRecord, ScriptedFetch } from './scripted-fetch.ts'
+import type { VirtualClock } from './virtual-clock.ts'
+
+/** What a request may be rejected with, and nothing else. */
+export const REQUEST_ERROR_CODES = ['REFRESH_FAILED', 'WAIT_TIMEOUT', 'QUEUE_FULL', 'ABORTED', 'STOPPED'] as const
+
+export interface TrackedRequest {
+  readonly n: number
+  readonly kind: 'get' | 'refresh'
+  readonly startedAt: number
+  readonly signal: (AbortSignalLike & { abort(reason?: unknown): void }) | undefined
+  /** The controller's waiter id, once the request parked (or was settled by the machine at once). */
+  waiterId?: number
+  /** request.released / request.rejected events for this waiter: more than one is a double settle. */
+  settleEvents: number
+  releasedAt?: number
+  rejectedAt?: number
+  rejectedCode?: unknown
+  /** The token current right after the step that released it (or at the fast path). */
+  expectedToken?: string | null
+  outcome?: { status: 'resolved'; token: string } | { status: 'rejected'; error: unknown }
+  outcomes: number
+  /** Pending requests in the queue when it was made, for QUEUE_FULL. */
+  readonly queueBefore: number
+  /** The token held when it was made: a forced refresh must not answer with it. */
+  readonly tokenBefore: string | null
+}
+
+export interface Monitor {
+  readonly violations: string[]
+  readonly requests: readonly TrackedRequest[]
+  /** For the controller's options. */
+  onEvent(event: TokenControllerEvent): void
+  /** Subscribes to the controller's snapshots and fetch calls. Call right after creating it. */
+  attach(tokens: TokenController): void
+  /** Calls getToken (with `signal`) or refresh and tracks the request; the promise is the caller's. */
+  request(kind: 'get' | 'refresh', signal?: TrackedRequest['signal']): { tracked: TrackedRequest; promise: Promise<string> }
+  /** Reports a 401 for `token`; only the current token's may start a refresh. */
+  invalidate(token: string): void
+  /** Stops the controller and checks that nothing stayed parked. */
+  stop(): void
+  /** Refresh cycles started so far (`refresh.started`). */
+  readonly cycles: number
+  /** The end-of-run checks; call once everything is idle. */
+  finish(): void
+}
+
+export function createMonitor(options: { clock: VirtualClock; plan: ControllerPlan; fetch: ScriptedFetch }): Monitor {
+  const { clock, plan, fetch } = options
+  const violations: string[] = []
+  const requests: TrackedRequest[] = []
+  const byWaiter = new Map<number, TrackedRequest>()
+  let releasedThisStep: TrackedRequest[] = []
+  let making: TrackedRequest | undefined
+  let tokens: TokenController | undefined
+  let stopped = false
+  let stopping = 0
+  // Which token each generation was, and every token a 401 was reported for.
+  const tokenOfGeneration = new Map<number, string>()
+  const reported401 = new Set<string>()
+  let cycles = 0
+  const attemptsInCycle: number[] = []
+  const fail = (message: string) => void violations.push(message)
+
+  function waiterOf(id: number): TrackedRequest | undefined {
+    const known = byWaiter.get(id)
+    if (known) return known
+    // The first event naming a new waiter, during the call that made it, is that request's.
+    if (making && making.waiterId === undefined) {
+      making.waiterId = id
+      byWaiter.set(id, making)
+      return making
+    }
+    fail(`event for waiter ${id}, which no request owns`)
+    return undefined
+  }
+
+  function onEvent(event: TokenControllerEvent): void {
+    if (event.type === 'refresh.started') {
+      cycles++
+      attemptsInCycle.push(0)
+    }
+    // A 401 for an older token was answered by the refresh that replaced it: only a 401 reported for
+    // the token of this very generation may invalidate it (events can be queued, so not "right now").
+    if (event.type === 'token.invalidated') {
+      const token = tokenOfGeneration.get(event.generation as number)
+      if (token === undefined || !reported401.has(token)) fail(`generation ${String(event.generation)} invalidated without a 401 for its token`)
+    }
+    if (event.type !== 'request.parked' && event.type !== 'request.released' && event.type !== 'request.rejected') return
+    const request = waiterOf(event.id as number)
+    if (!request || event.type === 'request.parked') return
+    request.settleEvents++
+    if (request.settleEvents > 1) fail(`request ${request.n} settled twice (${event.type})`)
+    if (event.type === 'request.released') {
+      request.releasedAt = clock.now()
+      releasedThisStep.push(request)
+    } else {
+      request.rejectedAt = clock.now()
+      request.rejectedCode = event.code
+    }
+  }
+
+  function onFetch(record: FetchRecord, alreadyInFlight: number): void {
+    // Invariant 2: a fetch starts only when no other is in flight (called, not answered, not aborted).
+    if (alreadyInFlight > 0) fail(`fetch ${record.index} started with ${alreadyInFlight} already in flight`)
+    if (stopped) fail(`fetch ${record.index} started after stop()`)
+    const cycle = attemptsInCycle.length - 1
+    if (cycle < 0) fail(`fetch ${record.index} started outside any refresh cycle`)
+    else {
+      attemptsInCycle[cycle]!++
+      if (record.attempt !== attemptsInCycle[cycle]) fail(`fetch ${record.index} is attempt ${record.attempt}, expected ${attemptsInCycle[cycle]}`)
+      if (record.attempt > plan.retry.attempts) fail(`fetch ${record.index} is attempt ${record.attempt} of ${plan.retry.attempts}`)
+    }
+  }
+
+  function attach(controller: TokenController): void {
+    tokens = controller
+    fetch.onCall = onFetch
+    // The controller sends nothing to a stopped actor: XState's development build prints such an event.
+    const actor = controller.actor
+    const send = actor.send.bind(actor)
+    actor.send = (event) => {
+      if (actor.getSnapshot().status !== 'active') fail(`${event.type} sent to the stopped actor`)
+      send(event)
+    }
+    // A token read from a sync storage arrived during construction, before this subscription.
+    const initial = controller.actor.getSnapshot().context
+    if (initial.accessToken !== null) tokenOfGeneration.set(initial.generation, initial.accessToken)
+    controller.actor.subscribe({
+      next: (snapshot) => {
+        const { context } = snapshot
+        if (context.accessToken !== null) tokenOfGeneration.set(context.generation, context.accessToken)
+        // Invariant 5: nothing waits while there is a token to hand out or after the cycle failed;
+        // and `idle.empty` with a waiter would strand it.
+        const state = typeof snapshot.value === 'string' ? snapshot.value : JSON.stringify(snapshot.value)
+        if ((state === 'valid' || state === 'failed' || state === '{"idle":"empty"}') && parkedSize(context.parked) !== 0) {
+          fail(`${parkedSize(context.parked)} request(s) parked in ${state}`)
+        }
+        // Invariants 3 and 4: those released by this step got the token it made current, unexpired now,
+        // in the order they arrived.
+        for (let i = 1; i < releasedThisStep.length; i++) {
+          if (releasedThisStep[i]!.n < releasedThisStep[i - 1]!.n) fail(`request ${releasedThisStep[i]!.n} released before request ${releasedThisStep[i - 1]!.n}`)
+        }
+        for (const request of releasedThisStep) {
+          request.expectedToken = context.accessToken
+          if (context.accessToken === null) fail(`request ${request.n} released while no token is held`)
+          else if (!(context.expiresAt > (request.releasedAt as number))) {
+            fail(`request ${request.n} released at ${request.releasedAt} with a token that expired at ${context.expiresAt}`)
+          }
+        }
+        releasedThisStep = []
+      },
+    })
+  }
+
+  function request(kind: 'get' | 'refresh', signal?: TrackedRequest['signal']): { tracked: TrackedRequest; promise: Promise<string> } {
+    const controller = tokens as TokenController
+    const snapshot = controller.actor.getSnapshot()
+    const tracked: TrackedRequest = {
+      n: requests.length,
+      kind,
+      startedAt: clock.now(),
+      signal,
+      settleEvents: 0,
+      outcomes: 0,
+      queueBefore: snapshot.status === 'active' ? parkedSize(snapshot.context.parked) : 0,
+      tokenBefore: snapshot.context.accessToken,
+    }
+    requests.push(tracked)
+    making = tracked
+    let promise: Promise<string>
+    try {
+      promise = kind === 'get' ? controller.getToken(signal ? { signal } : undefined) : controller.refresh()
+    } finally {
+      making = undefined
+    }
+    // No event during the call and still running: the fast path answered from the snapshot.
+    if (tracked.waiterId === undefined && !stopped && kind === 'get') {
+      const { context } = snapshot
+      tracked.expectedToken = context.accessToken
+      tracked.releasedAt = tracked.startedAt
+      if (snapshot.value !== 'valid') fail(`request ${tracked.n} answered without parking in ${JSON.stringify(snapshot.value)}`)
+      if (!(context.expiresAt - plan.leewayMs > tracked.startedAt)) fail(`request ${tracked.n} answered at once with a token that is not fresh`)
+    }
+    promise.then(
+      (token) => settled(tracked, { status: 'resolved', token }),
+      (error: unknown) => settled(tracked, { status: 'rejected', error }),
+    )
+    return { tracked, promise }
+  }
+
+  function settled(request: TrackedRequest, outcome: NonNullable<TrackedRequest['outcome']>): void {
+    request.outcomes++
+    if (request.outcomes > 1) fail(`request ${request.n} settled twice`)
+    request.outcome = outcome
+    if (outcome.status === 'resolved') {
+      // Invariant 4, resolved: the token current when it was released (compared, never printed).
+      if (request.expectedToken === undefined) fail(`request ${request.n} resolved, but no release was seen`)
+      else if (outcome.token !== request.expectedToken) fail(`request ${request.n} resolved with a token that was not current at its release`)
+      if (request.waiterId !== undefined && request.releasedAt === undefined) fail(`request ${request.n} resolved without request.released`)
+      // refresh() forces a new token: it never answers with the one held when it was called.
+      if (request.kind === 'refresh' && outcome.token === request.tokenBefore) fail(`refresh() ${request.n} resolved with the token it was called to replace`)
+      return
+    }
+    checkRejection(request, outcome.error)
+  }
+
+  // Invariant 4, rejected: a TokenError with a listed code, and the code fits what happened.
+  function checkRejection(request: TrackedRequest, error: unknown): void {
+    const code = (error as { code?: unknown } | null)?.code
+    if (!(error instanceof TokenError) || !(REQUEST_ERROR_CODES as readonly unknown[]).includes(code)) {
+      fail(`request ${request.n} rejected with ${String(code ?? error)}`)
+      return
+    }
+    if (request.waiterId !== undefined && request.rejectedCode !== code) {
+      fail(`request ${request.n} rejected with ${String(code)} but reported ${String(request.rejectedCode)}`)
+    }
+    const at = request.rejectedAt ?? request.startedAt
+    switch (error.code) {
+      case 'ABORTED':
+        if (!request.signal?.aborted) fail(`request ${request.n} rejected ABORTED without an aborted signal`)
+        break
+      case 'STOPPED':
+        if (!stopped) fail(`request ${request.n} rejected STOPPED before stop()`)
+        break
+      case 'WAIT_TIMEOUT':
+        if (at < request.startedAt + plan.waitTimeoutMs) fail(`request ${request.n} timed out after ${at - request.startedAt} ms of ${plan.waitTimeoutMs}`)
+        break
+      case 'QUEUE_FULL':
+        if (request.queueBefore < plan.maxQueue) fail(`request ${request.n} rejected QUEUE_FULL with ${request.queueBefore} of ${plan.maxQueue} parked`)
+        break
+      case 'REFRESH_FAILED':
+        if (!(error instanceof TokenRefreshError) || error.attempts < 1 || error.attempts > plan.retry.attempts) {
+          fail(`request ${request.n} rejected REFRESH_FAILED after ${String((error as TokenRefreshError).attempts)} attempt(s)`)
+        }
+        break
+    }
+  }
+
+  function invalidate(token: string): void {
+    reported401.add(token)
+    tokens?.invalidate(token)
+  }
+
+  function stop(): void {
+    stopped = true
+    stopping++
+    try {
+      tokens?.stop()
+    } finally {
+      stopping--
+    }
+    // A stop() from onEvent while an outer stop() is rejecting: the outer one checks, once it is done.
+    if (stopping > 0) return
+    // stop() rejects everything parked at once: no request may still be waiting on the controller.
+    for (const request of requests) {
+      if (request.waiterId !== undefined && request.settleEvents === 0) fail(`request ${request.n} still parked after stop()`)
+    }
+  }
+
+  function finish(): void {
+    // Invariant 1: every request settled, exactly once.
+    for (const request of requests) {
+      if (request.outcomes !== 1) fail(`request ${request.n} settled ${request.outcomes} time(s) by the end`)
+    }
+    // At rest every timer has fired, fetchTimeoutMs included: nothing may still be fetching.
+    if (fetch.inFlight() > 0) fail(`${fetch.inFlight()} fetches in flight at the end`)
+    // Invariant 7: fetches bounded by cycles × attempts.
+    if (fetch.calls.length > cycles * plan.retry.attempts) {
+      fail(`${fetch.calls.length} fetches for ${cycles} cycle(s) of ${plan.retry.attempts} attempt(s)`)
+    }
+  }
+
+  return {
+    violations,
+    requests,
+    onEvent,
+    attach,
+    request,
+    invalidate,
+    stop,
+    get cycles() {
+      return cycles
+    },
+    finish,
+  }
+}
