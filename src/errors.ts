@@ -95,12 +95,9 @@ export class InsecureUrlError extends TokenError {
 
 /** True for any painless-token error, also one thrown by another bundled copy of the library. */
 export function isTokenError(error: unknown): error is TokenError {
-  return (
-    error instanceof TokenError ||
-    (typeof error === 'object' && error !== null && typeof (error as { code?: unknown }).code === 'string' &&
-      (error as Error).name !== undefined && /Error$/.test(String((error as Error).name)) &&
-      TOKEN_ERROR_CODES.indexOf((error as TokenError).code) !== -1)
-  )
+  if (error instanceof TokenError) return true
+  const code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined
+  return error instanceof Error && typeof code === 'string' && TOKEN_ERROR_CODES.indexOf(code as TokenErrorCode) !== -1
 }
 
 export const TOKEN_ERROR_CODES: readonly TokenErrorCode[] = [
