@@ -1,0 +1,120 @@
+// Model-based tests: the real token machine is the model. @xstate/graph's TestModel generates paths
+// (shortest paths to every state, and every simple path through a refresh cycle); each path runs
+// against the real controller and is checked step by step on what the controller does. Then: the paths
+// together visit every state node and take every transition of the machine's definition.
+import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { createTokenModel, eventLabel, statePath, type ModelConfig, type TokenSnapshot } from './model.ts'
+import { replayPath, runPath, type PathRecord, type TokenPath } from './run-path.ts'
+import { useFakeTimersExceptImmediate } from './system.ts'
+import { allStateNodes, allTransitions } from './transitions.ts'
+
+const OPTIONS = {
+  leewayMs: 30_000,
+  fetchTimeoutMs: 1_000,
+  // Far longer than all fetch timeouts and backoffs of a path: a wait deadline passes only when a step says so.
+  waitTimeoutMs: 600_000,
+  retry: { attempts: 2, baseDelayMs: 100, maxDelayMs: 1_000, jitter: false as const },
+}
+
+/** Everything the system can do, two parked requests at most: shortest paths to each of its states. */
+const EVERYTHING: ModelConfig = {
+  name: 'everything',
+  options: { ...OPTIONS, maxQueue: 2 },
+  hydrated: ['fresh', 'stale', 'none', 'garbage'],
+  succeeded: ['fresh', 'stale'],
+  failed: ['error', 'retryAfter', 'malformed'],
+  selfLoops: true,
+  byTransition: true,
+}
+
+/**
+ * One refresh cycle and its gaps: failures, fetch timeouts, backoffs, a request timing out, logout.
+ * Simple paths multiply fast, so: one parked request, one kind of each answer, and every path ends
+ * where the cycle does (valid or failed).
+ */
+const REFRESH_CYCLE: ModelConfig = {
+  name: 'refresh cycle',
+  options: { ...OPTIONS, maxQueue: 1 },
+  hydrated: ['none'],
+  succeeded: ['fresh'],
+  failed: ['error'],
+  selfLoops: false,
+  byTransition: false,
+  without: ['token.refresh', 'token.invalidate', 'waiter.abort', 'token.stop'],
+}
+
+/**
+ * Through the controller these never fire: each rejects with QUEUE_FULL a request that finds the queue
+ * full in a state where the queue is always empty, which only `maxQueue: 0` makes full, and the
+ * controller refuses it (a TypeError: maxQueue ≥ 1). The machine's own tests cover them with
+ * maxQueue 0 (test/token.machine.queue.test.ts).
+ */
+const UNREACHABLE_THROUGH_CONTROLLER = [
+  'token.idle · token.get #1 [isQueueFull] → (stays)',
+  'token.idle · token.refresh #1 [isQueueFull] → (stays)',
+  'token.valid · token.get #2 [isQueueFull] → (stays)',
+  'token.valid · token.refresh #1 [isQueueFull] → (stays)',
+  'token.failed · token.get #1 [isQueueFull] → (stays)',
+  'token.failed · token.refresh #1 [isQueueFull] → (stays)',
+]
+
+const endsCycle = (snapshot: TokenSnapshot) => ['valid', 'failed'].includes(statePath(snapshot.value))
+
+const everything = createTokenModel(EVERYTHING)
+const refreshCycle = createTokenModel(REFRESH_CYCLE)
+const suites = [
+  { title: 'shortest paths to every state', config: EVERYTHING, keyOf: everything.keyOf, paths: everything.model.getShortestPaths() },
+  { title: 'simple paths through a refresh cycle', config: REFRESH_CYCLE, keyOf: refreshCycle.keyOf, paths: refreshCycle.model.getSimplePaths({ toState: endsCycle }) },
+]
+
+/** What each path did when it ran; a path a filtered run skipped is replayed on the model alone. */
+const records = new Map<TokenPath, PathRecord>()
+
+beforeEach(() => useFakeTimersExceptImmediate())
+afterEach(() => vi.useRealTimers())
+
+for (const { title, config, keyOf, paths } of suites) {
+  describe(title, () => {
+    paths.forEach((path, i) => {
+      const events = path.steps.slice(1).map((step) => eventLabel(step.event))
+      it(`${i + 1}: ${events.join(' → ')} reaches ${keyOf(path.state)}`, async () => {
+        records.set(path, await runPath(config, path, keyOf))
+      })
+    })
+  })
+}
+
+function recordsOfAllPaths(): PathRecord[] {
+  return suites.flatMap(({ config, paths }) => paths.map((path) => records.get(path) ?? replayPath(config, path)))
+}
+
+describe('coverage of the machine definition', () => {
+  it('visits every state node, compound and atomic', () => {
+    const visited = new Set(recordsOfAllPaths().flatMap((record) => [...record.visited]))
+    const missing = allStateNodes().map((node) => node.id).filter((id) => !visited.has(id))
+    expect(missing, `state nodes no path visits:\n${missing.join('\n')}`).toEqual([])
+  })
+
+  it('takes every transition the controller can reach, and names those it cannot', () => {
+    const defined = allTransitions()
+    const taken = new Set(recordsOfAllPaths().flatMap((record) => record.transitions))
+    const missing = defined.filter((name) => !taken.has(name) && !UNREACHABLE_THROUGH_CONTROLLER.includes(name))
+    expect(missing, `transitions no path takes:\n${missing.join('\n')}`).toEqual([])
+    for (const name of UNREACHABLE_THROUGH_CONTROLLER) {
+      expect(defined, 'an unreachable transition the machine no longer has').toContain(name)
+      expect(taken.has(name), `${name} was taken after all: remove it from the unreachable list`).toBe(false)
+    }
+  })
+})
+
+afterAll(() => {
+  const ran = [...records.values()]
+  const [shortest, simple] = suites.map(({ paths }) => paths.length)
+  const taken = new Set(ran.flatMap((record) => record.transitions))
+  const steps = ran.reduce((sum, record) => sum + record.steps, 0)
+  const defined = allTransitions().length
+  console.log(
+    `model: ${shortest} shortest paths, ${simple} simple paths; ${ran.length} run against the controller, ${steps} steps; ` +
+      `${taken.size}/${defined} transitions taken (${UNREACHABLE_THROUGH_CONTROLLER.length} unreachable through the controller)`,
+  )
+})
