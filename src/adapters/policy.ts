@@ -1,8 +1,11 @@
-// What every HTTP adapter decides the same way: opt-out, the https rule, how the header looks,
-// and when an answer means "unauthorized". Adapters only map their client's shapes onto this.
-import { InsecureUrlError } from '../errors.ts'
+// What every HTTP adapter decides the same way: the https rule, how the header looks, when an answer means
+// "unauthorized", which token to invalidate, how often to replay, and what a 429 asks for. Adapters only map
+// their client's shapes (config, options, callbacks, Response) onto this; none of them keeps state.
+import type { AbortSignalLike } from '../abort.ts'
+import type { TokenController } from '../controller.ts'
+import { AbortedError, InsecureUrlError } from '../errors.ts'
 
-export interface AuthPolicyOptions {
+export interface AuthPolicyOptions<Answer = any> {
   /** Header that carries the token. Default `'Authorization'`. */
   header?: string
   /** Header value for a token. Default `token => 'Bearer ' + token`. */
@@ -12,35 +15,125 @@ export interface AuthPolicyOptions {
    * Default: on, except for localhost / 127.0.0.1 / [::1] during development. `true` refuses those too.
    */
   requireHttps?: boolean
-  /** Replays per request after an unauthorized answer. Default 1. */
+  /** Replays per request after an unauthorized answer, each with the token that replaced the refused one. Default 1. */
   maxReplays?: number
+  /**
+   * Whether an answer means "this token was refused". Default: HTTP status 401. For business codes e.g.
+   * `r => r.data?.code === 401`; may return a promise (fetch: `async r => (await r.clone().json()).code === 401`).
+   */
+  isUnauthorized?: (answer: Answer) => boolean | PromiseLike<boolean>
+  /** Signs the request after the token is set, and again on each replay, e.g. `createSigner({ secret })`. */
+  sign?: (request: any, token: string) => unknown
 }
 
-export interface AuthPolicy {
-  header: string
-  format: (token: string) => string
-  maxReplays: number
+/** What a request tells the policy before it is sent. */
+export interface OutgoingRequest {
+  /** The full URL (baseURL joined), for the https rule. */
+  url: string
+  /** The caller's opt-out (`auth: false`, `custom.auth`, `tokenAuth`): no token, no check, no replay. */
+  optedOut?: boolean
+  /** Aborts waiting for a token with `ABORTED`. */
+  signal?: AbortSignalLike
+  /** False when the request cannot be sent twice (a one-shot stream body): an unauthorized answer is final. */
+  replayable?: boolean
+}
+
+export interface AuthPolicy<Answer> {
+  readonly header: string
+  readonly maxReplays: number
+  format(token: string): string
   /** Throws `INSECURE_URL` for a plain-http URL the policy refuses. */
   checkUrl(url: string): void
+  /** Checks the URL, then resolves with a token (parking while a refresh runs). Synchronous up to the park. */
+  authorize(url: string, signal?: AbortSignalLike): Promise<string>
+  /** Calls `sign` if given; returns what it returned, or `request` when it returned nothing. */
+  signed<R>(request: R, token: string): R
+  /**
+   * Judges an answer to a request sent with `sentToken` and replayed `replays` times: `'pass'` (not unauthorized),
+   * `'replay'` (the sent token is already invalidated, a no-op if another request got there first) or
+   * `'refused'` (unauthorized, and its replays are spent).
+   */
+  verdict(answer: Answer, sentToken: string | undefined, replays: number): Promise<Verdict>
+  /**
+   * The whole rule for clients with one promise per send: authorize, `send(token)`, replay while allowed.
+   * `send(undefined)` for an opted-out request. Resolves with the last answer, unauthorized or not.
+   */
+  send(request: OutgoingRequest, send: (token: string | undefined) => Answer | PromiseLike<Answer>): Promise<Answer>
 }
+
+export type Verdict = 'pass' | 'replay' | 'refused'
 
 const LOOPBACK_HOST = /^http:\/\/(localhost|127\.0\.0\.1|\[::1\])(:\d+)?([/?#]|$)/i
 
-export function createAuthPolicy(options: AuthPolicyOptions = {}): AuthPolicy {
+/**
+ * The policy an adapter runs on. `statusOf` reads the HTTP status from the client's answer shape.
+ * Bad options throw a `TypeError` naming the option.
+ */
+export function createAuthPolicy<Answer>(
+  tokens: TokenController,
+  options: AuthPolicyOptions<Answer> = {},
+  statusOf: (answer: Answer) => unknown,
+): AuthPolicy<Answer> {
   const maxReplays = options.maxReplays ?? 1
   if (!Number.isInteger(maxReplays) || maxReplays < 0) throw new TypeError('maxReplays must be an integer of at least 0')
-  if (options.format !== undefined && typeof options.format !== 'function') throw new TypeError('format must be a function')
-  const requireHttps = options.requireHttps
-  return {
+  for (const name of ['format', 'isUnauthorized', 'sign'] as const) {
+    if (options[name] !== undefined && typeof options[name] !== 'function') throw new TypeError(`${name} must be a function`)
+  }
+  if (!tokens || typeof tokens.getToken !== 'function') throw new TypeError('tokens must be a token controller')
+  const { requireHttps, sign } = options
+  const isUnauthorized = options.isUnauthorized ?? ((answer: Answer) => statusOf(answer) === 401)
+
+  const policy: AuthPolicy<Answer> = {
     header: options.header ?? 'Authorization',
-    format: options.format ?? ((token) => 'Bearer ' + token),
     maxReplays,
+    format: options.format ?? ((token) => 'Bearer ' + token),
     checkUrl(url) {
       if (requireHttps === false || !/^http:\/\//i.test(url)) return
       if (requireHttps === undefined && LOOPBACK_HOST.test(url)) return
       throw new InsecureUrlError(originOf(url))
     },
+    authorize(url, signal) {
+      try {
+        policy.checkUrl(url)
+      } catch (error) {
+        return Promise.reject(error)
+      }
+      return tokens.getToken(signal ? { signal } : undefined)
+    },
+    signed: (request, token) => (sign ? ((sign(request, token) as typeof request | undefined) ?? request) : request),
+    async verdict(answer, sentToken, replays) {
+      if (!(await isUnauthorized(answer))) return 'pass'
+      if (replays >= maxReplays) return 'refused'
+      if (sentToken !== undefined) tokens.invalidate(sentToken)
+      return 'replay'
+    },
+    async send(request, send) {
+      if (request.optedOut) return send(undefined)
+      for (let replays = 0; ; replays++) {
+        const token = await policy.authorize(request.url, request.signal)
+        // The token can arrive in the same tick as an abort: the abort wins and nothing is sent.
+        if (request.signal?.aborted) throw new AbortedError(request.signal.reason)
+        const answer = await send(token)
+        // A one-shot body cannot go twice: its answer is final, and the token stays (no replay, no refresh).
+        const spent = request.replayable === false ? policy.maxReplays : replays
+        if ((await policy.verdict(answer, token, spent)) !== 'replay') return answer
+      }
+    },
   }
+  return policy
+}
+
+const SENT_TOKEN = Symbol('painless-token.sentToken')
+
+/** Marks a request object with the token it carries. Non-enumerable: no copy, JSON or server ever sees it. */
+export function stampToken<R extends object>(request: R, token: string): R {
+  Object.defineProperty(request, SENT_TOKEN, { value: token, configurable: true })
+  return request
+}
+
+/** The token `stampToken` put on a request object, if any. */
+export function sentToken(request: unknown): string | undefined {
+  return typeof request === 'object' && request !== null ? (request as { [SENT_TOKEN]?: string })[SENT_TOKEN] : undefined
 }
 
 /** Joins `baseURL` and `url` the way luch-request and axios do. */
@@ -53,6 +146,27 @@ export function joinUrl(baseURL: string | undefined, url: string | undefined): s
 function originOf(url: string): string {
   const match = /^[a-z][a-z\d+\-.]*:\/\/[^/?#]*/i.exec(url)
   return match ? match[0] : url
+}
+
+/** Headers as a plain object (uni, wx, luch-request, axios) or with `get()` (fetch's Headers, AxiosHeaders). */
+export type HeadersLike = Record<string, unknown> | { get(name: string): unknown }
+
+/** A header's value by case-insensitive name. */
+export function headerValue(headers: HeadersLike | undefined | null, name: string): unknown {
+  if (!headers || typeof headers !== 'object') return undefined
+  if (typeof headers.get === 'function') return (headers as { get(name: string): unknown }).get(name) ?? undefined
+  const key = Object.keys(headers).find((k) => k.toLowerCase() === name.toLowerCase())
+  return key === undefined ? undefined : (headers as Record<string, unknown>)[key]
+}
+
+/**
+ * The 429 rule: an answer (or the error carrying it) with status 429 gets `retryAfterMs` from its Retry-After
+ * header, so a `fetchToken` that rejects with it makes the machine wait that long instead of its own backoff.
+ */
+export function noteRetryAfter(target: unknown, status: unknown, headers: HeadersLike | undefined | null): void {
+  if (status !== 429 || typeof target !== 'object' || target === null) return
+  const delay = retryAfterMs(headerValue(headers, 'retry-after'), Date.now())
+  if (delay !== undefined) (target as { retryAfterMs?: number }).retryAfterMs = delay
 }
 
 /**

@@ -1,0 +1,72 @@
+// uni.request and wx.request take the same options (success/fail/complete) and hand back a RequestTask. This sends
+// one such request through the policy: the platform is called only once the token is there, so a parked request
+// holds none of wx's 10 concurrent slots. The task it returns works before the platform's task exists.
+import { createAbortHandle } from '../abort.ts'
+import { isTokenError } from '../errors.ts'
+import { noteRetryAfter, type AuthPolicy } from './policy.ts'
+
+/** `uni.request` / `wx.request` options, plus `auth: false` to send without a token (not passed on). */
+export interface MiniRequestOptions {
+  url: string
+  header?: Record<string, unknown>
+  auth?: boolean
+  success?: (result: MiniRequestSuccess) => void
+  /** A platform fail result (`errMsg`), or a `TokenError` (with `errMsg` added) when no token could be had. */
+  fail?: (error: any) => void
+  complete?: (resultOrError: any) => void
+  [option: string]: unknown
+}
+
+/** What `success` gets: any HTTP answer, 401 included. A 429 also carries `retryAfterMs`. */
+export interface MiniRequestSuccess {
+  statusCode: number
+  data: unknown
+  header: Record<string, unknown>
+  retryAfterMs?: number
+  [field: string]: unknown
+}
+
+/** The platform's RequestTask methods; listeners given before the request goes out are attached when it does. */
+export interface MiniRequestTask {
+  abort(): void
+  onHeadersReceived(listener: (result: unknown) => void): void
+  offHeadersReceived(listener?: (result: unknown) => void): void
+  onChunkReceived(listener: (result: unknown) => void): void
+  offChunkReceived(listener?: (result: unknown) => void): void
+}
+
+/** `uni.request` or `wx.request`. */
+export type MiniRequestFunction = (options: any) => Partial<MiniRequestTask> | undefined | void
+
+const FORWARDED = ['onHeadersReceived', 'offHeadersReceived', 'onChunkReceived', 'offChunkReceived'] as const
+
+export function sendMiniRequest(policy: AuthPolicy<MiniRequestSuccess>, platformRequest: MiniRequestFunction, options: MiniRequestOptions) {
+  const { auth, success, fail, complete, ...rest } = options
+  const abortHandle = createAbortHandle()
+  const calls: Array<[(typeof FORWARDED)[number], unknown[]]> = []
+  let current: Partial<MiniRequestTask> | undefined | void
+  const forward = (name: (typeof FORWARDED)[number], args: unknown[]) => (current?.[name] as ((...a: unknown[]) => void) | undefined)?.(...args)
+
+  const promise = policy
+    .send({ url: String(rest.url), optedOut: auth === false, signal: abortHandle.signal }, (token) =>
+      new Promise<MiniRequestSuccess>((resolve, reject) => {
+        const header = token === undefined ? rest.header : { ...rest.header, [policy.header]: policy.format(token) }
+        const sent = token === undefined ? rest : policy.signed({ ...rest, header }, token)
+        const answered = (result: MiniRequestSuccess) => (noteRetryAfter(result, result.statusCode, result.header), resolve(result))
+        current = platformRequest({ ...sent, success: answered, fail: reject })
+        for (const [name, args] of calls) forward(name, args)
+      }),
+    )
+    .catch((error: unknown) => {
+      if (isTokenError(error) && !('errMsg' in error)) (error as { errMsg?: string }).errMsg = `request:fail ${error.code}`
+      throw error
+    })
+  // With callbacks, the callbacks are how the caller hears of a failure: no unhandled rejection on top.
+  if (success || fail || complete) {
+    promise.then((result) => (success?.(result), complete?.(result)), (error: unknown) => (fail?.(error), complete?.(error)))
+  }
+
+  const task = { abort: () => (abortHandle.abort(), current?.abort?.()) } as MiniRequestTask
+  for (const name of FORWARDED) task[name] = (...args: unknown[]) => (calls.push([name, args]), forward(name, args))
+  return { promise, task }
+}

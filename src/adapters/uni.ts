@@ -1,0 +1,41 @@
+// uni.request mapped onto the shared policy, promise style: the promise keeps the task's abort(), and an abort
+// while the request waits for its token rejects with ABORTED and sends nothing. Opt out with `auth: false`.
+import type { TokenController } from '../controller.ts'
+import { sendMiniRequest, type MiniRequestFunction, type MiniRequestOptions, type MiniRequestSuccess } from './mini-request.ts'
+import { createAuthPolicy, type AuthPolicyOptions } from './policy.ts'
+
+export interface UniAdapterOptions extends AuthPolicyOptions<MiniRequestSuccess> {
+  /** The runtime's `uni` (anything with uni's `request`). Default: the global `uni`, looked up per request. */
+  uni?: { request: MiniRequestFunction }
+}
+
+/** Resolves with the success result (any HTTP answer); rejects with the fail result or a `TokenError`. */
+export interface UniRequestPromise extends Promise<MiniRequestSuccess> {
+  /** Aborts the request: while it waits for a token (rejects `ABORTED`, nothing sent) or in flight (uni's fail). */
+  abort(): void
+}
+
+export type UniRequest = (options: MiniRequestOptions) => UniRequestPromise
+
+// Module-local: looked up at call time, behind typeof, never assumed at import.
+declare const uni: { request: MiniRequestFunction } | undefined
+
+/**
+ * A `uni.request` that carries the token: waits for it (one refresh however many requests wait), sets the
+ * header, and replays an unauthorized answer with the new token. success/fail/complete are called if given.
+ *
+ * @example
+ * const request = createUniRequest(tokens)
+ * const { data } = await request({ url: 'https://api.example.com/orders' })
+ * const pending = request({ url: 'https://api.example.com/slow' }); pending.abort() // rejects
+ * request({ url: 'https://api.example.com/token', method: 'POST', auth: false }) // no token
+ */
+export function createUniRequest(tokens: TokenController, options: UniAdapterOptions = {}): UniRequest {
+  const policy = createAuthPolicy(tokens, options, (result: MiniRequestSuccess) => result.statusCode)
+  return (requestOptions) => {
+    const runtime = options.uni ?? (typeof uni !== 'undefined' ? uni : undefined)
+    if (!runtime || typeof runtime.request !== 'function') throw new TypeError('createUniRequest: no uni.request here; pass options.uni')
+    const { promise, task } = sendMiniRequest(policy, (sent) => runtime.request(sent), requestOptions)
+    return Object.assign(promise, { abort: task.abort })
+  }
+}

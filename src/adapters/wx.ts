@@ -1,0 +1,36 @@
+// wx.request mapped onto the shared policy, with wx's own shape: success/fail/complete and a RequestTask back.
+// wx.request is called only once the token is there, so parked requests hold none of its 10 concurrent slots.
+import type { TokenController } from '../controller.ts'
+import { sendMiniRequest, type MiniRequestFunction, type MiniRequestOptions, type MiniRequestSuccess, type MiniRequestTask } from './mini-request.ts'
+import { createAuthPolicy, type AuthPolicyOptions } from './policy.ts'
+
+export interface WxAdapterOptions extends AuthPolicyOptions<MiniRequestSuccess> {
+  /** The runtime's `wx` (anything with wx's `request`). Default: the global `wx`, looked up per request. */
+  wx?: { request: MiniRequestFunction }
+}
+
+export type WxRequest = (options: MiniRequestOptions) => MiniRequestTask
+
+// Module-local: looked up at call time, behind typeof, never assumed at import.
+declare const wx: { request: MiniRequestFunction } | undefined
+
+/**
+ * A `wx.request` that carries the token. Same options and callbacks; `fail` also gets a `TokenError` (with
+ * `errMsg`) when no token could be had. The task's abort() works while waiting too: fail gets `ABORTED`.
+ *
+ * @example
+ * const request = createWxRequest(tokens)
+ * const task = request({ url: 'https://api.example.com/orders', success: (res) => console.log(res.data) })
+ * request({ url: 'https://api.example.com/token', method: 'POST', auth: false }) // no token
+ */
+export function createWxRequest(tokens: TokenController, options: WxAdapterOptions = {}): WxRequest {
+  const policy = createAuthPolicy(tokens, options, (result: MiniRequestSuccess) => result.statusCode)
+  return (requestOptions) => {
+    const runtime = options.wx ?? (typeof wx !== 'undefined' ? wx : undefined)
+    if (!runtime || typeof runtime.request !== 'function') throw new TypeError('createWxRequest: no wx.request here; pass options.wx')
+    const { promise, task } = sendMiniRequest(policy, (sent) => runtime.request(sent), requestOptions)
+    // wx.request has no promise: the callbacks are the only way out, so an uncallbacked failure stays quiet.
+    promise.catch(() => undefined)
+    return task
+  }
+}

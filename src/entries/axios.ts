@@ -1,0 +1,4 @@
+// painless-token/axios: axios interceptors with the token and the replay rule. Exports only.
+export { attachToAxios } from '../adapters/axios.ts'
+export type { AxiosAdapterOptions, AxiosInstanceLike, AxiosConfigLike, AxiosResponseLike } from '../adapters/axios.ts'
+export type { AuthPolicyOptions } from '../adapters/policy.ts'

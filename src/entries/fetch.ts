@@ -1,0 +1,5 @@
+// painless-token/fetch: a fetch-compatible function with the token and the replay rule. Exports only.
+export { withTokens } from '../adapters/fetch.ts'
+export type { FetchAdapterOptions, FetchLike, ResponseLike, TokenRequestInit } from '../adapters/fetch.ts'
+export { retryAfterMs } from '../adapters/policy.ts'
+export type { AuthPolicyOptions } from '../adapters/policy.ts'

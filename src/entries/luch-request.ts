@@ -1,0 +1,4 @@
+// painless-token/luch-request: the luch-request adapter (also exported from the root, as before). Exports only.
+export { attachTokenController } from '../adapters/luch-request.ts'
+export type { LuchRequestAdapterOptions, LuchRequestInstance, LuchRequestConfig, LuchResponse } from '../adapters/luch-request.ts'
+export type { AuthPolicyOptions } from '../adapters/policy.ts'

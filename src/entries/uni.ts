@@ -1,0 +1,7 @@
+// painless-token/uni: uni.request, as a promise-returning function or as a uni.addInterceptor('request'). Exports only.
+export { createUniRequest } from '../adapters/uni.ts'
+export type { UniAdapterOptions, UniRequest, UniRequestPromise } from '../adapters/uni.ts'
+export { installUniInterceptor } from '../adapters/uni-interceptor.ts'
+export type { UniInterceptorHost, UniInterceptorOptions } from '../adapters/uni-interceptor.ts'
+export type { MiniRequestOptions, MiniRequestSuccess, MiniRequestTask, MiniRequestFunction } from '../adapters/mini-request.ts'
+export type { AuthPolicyOptions } from '../adapters/policy.ts'

@@ -1,0 +1,5 @@
+// painless-token/wx: wx.request with the token, same options, callbacks and RequestTask. Exports only.
+export { createWxRequest } from '../adapters/wx.ts'
+export type { WxAdapterOptions, WxRequest } from '../adapters/wx.ts'
+export type { MiniRequestOptions, MiniRequestSuccess, MiniRequestTask, MiniRequestFunction } from '../adapters/mini-request.ts'
+export type { AuthPolicyOptions } from '../adapters/policy.ts'

@@ -1,0 +1,50 @@
+// The adapters' scenario clients in this Node process: uni and wx get the Node uni shim (uni.request over
+// node:http), luch-request gets it as the global `uni`, axios and fetch use Node's own stacks.
+import { createInterceptingUni } from '../uni-interceptor-host.ts'
+import { createUniShim, installUniShim, type UniRequestOptions } from '../../helpers/uni-shim.ts'
+import type { Driver, ScenarioClient } from '../harness.ts'
+import { startAxios } from './axios.ts'
+import { startFetch } from './fetch.ts'
+import { startLuchRequest } from './luch-request.ts'
+import { startUniInterceptor } from './uni-interceptor.ts'
+import { startUni } from './uni.ts'
+import { startWx } from './wx.ts'
+
+/** Stops the client, then runs `cleanup`. */
+function alsoOnStop(client: ScenarioClient, cleanup: () => void): ScenarioClient {
+  const stop = client.stop.bind(client)
+  return Object.assign(client, { stop: () => (stop(), cleanup()) })
+}
+
+const withShim = (start: (config: Parameters<Driver>[0], shim: ReturnType<typeof createUniShim>) => ScenarioClient): Driver => (config) => {
+  const shim = createUniShim()
+  return alsoOnStop(start(config, shim), () => shim.close())
+}
+
+export interface DriverEntry {
+  name: string
+  driver: Driver
+  /** Scenarios the client's API cannot express, with the reason. */
+  cannot?: Record<string, string>
+}
+
+export const ABORT_WHILE_PARKED = 'rejects with ABORTED a request aborted while it waits for its token, and sends nothing'
+
+export const nodeDrivers: DriverEntry[] = [
+  {
+    name: 'luch-request',
+    driver: withShim((config, shim) => {
+      const uninstall = installUniShim(shim)
+      return alsoOnStop(startLuchRequest(config), uninstall)
+    }),
+  },
+  { name: 'uni', driver: withShim((config, shim) => startUni(config, shim)) },
+  { name: 'wx', driver: withShim((config, shim) => startWx(config, shim)) },
+  {
+    name: 'uni interceptor',
+    driver: withShim((config, shim) => startUniInterceptor(config, createInterceptingUni((options) => shim.request(options as UniRequestOptions)))),
+    cannot: { [ABORT_WHILE_PARKED]: 'uni.addInterceptor gives no task and no signal while invoke waits for the token' },
+  },
+  { name: 'axios', driver: startAxios },
+  { name: 'fetch', driver: startFetch },
+]

@@ -1,0 +1,105 @@
+// What every scenario client is built from, on any runtime (Node, or the mini-program sandbox): a controller
+// whose clock a scenario can move, parked requests it can await, and outcomes as plain data. No Node built-ins
+// and no web globals here: the sandbox bundles this file.
+import { createTokenController, type TokenController } from '../../src/index.ts'
+
+export interface ClientConfig {
+  /** The loopback token server, e.g. http://127.0.0.1:54321 */
+  serverUrl: string
+  /** "Unauthorized" is `code: 401` in the body (the server's /biz/ paths), not only HTTP 401. */
+  businessCodes?: boolean
+  maxReplays?: number
+  /** Refresh attempts per cycle. Default 3. */
+  attempts?: number
+}
+
+/** An HTTP answer (resolved or rejected, as the client does it), or a failure with its TokenError code. */
+export type Outcome =
+  | { status: number; code?: unknown; retryAfterMs?: number }
+  | { error: string; attempts?: number; causeRetryAfterMs?: number }
+
+export interface Sent {
+  outcome: Promise<Outcome>
+  abort(): void
+}
+
+export interface SendOptions {
+  /** false: the adapter's per-request opt-out. */
+  auth?: boolean
+  method?: string
+}
+
+export interface ScenarioClient {
+  send(path: string, options?: SendOptions): Sent
+  /** Moves the controller's clock (the server's is moved by the scenario). */
+  advanceClock(ms: number): void
+  /** Resolves once `count` requests have parked since the client started. */
+  whenParked(count: number): Promise<void>
+  readonly state: string
+  stop(): void
+}
+
+export type Driver = (config: ClientConfig) => ScenarioClient | Promise<ScenarioClient>
+
+/** The part every driver shares: the controller, the clock offset and the parked count. */
+export function createHarness(config: ClientConfig, fetchToken: () => Promise<unknown>) {
+  let offsetMs = 0
+  let parked = 0
+  const watchers: Array<() => boolean> = []
+  const tokens: TokenController = createTokenController({
+    fetchToken: fetchToken as () => Promise<{ access_token: string; expires_in: number }>,
+    now: () => Date.now() + offsetMs,
+    retry: { attempts: config.attempts ?? 3, baseDelayMs: 0 },
+    onEvent: (event) => {
+      if (event.type !== 'request.parked') return
+      parked++
+      for (let i = watchers.length - 1; i >= 0; i--) if ((watchers[i] as () => boolean)()) watchers.splice(i, 1)
+    },
+  })
+  return {
+    tokens,
+    advanceClock: (ms: number) => void (offsetMs += ms),
+    whenParked: (count: number) =>
+      new Promise<void>((resolve) => {
+        const check = () => (parked >= count ? (resolve(), true) : false)
+        if (!check()) watchers.push(check)
+      }),
+  }
+}
+
+/** A business-code check for the server's /biz/ paths: HTTP 200 with `code: 401` in the body. */
+export const codeSays401 = (data: unknown) => typeof data === 'object' && data !== null && (data as { code?: unknown }).code === 401
+
+/** An HTTP answer as an outcome: its status, the body's `code`, and `retryAfterMs` if the adapter set one. */
+export function answerOutcome(status: number, data: unknown, answer: { retryAfterMs?: number }): Outcome {
+  const outcome: Outcome = { status, code: typeof data === 'object' && data !== null ? (data as { code?: unknown }).code : undefined }
+  if (answer.retryAfterMs !== undefined) outcome.retryAfterMs = answer.retryAfterMs
+  return outcome
+}
+
+/** A failure without an HTTP answer: the TokenError's code (or the platform's errMsg), attempts, the cause's retryAfterMs. */
+export function errorOutcome(error: unknown): Outcome {
+  const e = (error ?? {}) as { code?: unknown; errMsg?: unknown; attempts?: number; cause?: { retryAfterMs?: number } }
+  const outcome: Outcome = { error: typeof e.code === 'string' ? e.code : String(e.errMsg ?? error) }
+  if (e.attempts !== undefined) outcome.attempts = e.attempts
+  if (e.cause?.retryAfterMs !== undefined) outcome.causeRetryAfterMs = e.cause.retryAfterMs
+  return outcome
+}
+
+/** An abort signal with no platform AbortController: the shape the controller accepts. */
+export function signalLike() {
+  const listeners: Array<() => void> = []
+  const signal = {
+    aborted: false,
+    reason: undefined as unknown,
+    addEventListener: (_: 'abort', listener: () => void) => void listeners.push(listener),
+    removeEventListener: (_: 'abort', listener: () => void) => void listeners.splice(listeners.indexOf(listener) >>> 0, 1),
+  }
+  const abort = () => {
+    if (signal.aborted) return
+    signal.aborted = true
+    signal.reason = 'aborted by the scenario'
+    for (const listener of listeners.splice(0)) listener()
+  }
+  return { signal, abort }
+}

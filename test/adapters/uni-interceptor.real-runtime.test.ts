@@ -1,0 +1,79 @@
+// installUniInterceptor against uni-app's real runtime: the `uni` of @dcloudio/uni-mp-weixin's uni.api.esm.js
+// (its interceptor code is uni-api's, shared with H5), bundled with esbuild, on a `wx` whose request is the Node
+// uni shim. Runs the shared scenarios where that package is installed: by examples/uni-app (npm ci there), or in
+// the node_modules directory named by UNI_RUNTIME_MODULES. Skipped otherwise, saying so.
+import { build } from 'esbuild'
+import { existsSync } from 'node:fs'
+import path from 'node:path'
+import { describe, it } from 'vitest'
+import { createUniShim, type UniShim } from '../helpers/uni-shim.ts'
+import { startUniInterceptor } from './drivers/uni-interceptor.ts'
+import { ABORT_WHILE_PARKED } from './drivers/node.ts'
+import type { Driver } from './harness.ts'
+import { useScenarioRunner } from './run-scenario.ts'
+import { scenarios } from './scenarios.ts'
+
+const modules = path.resolve(process.env.UNI_RUNTIME_MODULES ?? 'examples/uni-app/node_modules')
+const runtimeFile = path.join(modules, '@dcloudio/uni-mp-weixin/dist/uni.api.esm.js')
+const installed = existsSync(runtimeFile) && existsSync(path.join(modules, '@vue/shared'))
+
+// What uni.api.esm.js imports besides @vue/shared, none of it on the request path: stubbed, not bundled.
+const STUBS: Record<string, string> = {
+  vue: 'export function injectHook() {}',
+  '@dcloudio/uni-i18n': "export const LOCALE_EN = 'en'; export function normalizeLocale(locale) { return locale }",
+  '@dcloudio/uni-shared':
+    "export class Emitter { on() {} once() {} emit() {} off() {} }; export const ON_ERROR = 'onError'; export function onCreateVueApp() {}; export function invokeCreateVueAppHook() {}",
+}
+
+async function bundleRuntime(): Promise<string> {
+  const result = await build({
+    entryPoints: [runtimeFile],
+    bundle: true,
+    write: false,
+    format: 'cjs',
+    platform: 'neutral',
+    define: { 'process.env.NODE_ENV': '"production"' },
+    nodePaths: [modules],
+    logLevel: 'silent',
+    plugins: [
+      {
+        name: 'stubs',
+        setup(b) {
+          b.onResolve({ filter: /^(vue|@dcloudio\/uni-i18n|@dcloudio\/uni-shared)$/ }, (args) => ({ path: args.path, namespace: 'stub' }))
+          b.onLoad({ filter: /.*/, namespace: 'stub' }, (args) => ({ contents: STUBS[args.path], loader: 'js' }))
+        },
+      },
+    ],
+  })
+  return (result.outputFiles[0] as { text: string }).text
+}
+
+/** A fresh runtime per client: uni-app keeps interceptors in module state. */
+function loadUni(code: string, shim: UniShim) {
+  const wx = { request: shim.request, getSystemInfoSync: () => ({ platform: 'devtools', language: 'en' }), getAppBaseInfo: () => ({ language: 'en' }) }
+  const module = { exports: {} as { default?: unknown } }
+  new Function('wx', 'module', 'exports', code)(wx, module, module.exports)
+  return module.exports.default as Parameters<typeof startUniInterceptor>[1]
+}
+
+const runScenario = useScenarioRunner()
+
+describe.runIf(installed)(`the uni interceptor on uni-app's own runtime (${path.relative('.', runtimeFile)})`, () => {
+  let code = ''
+  const driver: Driver = async (config) => {
+    code ||= await bundleRuntime()
+    const shim = createUniShim()
+    const client = startUniInterceptor(config, loadUni(code, shim))
+    return Object.assign(client, { stop: ((stop) => () => (stop(), shim.close()))(client.stop) })
+  }
+  for (const scenario of scenarios) {
+    if (scenario.name === ABORT_WHILE_PARKED) it.skip(`${scenario.name} (cannot: no task or signal while invoke waits)`, () => undefined)
+    else it(scenario.name, () => runScenario(driver, scenario))
+  }
+})
+
+if (!installed) {
+  describe('the uni interceptor on uni-app’s own runtime', () => {
+    it.skip(`needs @dcloudio/uni-mp-weixin in ${modules} (npm ci in examples/uni-app, or set UNI_RUNTIME_MODULES)`, () => undefined)
+  })
+}

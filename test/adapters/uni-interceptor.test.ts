@@ -1,0 +1,83 @@
+// installUniInterceptor beyond the shared scenarios, on a uni that runs interceptors as uni-app's runtime does
+// (test/adapters/uni-interceptor-host.ts): what uni.request returns, the callbacks' order, failures, removal.
+import { describe, expect, it } from 'vitest'
+import { installUniInterceptor } from '../../src/entries/uni.ts'
+import { createInterceptingUni } from './uni-interceptor-host.ts'
+import type { UniRequestOptions } from '../helpers/uni-shim.ts'
+import { useAdapterFixture } from './fixture.ts'
+
+const { setup } = useAdapterFixture()
+
+async function installed(server?: Parameters<typeof setup>[0], tokens?: Parameters<typeof setup>[1]) {
+  const scenario = await setup(server, tokens)
+  const sent: Array<Record<string, unknown>> = []
+  const uni = createInterceptingUni((options) => (sent.push(options), scenario.shim.request(options as UniRequestOptions)))
+  const remove = installUniInterceptor(scenario.tokens, { uni })
+  return { ...scenario, uni, sent, remove }
+}
+
+const callbacks = (seen: string[], done: () => void) => ({
+  success: (r: { statusCode: number }) => seen.push(`success ${r.statusCode}`),
+  fail: (e: { code?: string }) => seen.push(`fail ${e.code}`),
+  complete: (r: { statusCode?: number; code?: string }) => (seen.push(`complete ${r.statusCode ?? r.code}`), done()),
+})
+
+describe('installUniInterceptor', () => {
+  it('makes callback-style uni.request return a promise of the task; an opted-out one returns the task itself', async () => {
+    const { server, uni } = await installed()
+
+    const authorized = uni.request({ url: server.url + '/api/a', success: () => undefined }) as Promise<{ abort(): void }>
+    const optedOut = uni.request({ url: server.url + '/api/b', auth: false, success: () => undefined }) as { abort(): void }
+
+    expect(typeof authorized.then).toBe('function')
+    expect(typeof (await authorized).abort).toBe('function')
+    expect(typeof optedOut.abort).toBe('function')
+  })
+
+  it('calls success, then complete, with the replay’s answer, never with the 401', async () => {
+    const { server, uni } = await installed()
+    await uni.request({ url: server.url + '/api/warm-up' })
+    server.revokeAll()
+    const seen: string[] = []
+
+    await new Promise<void>((resolve) => uni.request({ url: server.url + '/api/orders', ...callbacks(seen, resolve) }))
+
+    expect(seen).toEqual(['success 200', 'complete 200'])
+    expect(server.calls('/api/orders')).toBe(2)
+  })
+
+  it('calls fail, then complete, with the TokenError and sends nothing when no token can be had', async () => {
+    const { server, uni, sent } = await installed({ tokenStatus: 500 }, { retry: { attempts: 1 } })
+    const seen: string[] = []
+
+    await new Promise<void>((resolve) => uni.request({ url: server.url + '/api/orders', ...callbacks(seen, resolve) }))
+
+    expect(seen).toEqual(['fail REFRESH_FAILED', 'complete REFRESH_FAILED'])
+    expect(sent.filter((options) => String(options.url).endsWith('/api/orders'))).toEqual([])
+  })
+
+  it('rejects a promise-style call with the TokenError', async () => {
+    const { uni } = await installed()
+    await expect(uni.request({ url: 'http://example.com/orders' })).rejects.toMatchObject({ code: 'INSECURE_URL' })
+  })
+
+  it('strips auth: false before the request goes out, and sets no token', async () => {
+    const { server, uni, sent } = await installed()
+
+    await uni.request({ url: server.url + '/api/public', auth: false })
+
+    expect(sent[0]).not.toHaveProperty('auth')
+    expect(server.lastHeaders('/api/public')).not.toHaveProperty('authorization')
+  })
+
+  it('removes only its own interceptor', async () => {
+    const { server, uni, remove } = await installed()
+    uni.addInterceptor('request', { invoke: (args: any) => void (args.header = { ...args.header, 'x-app': '1' }) })
+
+    remove()
+    await uni.request({ url: server.url + '/api/echo' })
+
+    expect(server.lastHeaders('/api/echo')).toMatchObject({ 'x-app': '1' })
+    expect(server.lastHeaders('/api/echo')).not.toHaveProperty('authorization')
+  })
+})

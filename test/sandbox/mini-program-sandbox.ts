@@ -1,0 +1,117 @@
+// A Node `vm` context that offers only what a WeChat mini-program's JS runtime declares (miniprogram-api-typings):
+// console, the four timers, wx, App, Page, Component, Behavior, getApp, getCurrentPages, require/module/exports and
+// a plain `global` object. No window, fetch, XMLHttpRequest, AbortController, URL, TextEncoder, atob, queueMicrotask,
+// structuredClone, crypto, process or Buffer; no eval or new Function (WeChat forbids them); optionally no globalThis.
+import vm from 'node:vm'
+
+/** The globals the sandbox offers, besides the language's own built-ins. */
+export const OFFERED_GLOBALS = [
+  'console', 'setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'wx',
+  'App', 'Page', 'Component', 'Behavior', 'getApp', 'getCurrentPages', 'require', 'module', 'exports', 'global',
+] as const
+
+export interface SandboxOptions {
+  /** The `wx` object (built outside, see wx-runtime.ts). */
+  wx: Record<string, unknown>
+  /** Delete `globalThis` inside, as on WeChat versions without it. */
+  deleteGlobalThis?: boolean
+  /** Also define `uni` inside the context, built on that wx as uni-app's mp-weixin runtime does. */
+  uniOnWx?: boolean
+}
+
+export interface PageDefinition {
+  route: string
+  options: Record<string, any>
+}
+
+export interface MiniProgramSandbox {
+  /** Runs a file as the mini-program loads one, inside `function (require, module, exports)`; returns its exports. */
+  load(code: string, filename: string): any
+  /** Makes `require(name)` return `exports`, as a built miniprogram_npm package does. */
+  provide(name: string, exports: unknown): void
+  /** What App() registered, as getApp() returns it. */
+  readonly app: Record<string, any> | undefined
+  readonly pages: PageDefinition[]
+  /** Evaluates an expression inside, for checks such as `typeof globalThis`. */
+  evaluate(expression: string): unknown
+  /** Clears every timer the code left behind. */
+  dispose(): void
+}
+
+export function createMiniProgramSandbox(options: SandboxOptions): MiniProgramSandbox {
+  // Timers hand out numbers, as WeChat's do; Node's Timeout objects (with unref) would not be faithful.
+  const timers = new Map<number, ReturnType<typeof setTimeout>>()
+  let nextTimer = 1
+  const later = (repeat: boolean) => (callback: (...args: unknown[]) => void, ms?: number, ...args: unknown[]) => {
+    const id = nextTimer++
+    const run = () => {
+      if (!repeat) timers.delete(id)
+      callback(...args)
+    }
+    timers.set(id, repeat ? setInterval(run, ms) : setTimeout(run, ms))
+    return id
+  }
+  const cancel = (id: unknown) => {
+    const handle = timers.get(id as number)
+    if (handle !== undefined) clearTimeout(handle)
+    timers.delete(id as number)
+  }
+
+  let app: Record<string, any> | undefined
+  const pages: PageDefinition[] = []
+  let loading = ''
+  const modules = new Map<string, unknown>()
+  const host = {
+    console,
+    setTimeout: later(false),
+    clearTimeout: cancel,
+    setInterval: later(true),
+    clearInterval: cancel,
+    wx: options.wx,
+    App: (definition: Record<string, any>) => void (app = definition),
+    Page: (definition: Record<string, any>) => void pages.push({ route: loading, options: definition }),
+    Component: (definition: Record<string, any>) => void pages.push({ route: loading, options: definition }),
+    Behavior: (definition: Record<string, any>) => definition,
+    getApp: () => app,
+    getCurrentPages: () => [],
+    // Only what was provided (built npm packages); an unknown module throws as WeChat's require does.
+    require: (name: string) => {
+      if (modules.has(name)) return modules.get(name)
+      throw new Error(`module '${name}' is not defined`)
+    },
+    module: { exports: {} },
+    exports: {},
+    global: {},
+  }
+  const context = vm.createContext(host, { codeGeneration: { strings: false, wasm: false } })
+  // WeChat has WXWebAssembly instead; V8 gives every context the standard one.
+  vm.runInContext('delete WebAssembly', context)
+  if (options.uniOnWx) {
+    new vm.Script(
+      'var uni = { request: function (options) { return wx.request(options) }, getStorageSync: function (key) { return wx.getStorageSync(key) },' +
+        ' setStorageSync: function (key, value) { wx.setStorageSync(key, value) }, removeStorageSync: function (key) { wx.removeStorageSync(key) } }',
+      { filename: 'uni-on-wx.js' },
+    ).runInContext(context)
+  }
+  if (options.deleteGlobalThis) vm.runInContext('delete globalThis', context)
+
+  return {
+    load(code, filename) {
+      loading = filename.replace(/\.js$/, '')
+      const module = { exports: {} as Record<string, unknown> }
+      const wrapper = new vm.Script(`(function (require, module, exports) {${code}\n})`, { filename })
+      wrapper.runInContext(context)(host.require, module, module.exports)
+      return module.exports
+    },
+    provide: (name, exports) => void modules.set(name, exports),
+    get app() {
+      return app
+    },
+    pages,
+    evaluate: (expression) => vm.runInContext(expression, context),
+    dispose() {
+      for (const handle of timers.values()) clearTimeout(handle)
+      timers.clear()
+    },
+  }
+}
