@@ -1,0 +1,208 @@
+// Turns a run's results into Markdown: the summary first, then the noise floor and one section per workload.
+import type { FailureRow } from '../workloads/failure.ts'
+import type { FastPathResult } from '../workloads/fast-path.ts'
+import type { BurstResult, GrowthRow } from '../workloads/burst.ts'
+import type { RevocationRow } from '../workloads/revocation.ts'
+import type { FastAllocation, HeapRow } from '../heap/runner.ts'
+import { allContenders } from '../contenders/index.ts'
+import type { Spread } from '../measure/stats.ts'
+import { bytes, count, duration, failures, nanos, ratio, table } from './format.ts'
+
+/** `1.05x / 1.02x`: the wall and CPU medians of a ratio. */
+function pair(r: { wall: Spread; cpu: Spread } | undefined): string {
+  return r && r.wall.n > 0 ? `${r.wall.median.toFixed(2)}x / ${r.cpu.median.toFixed(2)}x` : '—'
+}
+
+export interface RunResults {
+  meta: Record<string, unknown>
+  fastPath?: FastPathResult[]
+  getTokenCall?: { callNs: number; awaitedNs: number }
+  burst?: BurstResult[]
+  growth?: GrowthRow[]
+  heap?: { rows: HeapRow[]; fastPath: FastAllocation }
+  failure?: FailureRow[]
+  revocation?: RevocationRow[]
+  violations: readonly string[]
+}
+
+const LUCH_BASED = new Set(['seed', 'seed-fixed', 'painless-token'])
+
+export function renderTables(r: RunResults): string {
+  return [summary(r), noise(r), fastPath(r), burst(r), heap(r), failure(r), revocation(r)].filter(Boolean).join('\n\n')
+}
+
+function summary(r: RunResults): string {
+  const a = r.fastPath?.find((f) => f.transport === 'microtask')
+  const b = (n: number) => r.burst?.find((x) => x.transport === 'microtask' && x.n === n)
+  const heapAt = (id: string) => r.heap?.rows.find((h) => h.subject === id && h.n === 10_000)
+  const gate = heapAt('luch-gate')?.bytesPerParked
+  const rows = allContenders.map((c) => {
+    const bRow = (n: number) => b(n)?.rows.find((row) => row.id === c.id)
+    const bCell = (n: number) => {
+      const row = bRow(n)
+      return row?.skipped ? 'skipped' : pair(row?.ratio)
+    }
+    const g = r.growth?.find((x) => x.transport === 'microtask' && x.id === c.id)
+    const h = heapAt(c.id)?.bytesPerParked
+    const cRow = (fault: string) => r.failure?.find((f) => f.id === c.id && f.fault === fault)
+    const d = r.revocation?.find((x) => x.id === c.id)
+    return [
+      c.label,
+      pair(a?.rows.find((row) => row.id === c.id)?.ratio),
+      bCell(10_000),
+      bCell(100_000),
+      g?.exponent === undefined ? '—' : `${g.exponent.wall.toFixed(2)} / ${g.exponent.cpu.toFixed(2)}`,
+      h === undefined ? '—' : bytes(h) + (LUCH_BASED.has(c.id) && gate !== undefined ? ` (+${bytes(h - gate)})` : ''),
+      cRow('500') ? `${cRow('500')!.hanging} / ${cRow('drop')?.hanging ?? '—'}` : '—',
+      cRow('500') ? `${cRow('500')!.recovery} / ${cRow('drop')?.recovery ?? '—'}` : '—',
+      d ? `${d.ok}/${d.inFlight} ok, ${d.refreshes} refresh` : '—',
+      d ? (d.always401.hanging === 0 ? `stops after ${d.always401.sends / d.inFlight} sends` : `${d.always401.hanging} hang`) : '—',
+    ]
+  })
+  return (
+    '## Summary\n\n' +
+    'Ratios are to bare luch-request measured in the same run, median over interleaved rounds, wall / CPU time, in-process microtask transport ' +
+    '(the spreads are in the sections below). ' +
+    'Heap: retained bytes per parked request at N = 10,000, in brackets what the contender holds beyond luch-request itself.\n\n' +
+    table(
+      ['contender', 'A fast path (wall / CPU)', 'B 10k burst', 'B 100k burst', `growth k ${growthSpan(r)}`, 'heap / parked', 'C hanging (500 / drop)', 'C recovery (500 / drop)', 'D 20 revoked', 'D always-401'],
+      rows,
+    )
+  )
+}
+
+function growthSpan(r: RunResults): string {
+  const g = r.growth?.find((x) => x.transport === 'microtask' && x.exponent !== undefined)
+  return g ? `${count(g.from)}→${count(g.to)}` : ''
+}
+
+function noise(r: RunResults): string {
+  const rows: string[][] = []
+  const aa = (rows: Array<{ id: string; ratio?: { wall: Spread; cpu: Spread } }>) => rows.find((row) => row.id === 'baseline-aa')?.ratio
+  for (const f of r.fastPath ?? []) rows.push([`A ${f.transport}`, ratio(aa(f.rows)?.wall), ratio(aa(f.rows)?.cpu), String(f.rounds)])
+  for (const b of r.burst ?? []) rows.push([`B ${b.transport} N=${count(b.n)}`, ratio(aa(b.rows)?.wall), ratio(aa(b.rows)?.cpu), String(b.rounds)])
+  if (rows.length === 0) return ''
+  return (
+    '## Noise floor (A/A: the baseline against itself)\n\n' +
+    'The same code under two names, interleaved like the rest: a ratio this far from 1.00 is noise, not a difference.\n\n' +
+    table(['measurement', 'A/A wall', 'A/A CPU', 'rounds'], rows)
+  )
+}
+
+function fastPath(r: RunResults): string {
+  if (!r.fastPath) return ''
+  const sections = r.fastPath.map((f) => {
+    const rows = f.rows.map((row) => [
+      row.label + (row.noHttp ? ' (no HTTP)' : ''),
+      nanos(row.ns.wall.median),
+      ratio(row.ratio.wall),
+      nanos(row.ns.cpu.median),
+      ratio(row.ratio.cpu),
+    ])
+    return (
+      `### A, ${f.transport} transport (${f.rounds} rounds)\n\n` +
+      table(['contender', 'wall per request', 'wall ratio', 'CPU per request', 'CPU ratio'], rows)
+    )
+  })
+  const call = r.getTokenCall
+  const alloc = r.heap?.fastPath
+  const extra = call
+    ? `\n\n\`getToken()\` on a valid token: ${nanos(call.callNs)} per call, ${nanos(call.awaitedNs)} awaited` +
+      (alloc ? `; allocates ${bytes(alloc.bytesPerCall)} per call (a resolved promise alone: ${bytes(alloc.bytesPerResolvedPromise)}); actor events: ${alloc.actorEvents}.` : '.')
+    : ''
+  return '## A: fast path (valid token, sequential requests)\n\n' + sections.join('\n\n') + extra
+}
+
+function burst(r: RunResults): string {
+  if (!r.burst) return ''
+  const transports = [...new Set(r.burst.map((b) => b.transport))]
+  const sections = transports.map((t) => {
+    const sizes = r.burst!.filter((b) => b.transport === t)
+    const headers = ['contender', ...sizes.map((s) => `N=${count(s.n)} (${s.rounds} rounds)`), 'growth k (wall / CPU)']
+    const rows = allContenders.map((c) => {
+      const cells = sizes.map((s) => {
+        const row = s.rows.find((x) => x.id === c.id)
+        if (!row) return '—'
+        if (row.skipped) return `skipped: ${row.skipped}`
+        return `wall ${ratio(row.ratio?.wall)} · CPU ${ratio(row.ratio?.cpu)} · ${duration(row.ms?.wall.median)}`
+      })
+      const g = r.growth?.find((x) => x.transport === t && x.id === c.id)
+      return [c.label, ...cells, g?.exponent === undefined ? '—' : `${g.exponent.wall.toFixed(2)} / ${g.exponent.cpu.toFixed(2)}`]
+    })
+    const checks = allContenders.map((c) => [
+      c.label,
+      ...sizes.map((s) => {
+        const last = s.rows.find((x) => x.id === c.id)?.last
+        if (!last) return '—'
+        const fails = failures(last.failures)
+        return `${last.tokenCalls} token call(s), ${count(last.ok)} ok` + (fails === '—' ? '' : `, ${fails}`) + (last.hanging ? `, ${count(last.hanging)} unsettled at the cut-off` : '')
+      }),
+    ])
+    return (
+      `### B, ${t} transport\n\n` +
+      table(headers, rows) +
+      `\n\nWhat the last round of each cell saw:\n\n` +
+      table(['contender', ...sizes.map((s) => `N=${count(s.n)}`)], checks)
+    )
+  })
+  return (
+    '## B: burst with an expired token (baseline: the same N with a valid token)\n\n' +
+    'Cells: ratio to the baseline of the same round on each clock, median [min–max] · median wall time. growth k: total time ∝ N^k from the smallest to the largest N run (1.00 = flat time per request). ' +
+    'axios-auth-refresh cannot see an expiry, so its first request gets the 401 that starts the refresh and the other N−1 arrive while it runs (sent all at once, they would each get a 401 and all but one be rejected: see D).\n\n' +
+    sections.join('\n\n')
+  )
+}
+
+function heap(r: RunResults): string {
+  if (!r.heap) return ''
+  const gateAt = (n: number) => r.heap!.rows.find((h) => h.subject === 'luch-gate' && h.n === n)?.bytesPerParked
+  const rows = r.heap.rows.map((h) => {
+    const gate = gateAt(h.n)
+    const beyond = LUCH_BASED.has(h.subject) && gate !== undefined ? bytes(h.bytesPerParked - gate) : '—'
+    return [h.subject, count(h.n), bytes(h.bytesPerParked), beyond, h.samples.map((s) => s.toFixed(0)).join(', '), String(h.settledEarly)]
+  })
+  return (
+    '## B: heap per parked request (fresh `node --expose-gc` child per figure)\n\n' +
+    'Retained heap after parking N requests behind a token endpoint that never answers, divided by N. `luch-gate` is luch-request holding ' +
+    'requests behind one shared promise: what luch-request itself costs per parked request. `get-token` is `getToken()` alone (no HTTP client).\n\n' +
+    table(['subject', 'N', 'bytes / parked', 'beyond luch-request', 'repeats (B)', 'settled early'], rows)
+  )
+}
+
+function failure(r: RunResults): string {
+  if (!r.failure) return ''
+  const rows = r.failure.map((f) => [
+    f.label,
+    f.fault === '500' ? 'token endpoint 500' : 'connection dropped',
+    `${count(f.hanging)} / ${count(f.parked)}`,
+    duration(f.settleMs),
+    duration(f.lagMs),
+    failures(f.failures) + (f.ok ? `, ${f.ok} ok` : ''),
+    String(f.tokenCalls),
+    f.recovery,
+  ])
+  return (
+    '## C: failure (1,000 parked, real HTTP)\n\n' +
+    'Hanging: not settled 5 s after the burst. Lag: from the last token answer to the last settlement. Recovery: the next request once the endpoint works again (3 s cap).\n\n' +
+    table(['contender', 'fault', 'hanging', 'all settled after', 'lag', 'how they failed', 'token calls', 'recovery'], rows)
+  )
+}
+
+function revocation(r: RunResults): string {
+  if (!r.revocation) return ''
+  const rows = r.revocation.map((d) => [
+    d.label,
+    String(d.refreshes),
+    String(d.replays),
+    `${d.ok} / ${d.inFlight}`,
+    failures(d.failures),
+    `${d.always401.sends} (${(d.always401.sends / d.inFlight).toFixed(2)} per request)`,
+    String(d.always401.refreshes),
+    d.always401.hanging === 0 ? 'yes' : `no: ${d.always401.hanging} hanging`,
+  ])
+  return (
+    '## D: revocation (real HTTP)\n\n' +
+    '20 requests in flight get a 401 for the same revoked token; then 20 requests to a path that answers 401 to every token.\n\n' +
+    table(['contender', 'refreshes', 'replays', 'succeeded', 'failed', 'always-401: sends', 'always-401: refreshes', 'always-401: stops'], rows)
+  )
+}
