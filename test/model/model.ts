@@ -228,7 +228,8 @@ export function createTokenModel(config: ModelConfig): { model: TokenTestModel; 
     // Shortest paths reach each vertex once; telling states apart by the transition that led there makes
     // them take every transition too (as createTestModel's serializeTransition does with events).
     const via = tokenMachine.getTransitionData(previous, event as TokenEvent).map(transitionName)
-    if (via.length && config.byTransition) return `${key} via ${via.join(' + ')}`
+    // The event's variant too: a malformed answer and a 500 take the same transition, not the same code path.
+    if (via.length && config.byTransition) return `${key} via ${via.join(' + ')}${event.variant ? ` (${event.variant})` : ''}`
     // A step that leaves the key as it was is still a step worth a path: it ends at a state of its own.
     return baseKey(previous) === key ? `${key} ~ ${eventLabel(event)}` : key
   }

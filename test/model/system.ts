@@ -6,6 +6,7 @@ import { isFresh, tokenMachine } from '../../machines/token.machine.ts'
 import type { Grant } from '../../machines/token.types.ts'
 import { createTokenController, type TokenController } from '../../src/index.ts'
 import { fakeFetch, minimalSignal, track } from '../helpers/fake-fetch.ts'
+import { brokenContract, type SystemRecords, type TrackedRequest } from './contract.ts'
 import { heldStorage } from './held-storage.ts'
 import { T0, fetchError, type FailedVariant, type HydratedVariant, type ModelEvent, type ModelOptions } from './model.ts'
 import { rejection, type Outcome, type RecordingWaiter, type Replay, type ReplayStep } from './replay.ts'
@@ -13,9 +14,7 @@ import { createTestClock } from './test-clock.ts'
 
 type Tracked = ReturnType<typeof track<string>>
 
-interface Request {
-  readonly model: RecordingWaiter
-  readonly outcome: Tracked
+interface Request extends TrackedRequest {
   readonly signal: ReturnType<typeof minimalSignal> | undefined
   readonly deadline: number
 }
@@ -44,9 +43,6 @@ function expectedDelay(replay: Replay, type: string): number {
   return delay({ context: replay.snapshot.context })
 }
 
-/** Why the cycle a step starts refreshes, where the step alone says so. */
-const REASON_OF: Record<string, string> = { 'token.refresh': 'forced', 'token.invalidate': 'invalidated', 'token.clear': 'missing' }
-
 export type System = ReturnType<typeof startSystem>
 
 export function startSystem(options: ModelOptions) {
@@ -66,6 +62,7 @@ export function startSystem(options: ModelOptions) {
   // What the outside world handed the controller last, tracked here and not read from the machine.
   let lastIssued: string | undefined
   let lastRefreshToken: string | undefined
+  let retryAfterMs: number | undefined
   let pendingBefore: Request[] = []
   let fetchesBefore = 0
 
@@ -115,6 +112,7 @@ export function startSystem(options: ModelOptions) {
       }
       case 'fetch.failed':
         expect(fetch.last().done, 'a fetch is in flight to fail').toBe(false)
+        retryAfterMs = (fetchError(event.variant as FailedVariant) as { retryAfterMs?: number }).retryAfterMs
         if (event.variant === 'malformed') fetch.last().respond({ token_type: 'Bearer' })
         else fetch.last().fail(fetchError(event.variant as FailedVariant))
         break
@@ -139,7 +137,8 @@ export function startSystem(options: ModelOptions) {
         break
       default:
         if (!event.type.startsWith('xstate.after.')) throw new Error(`system: no way to carry out ${event.type}`)
-        clock.fireMachineTimer(event.type)
+        // A fetch timeout fails the attempt with no server word on when to retry.
+        if (clock.fireMachineTimer(event.type).event?.includes('fetchTimeout')) retryAfterMs = undefined
     }
     await flush()
   }
@@ -167,58 +166,6 @@ export function startSystem(options: ModelOptions) {
       fetchInput: fetching ? { attempt: context.attempt, reason: context.reason } : undefined,
       machineTimers: waitsFor.map((type) => [type, expectedDelay(replay, type)]),
     })
-  }
-
-  /** What holds whatever the model says: the contract of each state, from the system's own records. */
-  function brokenInvariants(event: ModelEvent, replay: Replay): string[] {
-    const broken: string[] = []
-    const require = (holds: boolean, what: string) => void (holds || broken.push(what))
-    const state = replay.state
-    const { attempts } = options.retry
-    const codeOf = (request: Request) => (request.outcome.reason as { code?: string } | undefined)?.code
-
-    require(fetch.maxInFlight <= 1, 'at most one fetch in flight, ever')
-    require(vi.getTimerCount() === 0, 'no timer outside the injected clock')
-    for (const request of requests) {
-      if (codeOf(request) === 'REFRESH_FAILED') require((request.outcome.reason as { attempts: number }).attempts === attempts, 'a failed cycle made every attempt')
-    }
-    if (fetch.count > fetchesBefore) {
-      const call = fetch.last()
-      require(call.attempt >= 1 && call.attempt <= attempts, `attempt ${call.attempt} within 1..${attempts}`)
-      require(call.refreshToken === lastRefreshToken, 'the fetch got the refresh token handed over last')
-      const reason = REASON_OF[event.type]
-      if (reason && call.attempt === 1) require(call.reason === reason, `a cycle started by ${event.type} has reason ${reason}`)
-    }
-    if (event.type === 'token.clear') require(store.held === undefined, 'nothing stored after clear()')
-
-    if (replay.stopped) {
-      require(pendingBefore.every((request) => codeOf(request) === 'STOPPED'), 'requests parked at stop() rejected with STOPPED')
-      require(fetch.inFlight === 0, 'no fetch in flight after stop()')
-      require(clock.pending().length === 0, 'no timer left after stop()')
-      return broken
-    }
-    if (state === 'valid') {
-      // Whoever waited got the token the endpoint (or storage) handed over last; nobody waits on.
-      const answered = pendingBefore.every((request) => request.outcome.status === 'fulfilled' && request.outcome.value === lastIssued)
-      require(answered, 'requests parked before valid answered with the token handed over last')
-      require(pending().length === 0, 'no request waits in valid')
-      require(store.held !== undefined && (JSON.parse(store.held) as { accessToken: string }).accessToken === lastIssued, 'valid: the current token is stored')
-    }
-    if (state === 'failed') {
-      require(pendingBefore.every((request) => codeOf(request) === 'REFRESH_FAILED'), 'requests parked before failed rejected with REFRESH_FAILED')
-      require(pending().length === 0, 'no request waits in failed')
-    }
-    if (state.startsWith('refreshing')) {
-      require(fetch.inFlight === (state === 'refreshing.fetching' ? 1 : 0), 'one fetch in flight while fetching, none while waiting to retry')
-    }
-    if (state.startsWith('idle')) {
-      require(fetch.inFlight === 0, 'no fetch in flight in idle')
-      // Nothing written while storage is still being read; after it, no fresh token stored.
-      if (state !== 'idle.empty') require(store.writes === 0, 'nothing written to storage before hydration')
-      const held = store.held === undefined ? undefined : (JSON.parse(store.held) as { expiresAt: number })
-      require(!held || !isFresh({ expiresAt: held.expiresAt, leewayMs: options.leewayMs }, clock.now), 'no fresh token stored in idle')
-    }
-    return broken
   }
 
   /** Asks for a token where asking changes nothing: what a new request would get right now. */
@@ -256,13 +203,36 @@ export function startSystem(options: ModelOptions) {
     }
   }
 
+  const records: SystemRecords = {
+    options,
+    requests,
+    fetch,
+    clock,
+    store,
+    get lastIssued() {
+      return lastIssued
+    },
+    get lastRefreshToken() {
+      return lastRefreshToken
+    },
+    get retryAfterMs() {
+      return retryAfterMs
+    },
+    get pendingBefore() {
+      return pendingBefore
+    },
+    get fetchesBefore() {
+      return fetchesBefore
+    },
+  }
+
   return {
     perform,
     /** After a step (or at the start, with no event): the system against the model, then on its own. */
     check(event: ModelEvent | undefined, replay: Replay): void {
       const where = `in ${replay.key()}`
       checkAgainstModel(replay, where)
-      if (event) expect(brokenInvariants(event, replay), `broken ${where}`).toEqual([])
+      if (event) expect(brokenContract(records, event, replay), `broken ${where}`).toEqual([])
     },
     probe,
     /** The machine's context as the controller built it: the model must explore the same machine. */
