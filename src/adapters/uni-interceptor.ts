@@ -40,7 +40,7 @@ const NEVER = new Promise<never>(() => undefined)
  *
  * @example
  * installUniInterceptor(tokens) // last, after your own uni.addInterceptor('request', …)
- * uni.request({ url: 'https://api.example.com/orders', success: (res) => console.log(res.data) })
+ * uni.request({ url: 'https://api.example.com/orders', success: (res) => showOrders(res.data) })
  */
 export function installUniInterceptor(tokens: TokenController, options: UniInterceptorOptions = {}): () => void {
   const policy = createAuthPolicy(tokens, options, (result: MiniRequestSuccess) => result.statusCode)

@@ -20,7 +20,7 @@ declare const wx: { request: MiniRequestFunction } | undefined
  *
  * @example
  * const request = createWxRequest(tokens)
- * const task = request({ url: 'https://api.example.com/orders', success: (res) => console.log(res.data) })
+ * const task = request({ url: 'https://api.example.com/orders', success: (res) => showOrders(res.data) })
  * request({ url: 'https://api.example.com/token', method: 'POST', auth: false }) // no token
  */
 export function createWxRequest(tokens: TokenController, options: WxAdapterOptions = {}): WxRequest {
