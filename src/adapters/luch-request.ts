@@ -2,7 +2,7 @@
 // response interceptor replays an unauthorized answer through the whole chain. Opt out with `custom: { auth: false }`.
 import type { AbortSignalLike } from '../abort.ts'
 import type { TokenController } from '../controller.ts'
-import { createAuthPolicy, joinUrl, noteRetryAfter, sentToken, stampToken, type AuthPolicyOptions } from './policy.ts'
+import { createAuthPolicy, joinUrl, noteRetryAfter, sentToken, stampToken, type AuthPolicyOptions, type Verdict } from './policy.ts'
 
 export interface LuchRequestConfig {
   url?: string
@@ -46,18 +46,28 @@ export function attachTokenController(http: LuchRequestInstance, tokens: TokenCo
   const policy = createAuthPolicy(tokens, options, (response: LuchResponse) => response.statusCode)
   const optedOut = (config: LuchRequestConfig | undefined) => !config || config.custom?.auth === false
 
-  async function authorize(config: LuchRequestConfig): Promise<LuchRequestConfig> {
+  // Not async, and neither is judge: a parked request holds one `then` instead of a suspended async frame, and
+  // an answer that is not unauthorized passes on without the extra promise hops an async function costs.
+  function authorize(config: LuchRequestConfig): LuchRequestConfig | Promise<LuchRequestConfig> {
     if (optedOut(config)) return config
-    const token = await policy.authorize(joinUrl(config.baseURL, config.url), config.custom?.signal as AbortSignalLike | undefined)
-    config.header = { ...config.header, [policy.header]: policy.format(token) }
-    return policy.signed(stampToken(config, token), token)
+    return policy.authorize(joinUrl(config.baseURL, config.url), config.custom?.signal as AbortSignalLike | undefined).then((token) => {
+      config.header = { ...config.header, [policy.header]: policy.format(token) }
+      return policy.signed(stampToken(config, token), token)
+    })
   }
 
   // The answer as it stands, the replay's answer, or a rejection with an unauthorized answer whose replays are spent.
-  async function judge(answer: unknown, rejected: boolean): Promise<unknown> {
+  function judge(answer: unknown, rejected: boolean): unknown {
     const config = (answer as LuchResponse | null)?.config
-    const replays = (config?.custom?.[REPLAYS] as number | undefined) ?? 0
-    const verdict = !config || optedOut(config) ? 'pass' : await policy.verdict(answer as LuchResponse, sentToken(config), replays)
+    if (!config || optedOut(config)) return conclude(answer, rejected, 'pass', config, 0)
+    const replays = (config.custom?.[REPLAYS] as number | undefined) ?? 0
+    const verdict = policy.verdict(answer as LuchResponse, sentToken(config), replays)
+    return typeof verdict === 'string'
+      ? conclude(answer, rejected, verdict, config, replays)
+      : verdict.then((settled) => conclude(answer, rejected, settled, config, replays))
+  }
+
+  function conclude(answer: unknown, rejected: boolean, verdict: Verdict, config: LuchRequestConfig | undefined, replays: number): unknown {
     // Through the whole chain again, so the replay is re-authorised and re-signed.
     if (verdict === 'replay') return http.middleware({ ...config, custom: { ...config?.custom, [REPLAYS]: replays + 1 } })
     // An unauthorized 2xx (a business code) with its replays spent is rejected, as a 401 is.

@@ -51,9 +51,10 @@ export interface AuthPolicy<Answer> {
   /**
    * Judges an answer to a request sent with `sentToken` and replayed `replays` times: `'pass'` (not unauthorized),
    * `'replay'` (the sent token is already invalidated, a no-op if another request got there first) or
-   * `'refused'` (unauthorized, and its replays are spent).
+   * `'refused'` (unauthorized, and its replays are spent). Synchronous when `isUnauthorized` is (the default),
+   * so an interceptor chain passes an ordinary answer on without a promise hop.
    */
-  verdict(answer: Answer, sentToken: string | undefined, replays: number): Promise<Verdict>
+  verdict(answer: Answer, sentToken: string | undefined, replays: number): Verdict | Promise<Verdict>
   /**
    * The whole rule for clients with one promise per send: authorize, `send(token)`, replay while allowed.
    * `send(undefined)` for an opted-out request. Resolves with the last answer, unauthorized or not.
@@ -101,11 +102,16 @@ export function createAuthPolicy<Answer>(
       return tokens.getToken(signal ? { signal } : undefined)
     },
     signed: (request, token) => (sign ? ((sign(request, token) as typeof request | undefined) ?? request) : request),
-    async verdict(answer, sentToken, replays) {
-      if (!(await isUnauthorized(answer))) return 'pass'
-      if (replays >= maxReplays) return 'refused'
-      if (sentToken !== undefined) tokens.invalidate(sentToken)
-      return 'replay'
+    verdict(answer, sentToken, replays) {
+      const decide = (unauthorized: boolean): Verdict => {
+        if (!unauthorized) return 'pass'
+        if (replays >= maxReplays) return 'refused'
+        if (sentToken !== undefined) tokens.invalidate(sentToken)
+        return 'replay'
+      }
+      const unauthorized = isUnauthorized(answer)
+      const thenable = typeof (unauthorized as PromiseLike<boolean> | null)?.then === 'function'
+      return thenable ? Promise.resolve(unauthorized).then(decide) : decide(Boolean(unauthorized))
     },
     async send(request, send) {
       if (request.optedOut) return send(undefined)

@@ -65,7 +65,7 @@ export function installUniInterceptor(tokens: TokenController, options: UniInter
       noteRetryAfter(result, result.statusCode, result.header)
       if (!params || sentToken(params) === undefined) return undefined
       const replays = params[REPLAYS] ?? 0
-      const final = policy.verdict(result, sentToken(params), replays).then((verdict) =>
+      const final = Promise.resolve(policy.verdict(result, sentToken(params), replays)).then((verdict) =>
         verdict !== 'replay' ? result : new Promise((resolve, reject) => {
           // Through uni.request again, so our invoke sets the new token; the replay's own answer is judged too.
           const { success, fail, complete, ...fields } = params
