@@ -67,6 +67,7 @@ describe.runIf(installed)(`the uni interceptor on uni-app's own runtime (${path.
     return Object.assign(client, { stop: ((stop) => () => (stop(), shim.close()))(client.stop) })
   }
   for (const scenario of scenarios) {
+    // Skipped, reason: uni's interceptor gives no task or signal while invoke waits, so it cannot abort.
     if (scenario.name === ABORT_WHILE_PARKED) it.skip(`${scenario.name} (cannot: no task or signal while invoke waits)`, () => undefined)
     else it(scenario.name, () => runScenario(driver, scenario))
   }
@@ -74,6 +75,7 @@ describe.runIf(installed)(`the uni interceptor on uni-app's own runtime (${path.
 
 if (!installed) {
   describe('the uni interceptor on uni-app’s own runtime', () => {
+    // Skipped, reason: uni-app's own runtime is installed only by examples/uni-app (or UNI_RUNTIME_MODULES).
     it.skip(`needs @dcloudio/uni-mp-weixin in ${modules} (npm ci in examples/uni-app, or set UNI_RUNTIME_MODULES)`, () => undefined)
   })
 }
