@@ -20,6 +20,11 @@ export interface GetTokenOptions {
 export interface TokenController {
   /** Resolves with a fresh token; parks while a refresh runs. Rejects with a `TokenError`. */
   getToken(options?: GetTokenOptions): Promise<string>
+  /**
+   * The token if it is fresh right now, else `undefined`: no waiting, no promise, no event. For adapters, so a
+   * request that needs no refresh goes out in the same tick; everything else goes through `getToken()`.
+   */
+  currentToken(): string | undefined
   /** The server rejected this token. Refreshes only if it is still the current one. */
   invalidate(rejectedToken: string): void
   /** Forces a refresh now (coalesces with a running one) and resolves with its token. */
@@ -223,6 +228,12 @@ export function createTokenController(options: TokenControllerOptions): TokenCon
       const context = snapshot.context
       if (snapshot.value === 'valid' && isFresh(context, now())) return Promise.resolve(context.accessToken as string)
       return park('token.get', signal)
+    },
+
+    currentToken(): string | undefined {
+      const snapshot = actor.getSnapshot()
+      const context = snapshot.context
+      return snapshot.status === 'active' && snapshot.value === 'valid' && isFresh(context, now()) ? (context.accessToken as string) : undefined
     },
 
     invalidate(rejectedToken: string): void {

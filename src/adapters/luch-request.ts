@@ -50,10 +50,22 @@ export function attachTokenController(http: LuchRequestInstance, tokens: TokenCo
   // an answer that is not unauthorized passes on without the extra promise hops an async function costs.
   function authorize(config: LuchRequestConfig): LuchRequestConfig | Promise<LuchRequestConfig> {
     if (optedOut(config)) return config
-    return policy.authorize(joinUrl(config.baseURL, config.url), config.custom?.signal as AbortSignalLike | undefined).then((token) => {
-      config.header = { ...config.header, [policy.header]: policy.format(token) }
-      return policy.signed(stampToken(config, token), token)
-    })
+    const url = joinUrl(config.baseURL, config.url)
+    const signal = config.custom?.signal as AbortSignalLike | undefined
+    // A fresh token goes on at once: returning the config itself spares luch-request's chain two promise hops.
+    const token = signal?.aborted ? undefined : tokens.currentToken()
+    if (token !== undefined) {
+      policy.checkUrl(url)
+      return apply(config, token)
+    }
+    return policy.authorize(url, signal).then((token) => apply(config, token))
+  }
+
+  function apply(config: LuchRequestConfig, token: string): LuchRequestConfig {
+    // luch-request merges a fresh header object into every request's config (a replay's too): set ours in place.
+    if (config.header) config.header[policy.header] = policy.format(token)
+    else config.header = { [policy.header]: policy.format(token) }
+    return policy.signed(stampToken(config, token), token)
   }
 
   // The answer as it stands, the replay's answer, or a rejection with an unauthorized answer whose replays are spent.
