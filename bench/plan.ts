@@ -38,8 +38,8 @@ const FULL: Omit<Plan, 'quick' | 'seed' | 'only'> = {
   failureParked: 1_000,
   revocationInFlight: 20,
   heap: [
-    { n: 10_000, contenders: ['luch-gate', 'seed', 'seed-fixed', 'axios-auth-refresh', 'alova', 'painless-token', 'get-token'], repeats: 3 },
-    { n: 100_000, contenders: ['luch-gate', 'painless-token', 'get-token'], repeats: 1 },
+    { n: 10_000, contenders: ['luch-gate', 'promise-floor', 'seed', 'seed-fixed', 'axios-auth-refresh', 'alova', 'painless-token', 'get-token'], repeats: 3 },
+    { n: 100_000, contenders: ['luch-gate', 'promise-floor', 'painless-token', 'get-token'], repeats: 1 },
   ],
 }
 
@@ -50,7 +50,7 @@ const QUICK: Omit<Plan, 'quick' | 'seed' | 'only'> = {
   failurePeers: false,
   failureParked: 1_000,
   revocationInFlight: 20,
-  heap: [{ n: 10_000, contenders: ['luch-gate', 'painless-token', 'get-token'], repeats: 1 }],
+  heap: [{ n: 10_000, contenders: ['luch-gate', 'promise-floor', 'painless-token', 'get-token'], repeats: 1 }],
 }
 
 export function parsePlan(argv: readonly string[]): Plan | string {

@@ -1,7 +1,9 @@
 // One heap figure, in a fresh process started with --expose-gc (see runner.ts). Parks N requests behind a
 // token endpoint that never answers and prints, as one JSON line, the retained bytes per parked request.
 // Subjects: a contender id; `luch-gate` (luch-request holding requests behind one shared promise: what
-// luch-request itself costs per parked request); `fast-alloc` (bytes one getToken() on a valid token allocates).
+// luch-request itself costs per parked request); `promise-floor` (a promise whose resolve and reject are held:
+// the least any request that waits to be settled later costs); `fast-alloc` (bytes one getToken() on a valid
+// token allocates).
 import Request from 'luch-request'
 import { contenderById } from '../contenders/index.ts'
 import { controllerFor } from '../contenders/painless-token.ts'
@@ -34,8 +36,19 @@ function luchGate(transport: Transport): ContenderInstance {
   return { send: (path = '/api/data') => http.get(path).then((r) => r.statusCode), close: () => {} }
 }
 
+// What any settle-later waiter costs at least: its promise and the two resolving functions it must keep.
+function promiseFloor(): ContenderInstance {
+  const resolvers: unknown[] = []
+  const wait = () =>
+    new Promise<unknown>((resolve, reject) => {
+      resolvers.push(resolve, reject)
+    })
+  return { send: () => wait().then(() => 200), waitForToken: wait, close: () => {} }
+}
+
 async function instanceFor(transport: Transport, hang: boolean): Promise<ContenderInstance> {
   if (subject === 'luch-gate') return luchGate(transport)
+  if (subject === 'promise-floor') return promiseFloor()
   if (hang) transport.server.setTokenBehaviour({ tokenFault: 'hang' })
   return contenderById(subject).create({ transport, start: { kind: 'expired' }, maxQueue: 10_000_000 })
 }
@@ -46,7 +59,7 @@ async function parkedBytes(): Promise<Record<string, unknown>> {
   const warmed: Promise<unknown>[] = []
   if (warm.startRefresh) warmed.push((await warm.startRefresh()).first)
   for (let i = 0; i < 2_000; i++) warmed.push(warm.send())
-  if (subject !== 'luch-gate') await Promise.allSettled(warmed)
+  if (subject !== 'luch-gate' && subject !== 'promise-floor') await Promise.allSettled(warmed)
   warm.close()
 
   const instance = await instanceFor(await createTransport('microtask'), true)

@@ -164,7 +164,8 @@ function heap(r: RunResults): string {
   return (
     '## B: heap per parked request (fresh `node --expose-gc` child per figure)\n\n' +
     'Retained heap after parking N requests behind a token endpoint that never answers, divided by N. `luch-gate` is luch-request holding ' +
-    'requests behind one shared promise: what luch-request itself costs per parked request. `get-token` is `getToken()` alone (no HTTP client).\n\n' +
+    'requests behind one shared promise: what luch-request itself costs per parked request. `promise-floor` is a bare promise whose resolve and reject are held: ' +
+    'the least any request that is settled later can cost. `get-token` is `getToken()` alone (no HTTP client).\n\n' +
     table(['subject', 'N', 'bytes / parked', 'beyond luch-request', 'repeats (B)', 'settled early'], rows)
   )
 }
