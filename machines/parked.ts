@@ -8,6 +8,13 @@ interface Cell {
   readonly tail: Cell | null
 }
 
+/**
+ * The parked requests: a persistent FIFO queue (two cons lists), so parking is O(1) and never copies the queue.
+ *
+ * @example
+ * const { parked } = tokens.actor.getSnapshot().context
+ * const pending = parked.length - parked.dead // what tokens.queueSize reports
+ */
 export interface Parked {
   /** Oldest first. Null only when the queue is empty. */
   readonly front: Cell | null

@@ -21,14 +21,27 @@ import type {
   Waiter,
 } from './token.types.ts'
 
-/** What the `fetchToken` actor is started with. `refreshToken` is non-enumerable. */
+/**
+ * What the machine's `fetchToken` actor is started with. `refreshToken` is non-enumerable.
+ *
+ * @example
+ * tokenMachine.provide({ actors: { fetchToken: fromCallback<TokenEvent, FetchTokenInput>(({ input, sendBack }) => {
+ *   myFetch(input.attempt).then((grant) => sendBack({ type: 'fetch.succeeded', grant }))
+ * }) } })
+ */
 export interface FetchTokenInput {
   attempt: number
   reason: RefreshReason
   refreshToken?: string
 }
 
-/** Fresh means exactly `expiresAt - leewayMs > at`: the controller's fast path uses the same rule. */
+/**
+ * Fresh means exactly `expiresAt - leewayMs > at`: the controller's fast path uses the same rule.
+ *
+ * @example
+ * isFresh({ expiresAt: Date.now() + 60_000, leewayMs: 30_000 }, Date.now()) // true
+ * isFresh({ expiresAt: Date.now() + 10_000, leewayMs: 30_000 }, Date.now()) // false: inside the leeway
+ */
 export function isFresh(token: { expiresAt: number; leewayMs: number }, at: number): boolean {
   return token.expiresAt - token.leewayMs > at
 }
@@ -55,6 +68,19 @@ function errorCode(error: unknown): string {
   return typeof code === 'string' ? code : 'FETCH_FAILED'
 }
 
+/**
+ * The token lifecycle as an XState v5 statechart: `idle` (`hydrating`, `refreshQueued`, `empty`), `valid`,
+ * `refreshing` (`fetching`, `waitingToRetry`), `failed`. No I/O, clock or randomness inside: the controller
+ * provides the `fetchToken` actor, time on events, and the jitter source. Apps use {@link createTokenController};
+ * this is for the Stately visualizer, model-based tests and tooling.
+ *
+ * @example
+ * import { createActor } from 'xstate'
+ * import { tokenMachine } from 'painless-token/machine'
+ *
+ * const actor = createActor(tokenMachine, { input: { retry: { attempts: 2 } } }).start()
+ * console.log(actor.getSnapshot().value) // { idle: 'hydrating' }
+ */
 export const tokenMachine = setup({
   types: {} as {
     context: TokenContext
@@ -242,20 +268,15 @@ export const tokenMachine = setup({
         empty: {},
       },
       on: {
-        'token.get': [
-          { guard: 'isQueueFull', actions: { type: 'rejectQueueFull', params: ({ event }) => event } },
-          {
-            target: 'refreshing',
-            actions: [{ type: 'parkWaiter', params: ({ event }) => event }, { type: 'startCycle', params: {} }],
-          },
-        ],
-        'token.refresh': [
-          { guard: 'isQueueFull', actions: { type: 'rejectQueueFull', params: ({ event }) => event } },
-          {
-            target: 'refreshing',
-            actions: [{ type: 'parkWaiter', params: ({ event }) => event }, { type: 'startCycle', params: { reason: 'forced' } }],
-          },
-        ],
+        // Only idle.empty gets here, where nobody is parked: the request that starts a cycle always fits.
+        'token.get': {
+          target: 'refreshing',
+          actions: [{ type: 'parkWaiter', params: ({ event }) => event }, { type: 'startCycle', params: {} }],
+        },
+        'token.refresh': {
+          target: 'refreshing',
+          actions: [{ type: 'parkWaiter', params: ({ event }) => event }, { type: 'startCycle', params: { reason: 'forced' } }],
+        },
         // Logout during hydration: the stored token is gone, so drop the read's late result; requests
         // already parked get a cycle at once instead of waiting for a hydration that will be ignored.
         'token.clear': [
@@ -275,19 +296,16 @@ export const tokenMachine = setup({
             guard: { type: 'isFresh', params: ({ event }) => event },
             actions: { type: 'answerWaiter', params: ({ event }) => event },
           },
-          { guard: 'isQueueFull', actions: { type: 'rejectQueueFull', params: ({ event }) => event } },
+          // Nobody is parked in valid: the request that starts a cycle always fits.
           {
             target: 'refreshing',
             actions: [{ type: 'parkWaiter', params: ({ event }) => event }, { type: 'startCycle', params: { reason: 'expired' } }],
           },
         ],
-        'token.refresh': [
-          { guard: 'isQueueFull', actions: { type: 'rejectQueueFull', params: ({ event }) => event } },
-          {
-            target: 'refreshing',
-            actions: [{ type: 'parkWaiter', params: ({ event }) => event }, { type: 'startCycle', params: { reason: 'forced' } }],
-          },
-        ],
+        'token.refresh': {
+          target: 'refreshing',
+          actions: [{ type: 'parkWaiter', params: ({ event }) => event }, { type: 'startCycle', params: { reason: 'forced' } }],
+        },
         // Only the current token's rejection refreshes: a 401 for an older one is already handled.
         'token.invalidate': {
           guard: { type: 'isCurrentToken', params: ({ event }) => event },
@@ -369,24 +387,25 @@ export const tokenMachine = setup({
     },
     failed: {
       on: {
-        'token.get': [
-          { guard: 'isQueueFull', actions: { type: 'rejectQueueFull', params: ({ event }) => event } },
-          {
-            target: 'refreshing',
-            actions: [{ type: 'parkWaiter', params: ({ event }) => event }, { type: 'startCycle', params: {} }],
-          },
-        ],
-        'token.refresh': [
-          { guard: 'isQueueFull', actions: { type: 'rejectQueueFull', params: ({ event }) => event } },
-          {
-            target: 'refreshing',
-            actions: [{ type: 'parkWaiter', params: ({ event }) => event }, { type: 'startCycle', params: { reason: 'forced' } }],
-          },
-        ],
+        // Entering failed rejected everyone parked: the request that starts the next cycle always fits.
+        'token.get': {
+          target: 'refreshing',
+          actions: [{ type: 'parkWaiter', params: ({ event }) => event }, { type: 'startCycle', params: {} }],
+        },
+        'token.refresh': {
+          target: 'refreshing',
+          actions: [{ type: 'parkWaiter', params: ({ event }) => event }, { type: 'startCycle', params: { reason: 'forced' } }],
+        },
         'token.clear': { target: 'idle.empty', actions: ['forgetTokens', 'emitTokenCleared'] },
       },
     },
   },
 })
 
+/**
+ * The type of {@link tokenMachine}, for typing actors and helpers built around it.
+ *
+ * @example
+ * const actor: ActorRefFrom<TokenMachine> = createActor(tokenMachine).start()
+ */
 export type TokenMachine = typeof tokenMachine

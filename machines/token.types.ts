@@ -3,9 +3,23 @@
 import type { TokenError } from '../src/errors.ts'
 import type { Parked } from './parked.ts'
 
-/** Why a refresh cycle started. */
+/**
+ * Why a refresh cycle started.
+ *
+ * @example
+ * createTokenController({
+ *   fetchToken: ({ reason }: { reason: RefreshReason }) => (reason === 'invalidated' ? api.reLogin() : api.refresh()),
+ * })
+ */
 export type RefreshReason = 'missing' | 'expired' | 'invalidated' | 'forced'
 
+/**
+ * Retry limits of one refresh cycle: the delay after failed attempt n is
+ * `min(maxDelayMs, baseDelayMs * 2^(n-1))`, times a random factor when jitter is on. Defaults 3 / 300 ms / 10 s.
+ *
+ * @example
+ * const retry: RetryPolicy = { attempts: 4, baseDelayMs: 250, maxDelayMs: 5_000 }
+ */
 export interface RetryPolicy {
   /** Attempts per refresh cycle, the first one included. */
   attempts: number
@@ -16,6 +30,9 @@ export interface RetryPolicy {
 /**
  * A token as the controller hands it to the machine. `accessToken` and `refreshToken` are
  * non-enumerable (see src/grant.ts), so logging or inspecting the event cannot print them.
+ *
+ * @example
+ * actor.send({ type: 'fetch.succeeded', grant }) // grant from the controller: its tokens are non-enumerable
  */
 export interface Grant {
   readonly accessToken: string
@@ -23,7 +40,12 @@ export interface Grant {
   readonly expiresAt: number
 }
 
-/** A request waiting for a token. The controller owns it; the machine only settles it. */
+/**
+ * A request waiting for a token. The controller owns it; the machine only settles it.
+ *
+ * @example
+ * actor.send({ type: 'token.get', waiter, at: Date.now() }) // the controller builds waiters; tests may too
+ */
 export interface Waiter {
   readonly id: number
   /** Epoch ms after which the waiter is rejected with WAIT_TIMEOUT. */
@@ -34,6 +56,13 @@ export interface Waiter {
   reject(error: TokenError): void
 }
 
+/**
+ * The machine's context: the current token (non-enumerable in events, never logged), its generation, the parked
+ * requests and the retry bookkeeping. `inspect` receives it with the tokens redacted.
+ *
+ * @example
+ * const { generation, attempt } = tokens.actor.getSnapshot().context
+ */
 export interface TokenContext {
   accessToken: string | null
   refreshToken: string | null
@@ -56,20 +85,42 @@ export interface TokenContext {
   random: () => number
 }
 
+/**
+ * The machine's input: limits and the jitter source. The controller builds it from its options.
+ *
+ * @example
+ * createActor(tokenMachine, { input: { leewayMs: 10_000, retry: { attempts: 2 }, random: () => 1 } })
+ */
 export interface TokenInput {
   retry?: Partial<RetryPolicy>
   leewayMs?: number
   fetchTimeoutMs?: number
   waitTimeoutMs?: number
+  /** At least 1 (the controller refuses less): the request that starts a refresh cycle always parks. */
   maxQueue?: number
   random?: () => number
 }
 
-/** What a failed attempt may carry: a server's Retry-After wins over the computed backoff. */
+/**
+ * What a failed attempt may carry: a server's Retry-After wins over the computed backoff.
+ *
+ * @example
+ * fetchToken: async () => {
+ *   const response = await fetch('/token')
+ *   if (response.status === 429) throw Object.assign(new Error('busy'), { retryAfterMs: 2_000 })
+ *   return response.json()
+ * }
+ */
 export interface FetchFailure {
   retryAfterMs?: number
 }
 
+/**
+ * The events the machine accepts. Tokens are named by generation, never by value, so no event can print one.
+ *
+ * @example
+ * const event: TokenEvent = { type: 'token.invalidate', generation: 3 }
+ */
 export type TokenEvent =
   | { type: 'token.get'; waiter: Waiter; at: number }
   | { type: 'token.refresh'; waiter: Waiter; at: number }
@@ -82,6 +133,12 @@ export type TokenEvent =
   | { type: 'fetch.succeeded'; grant: Grant }
   | { type: 'fetch.failed'; error: unknown }
 
+/**
+ * What the machine emits (`actor.on(type, …)`); the controller forwards these to `onEvent`. None carries a token.
+ *
+ * @example
+ * tokens.actor.on('refresh.failed', (event) => console.warn(event.code, event.attempts))
+ */
 export type TokenEmitted =
   | { type: 'refresh.started'; reason: RefreshReason; queueSize: number }
   | { type: 'refresh.retrying'; reason: RefreshReason; attempt: number; delayMs: number; code: string }
@@ -91,4 +148,11 @@ export type TokenEmitted =
   | { type: 'token.cleared' }
   | { type: 'token.restored'; generation: number; expiresAt: number }
 
+/**
+ * The top-level state: `idle` (no usable token known), `valid`, `refreshing` (a fetch in flight or a backoff
+ * delay), `failed` (the last cycle ran out of attempts; the next request starts a new one).
+ *
+ * @example
+ * if (tokens.state === 'failed') showOfflineBanner()
+ */
 export type TokenState = 'idle' | 'valid' | 'refreshing' | 'failed'

@@ -43,49 +43,77 @@ describe('token machine: queue limit', () => {
     expect(refused.error).toMatchObject({ code: 'QUEUE_FULL' })
   })
 
-  // In idle.empty, a stale valid and failed the queue is empty, so only maxQueue 0 fills it.
-  it('rejects the first request in idle.empty when maxQueue is 0, and starts no refresh', () => {
-    const h = startEmpty({ maxQueue: 0 })
+  // idle.empty, valid and failed hold nobody, so the request that starts a cycle always parks, even
+  // with maxQueue 1; the machine has no QUEUE_FULL branch there (maxQueue < 1 is refused by the controller).
+  it('parks the request that starts a refresh from idle.empty with maxQueue 1, and refuses the next', () => {
+    const h = startEmpty({ maxQueue: 1 })
 
+    const first = h.get()
     const [get, forced] = [h.get(), h.refresh()]
 
+    expect(first.settled).toBe(false)
     expect(get.error).toMatchObject({ code: 'QUEUE_FULL' })
     expect(forced.error).toMatchObject({ code: 'QUEUE_FULL' })
-    expect(h.state).toBe('idle.empty')
-    expect(h.calls).toHaveLength(0)
+    expect(h.state).toBe('refreshing.fetching')
+    expect(h.queueSize).toBe(1)
+    expect(h.calls).toHaveLength(1)
   })
 
-  it('rejects a request for a stale token in valid when the queue is full, and starts no refresh', () => {
-    const h = startValid({ maxQueue: 0 })
+  it('parks a forced refresh from idle.empty with maxQueue 1', () => {
+    const h = startEmpty({ maxQueue: 1 })
 
-    const stale = h.get(NOW + HOUR_MS)
     const forced = h.refresh()
 
-    expect(stale.error).toMatchObject({ code: 'QUEUE_FULL' })
-    expect(forced.error).toMatchObject({ code: 'QUEUE_FULL' })
-    expect(h.state).toBe('valid')
-    expect(h.calls).toHaveLength(0)
+    expect(forced.settled).toBe(false)
+    expect(h.queueSize).toBe(1)
+    expect(h.calls).toHaveLength(1)
   })
 
-  it('still answers a fresh token in valid when the queue is full: the fast path parks nothing', () => {
-    const h = startValid({ maxQueue: 0 })
+  it('parks a request for a stale token in valid with maxQueue 1, and refuses the next', () => {
+    const h = startValid({ maxQueue: 1 })
+
+    const stale = h.get(NOW + HOUR_MS)
+    const refused = h.get(NOW + HOUR_MS)
+
+    expect(stale.settled).toBe(false)
+    expect(refused.error).toMatchObject({ code: 'QUEUE_FULL' })
+    expect(h.state).toBe('refreshing.fetching')
+    expect(h.calls).toHaveLength(1)
+  })
+
+  it('parks a forced refresh in valid with maxQueue 1', () => {
+    const h = startValid({ maxQueue: 1 })
+
+    const forced = h.refresh()
+
+    expect(forced.settled).toBe(false)
+    expect(h.queueSize).toBe(1)
+    expect(h.state).toBe('refreshing.fetching')
+  })
+
+  it('answers a fresh token in valid with a single-slot queue: the fast path parks nothing', () => {
+    const h = startValid({ maxQueue: 1 })
 
     expect(h.get(NOW).token).toBe(accessTokenNo(1))
+    expect(h.queueSize).toBe(0)
   })
 
-  it('rejects the first request in failed when maxQueue is 0, and starts no refresh', () => {
-    // An invalidation refreshes with nobody parked: the one way into failed when nothing may park.
-    const h = startValid({ maxQueue: 0, retry: { attempts: 1 } })
-    h.send({ type: 'token.invalidate', generation: 1 })
+  it('parks the request that starts a new cycle from failed with maxQueue 1, get or forced refresh', () => {
+    const h = startEmpty({ maxQueue: 1, retry: { attempts: 1 } })
+    h.get()
     h.fetch.fail(new Error('down'))
     expect(h.state).toBe('failed')
 
-    const [get, forced] = [h.get(), h.refresh()]
-
-    expect(get.error).toMatchObject({ code: 'QUEUE_FULL' })
-    expect(forced.error).toMatchObject({ code: 'QUEUE_FULL' })
+    const get = h.get()
+    expect(get.settled).toBe(false)
+    expect(h.queueSize).toBe(1)
+    h.fetch.fail(new Error('down again'))
     expect(h.state).toBe('failed')
-    expect(h.calls).toHaveLength(1)
+    const forced = h.refresh()
+
+    expect(forced.settled).toBe(false)
+    expect(h.queueSize).toBe(1)
+    expect(h.calls).toHaveLength(3)
   })
 })
 
