@@ -1,7 +1,13 @@
 // Abort signals without relying on AbortController, which WeChat mini-programs lack. The
 // platform's controller is used where it exists; otherwise a minimal signal of our own.
 
-/** The part of `AbortSignal` painless-token uses. A platform `AbortSignal` fits, and so does ours. */
+/**
+ * The part of `AbortSignal` painless-token uses. A platform `AbortSignal` fits, and so does ours.
+ *
+ * @example
+ * tokens.getToken({ signal: new AbortController().signal }) // a platform signal
+ * tokens.getToken({ signal: { aborted: false, addEventListener() {}, removeEventListener() {} } }) // or any look-alike
+ */
 export interface AbortSignalLike {
   readonly aborted: boolean
   readonly reason?: unknown

@@ -12,11 +12,27 @@ import { resolveOptions, type ResolvedOptions, type TokenControllerEvent, type T
 import { redactInspectionEvent } from './redact.ts'
 import { PendingRequest, type WaiterObserver } from './waiter.ts'
 
+/**
+ * Options for one {@link TokenController.getToken} call.
+ *
+ * @example
+ * const token = await tokens.getToken({ signal: AbortSignal.timeout(5_000) })
+ */
 export interface GetTokenOptions {
   /** Abort waiting: rejects with `ABORTED`. Never cancels the shared refresh. */
   signal?: AbortSignalLike
 }
 
+/**
+ * What {@link createTokenController} returns: the one place every request asks for a token. Adapters
+ * (`attachTokenController`, `withTokens`, `createWxRequest`, …) call it for you; call it yourself anywhere else.
+ *
+ * @example
+ * const token = await tokens.getToken()        // fresh token, or waits for the one refresh
+ * tokens.invalidate(token)                     // the server answered 401 to this token
+ * tokens.clear()                               // logout: forget it, in storage too
+ * console.log(tokens.state, tokens.queueSize)  // 'refreshing' 3
+ */
 export interface TokenController {
   /** Resolves with a fresh token; parks while a refresh runs. Rejects with a `TokenError`. */
   getToken(options?: GetTokenOptions): Promise<string>
@@ -33,15 +49,23 @@ export interface TokenController {
   clear(): void
   /** Rejects parked and later requests with `STOPPED`; aborts a running fetch. */
   stop(): void
+    /** The machine's top-level state: `idle`, `valid`, `refreshing` or `failed`. */
   readonly state: TokenState
+    /** Requests parked right now, waiting for a token. */
   readonly queueSize: number
+    /** The XState actor running {@link tokenMachine}, for inspection (`actor.subscribe`, `getSnapshot()`). Send it nothing. */
   readonly actor: Actor<typeof tokenMachine>
 }
 
 type TokenActor = Actor<typeof tokenMachine>
 
 /**
- * Creates the controller that every request asks for a token.
+ * Creates the controller that every request asks for a token: one refresh at a time however many requests wait,
+ * retries with backoff, storage, and typed errors. Defaults: `memoryStorage()`, `leewayMs` 30 s, 3 attempts
+ * (300 ms base delay, 10 s cap, full jitter), `fetchTimeoutMs` 10 s, `waitTimeoutMs` 30 s, `maxQueue` 10,000.
+ *
+ * Throws a `TypeError` naming the option when an option is invalid. `getToken()` and `refresh()` reject with a
+ * {@link TokenError}: `REFRESH_FAILED`, `WAIT_TIMEOUT`, `QUEUE_FULL`, `ABORTED` or `STOPPED`.
  *
  * @example
  * const tokens = createTokenController({
@@ -121,9 +145,9 @@ export function createTokenController(options: TokenControllerOptions): TokenCon
   }
 
   function persistToken(): void {
+    // refresh.succeeded is emitted after the step that stored the token: the snapshot holds it.
     const { accessToken, expiresAt, refreshToken } = actor.getSnapshot().context
-    if (accessToken === null) return
-    guardStorage('set', () => storage.set(storageKey, serializeGrant({ accessToken, expiresAt, refreshToken })))
+    guardStorage('set', () => storage.set(storageKey, serializeGrant({ accessToken: accessToken as string, expiresAt, refreshToken })))
   }
 
   function hydrate(): void {
@@ -204,8 +228,9 @@ export function createTokenController(options: TokenControllerOptions): TokenCon
     deadlineTimer = undefined
     if (!isRunning()) return
     const at = now()
+    // The oldest parked waiter is pending: waiter.abort and waiter.timeout prune settled ones from the head.
     for (let oldest = oldestOf(actor); oldest && oldest.deadline <= at; oldest = oldestOf(actor)) {
-      if (!oldest.reject(new WaitTimeoutError(config.waitTimeoutMs))) break
+      oldest.reject(new WaitTimeoutError(config.waitTimeoutMs))
       // onEvent heard the rejection and may have stopped us: send nothing to a stopped actor.
       if (!isRunning()) return
       actor.send({ type: 'waiter.timeout', id: oldest.id })

@@ -3,7 +3,14 @@
 import type { Grant } from '../machines/token.types.ts'
 import { InvalidTokenResponseError } from './errors.ts'
 
-/** What `fetchToken` may resolve with: camelCase, or the snake_case most OAuth servers send. */
+/**
+ * What `fetchToken` may resolve with: camelCase, or the snake_case most OAuth servers send.
+ *
+ * @example
+ * fetchToken: async () => ({ accessToken: 'eyJ…', expiresIn: 7200 })           // seconds, counted from arrival
+ * fetchToken: async () => ({ access_token: 'eyJ…', expires_in: '7200', refresh_token: 'r1' }) // snake_case works too
+ * fetchToken: async () => ({ accessToken: 'eyJ…', expiresAt: Date.parse(body.expiry) })  // absolute epoch ms
+ */
 export interface TokenResponse {
   accessToken?: string
   /** Seconds from now. A numeric string is accepted. */

@@ -1,4 +1,9 @@
 // The public API of painless-token: exports only.
+/**
+ * The root entry: the controller, the errors, storage, the luch-request adapter, signing and the machine.
+ *
+ * @module painless-token
+ */
 export { createTokenController } from './controller.ts'
 export type { TokenController, GetTokenOptions } from './controller.ts'
 export type { TokenControllerOptions, FetchTokenContext, Clock, TokenControllerEvent } from './options.ts'

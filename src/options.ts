@@ -12,7 +12,17 @@ import type { TokenStorage } from './storage/types.ts'
 declare function setTimeout(callback: () => void, ms: number): unknown
 declare function clearTimeout(handle: unknown): void
 
-/** What `fetchToken` is called with. */
+/**
+ * What `fetchToken` is called with.
+ *
+ * @example
+ * createTokenController({
+ *   fetchToken: async ({ attempt, reason, signal, refreshToken }) => {
+ *     const response = await fetch('/token', { method: 'POST', body: JSON.stringify({ refreshToken }), signal })
+ *     return response.json() // { access_token, expires_in, refresh_token }
+ *   },
+ * })
+ */
 export interface FetchTokenContext {
   /** 1-based attempt number within this refresh cycle. */
   attempt: number
@@ -24,18 +34,48 @@ export interface FetchTokenContext {
   refreshToken?: string
 }
 
-/** Timers for backoff, deadlines and fetch timeouts (XState's `clock`). */
+/**
+ * Timers for backoff, deadlines and fetch timeouts (XState's `clock`).
+ *
+ * @example
+ * // Run time fast in a simulator or a test:
+ * const clock: Clock = { setTimeout: (fn, ms) => simulated.setTimeout(fn, ms), clearTimeout: (id) => simulated.clearTimeout(id) }
+ * createTokenController({ fetchToken, clock, now: () => simulated.now() })
+ */
 export interface Clock {
   setTimeout(callback: () => void, ms: number): unknown
   clearTimeout(handle: unknown): void
 }
 
-/** An event for `onEvent`. None carries a token. */
+/**
+ * An event for `onEvent`. None carries a token.
+ *
+ * @example
+ * createTokenController({
+ *   fetchToken,
+ *   onEvent: (event: TokenControllerEvent) => {
+ *     if (event.type === 'refresh.failed') report(event.reason, event.attempts)
+ *   },
+ * })
+ */
 export interface TokenControllerEvent {
   type: string
   [key: string]: unknown
 }
 
+/**
+ * Options for {@link createTokenController}. Only `fetchToken` is required; every default is listed on its option.
+ * A wrong type or range throws a `TypeError` naming the option (`null` is refused too, never defaulted).
+ *
+ * @example
+ * const options: TokenControllerOptions = {
+ *   fetchToken: ({ refreshToken }) => api.refresh(refreshToken), // { access_token, expires_in } is fine too
+ *   storage: wxStorage(),
+ *   leewayMs: 60_000,
+ *   retry: { attempts: 5, baseDelayMs: 500 },
+ *   onEvent: (event) => console.debug(event.type),
+ * }
+ */
 export interface TokenControllerOptions {
   /** Gets a new token. Reject (or throw) to fail the attempt; an error may carry `retryAfterMs`. */
   fetchToken: (context: FetchTokenContext) => Promise<TokenResponse> | TokenResponse

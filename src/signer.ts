@@ -8,7 +8,13 @@ import type CryptoJS from 'crypto-js'
 // Module-local: src has no DOM/node types, and mini-programs have no `crypto` global at all.
 declare const crypto: { getRandomValues?: (array: Uint8Array) => Uint8Array } | undefined
 
-/** The parts of a luch-request config the signer reads, and the `header` object it writes. */
+/**
+ * The parts of a luch-request config the signer reads, and the `header` object it writes.
+ *
+ * @example
+ * const config: SignableConfig = { method: 'POST', baseURL: 'https://api.example.com', url: '/orders?page=2', data: { id: 7 } }
+ * sign(config).header['X-Signature'] // lower-case hex
+ */
 export interface SignableConfig {
   url?: string
   baseURL?: string
@@ -18,8 +24,26 @@ export interface SignableConfig {
   header?: Record<string, string>
 }
 
+/**
+ * The signature algorithm of {@link createSigner}: `'HMAC-SHA256'` (default, keyed with the secret) or `'MD5'`
+ * (the canonical string + `'\n'` + secret, for servers that still ask for it).
+ *
+ * @example
+ * const sign = createSigner({ secret, algorithm: 'MD5' })
+ */
 export type SignAlgorithm = 'HMAC-SHA256' | 'MD5'
 
+/**
+ * Options for {@link createSigner}. `secret` is required and never logged; the rest have defaults. A bad option
+ * throws a `TypeError` naming it.
+ *
+ * @example
+ * const sign = createSigner({
+ *   secret: appSecret,
+ *   headers: { timestamp: 'X-Ts', nonce: 'X-Nonce', signature: 'X-Sign' },
+ *   now: () => Date.now() + serverClockSkewMs,
+ * })
+ */
 export interface SignerOptions {
   /** Shared with the server. Never logged, never put in an error message. */
   secret: string
@@ -33,7 +57,13 @@ export interface SignerOptions {
   now?: () => number
 }
 
-/** Sets the timestamp, nonce and signature headers on `config.header` (creating it) and returns `config`. */
+/**
+ * Sets the timestamp, nonce and signature headers on `config.header` (creating it) and returns `config`.
+ *
+ * @example
+ * const sign: Sign = createSigner({ secret })
+ * attachTokenController(http, tokens, { sign })
+ */
 export type Sign = <C extends SignableConfig>(config: C, token?: string) => C & { header: Record<string, string> }
 
 const ALGORITHMS: readonly SignAlgorithm[] = ['HMAC-SHA256', 'MD5']

@@ -3,7 +3,12 @@
 import type { TokenController } from '../controller.ts'
 import { createAuthPolicy, joinUrl, noteRetryAfter, sentToken, stampToken, type AuthPolicyOptions, type HeadersLike } from './policy.ts'
 
-/** The config fields the adapter reads. Add `tokenAuth` to axios's types with the augmentation shown below. */
+/**
+ * The config fields the adapter reads. Add `tokenAuth` to axios's types with the augmentation shown below.
+ *
+ * @example
+ * await api.post('https://api.example.com/token', creds, { tokenAuth: false }) // no token on this one
+ */
 export interface AxiosConfigLike {
   url?: string
   baseURL?: string
@@ -15,6 +20,12 @@ export interface AxiosConfigLike {
   [key: string]: unknown
 }
 
+/**
+ * The parts of an axios response the adapter reads. A real `AxiosResponse` fits.
+ *
+ * @example
+ * attachToAxios(api, tokens, { isUnauthorized: (response: AxiosResponseLike) => response.status === 401 })
+ */
 export interface AxiosResponseLike {
   status: number
   data?: unknown
@@ -23,12 +34,24 @@ export interface AxiosResponseLike {
 }
 
 type Use = { use(onFulfilled: (value: any) => any, onRejected?: (error: any) => any): number; eject(id: number): void }
-/** The parts of an axios instance the adapter uses; `axios.create()` fits. */
+/**
+ * The parts of an axios instance the adapter uses; `axios.create()` fits.
+ *
+ * @example
+ * const api: AxiosInstanceLike = axios.create({ baseURL: 'https://api.example.com' })
+ * attachToAxios(api, tokens)
+ */
 export interface AxiosInstanceLike {
   interceptors: { request: Use; response: Use }
   request(config: any): Promise<any>
 }
 
+/**
+ * Options for {@link attachToAxios}: the shared {@link AuthPolicyOptions} over axios responses.
+ *
+ * @example
+ * attachToAxios(api, tokens, { header: 'Authorization', maxReplays: 1 })
+ */
 export type AxiosAdapterOptions = AuthPolicyOptions<AxiosResponseLike>
 
 /**

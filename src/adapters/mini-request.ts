@@ -5,7 +5,13 @@ import { createAbortHandle } from '../abort.ts'
 import { isTokenError } from '../errors.ts'
 import { noteRetryAfter, type AuthPolicy } from './policy.ts'
 
-/** `uni.request` / `wx.request` options, plus `auth: false` to send without a token (not passed on). */
+/**
+ * `uni.request` / `wx.request` options, plus `auth: false` to send without a token (not passed on).
+ *
+ * @example
+ * request({ url: 'https://api.example.com/orders', method: 'POST', data: { id: 7 }, header: { 'X-Trace': id } })
+ * request({ url: 'https://api.example.com/token', auth: false }) // no token
+ */
 export interface MiniRequestOptions {
   url: string
   header?: Record<string, unknown>
@@ -17,7 +23,12 @@ export interface MiniRequestOptions {
   [option: string]: unknown
 }
 
-/** What `success` gets: any HTTP answer, 401 included. A 429 also carries `retryAfterMs`. */
+/**
+ * What `success` gets: any HTTP answer, 401 included. A 429 also carries `retryAfterMs`.
+ *
+ * @example
+ * const { statusCode, data, header } = await createUniRequest(tokens)({ url: 'https://api.example.com/me' })
+ */
 export interface MiniRequestSuccess {
   statusCode: number
   data: unknown
@@ -26,7 +37,14 @@ export interface MiniRequestSuccess {
   [field: string]: unknown
 }
 
-/** The platform's RequestTask methods; listeners given before the request goes out are attached when it does. */
+/**
+ * The platform's RequestTask methods; listeners given before the request goes out are attached when it does.
+ *
+ * @example
+ * const task = createWxRequest(tokens)({ url: 'https://api.example.com/feed' })
+ * task.onHeadersReceived((res) => console.log(res)) // attached once the request goes out
+ * task.abort()
+ */
 export interface MiniRequestTask {
   abort(): void
   onHeadersReceived(listener: (result: unknown) => void): void
@@ -35,7 +53,12 @@ export interface MiniRequestTask {
   offChunkReceived(listener?: (result: unknown) => void): void
 }
 
-/** `uni.request` or `wx.request`. */
+/**
+ * `uni.request` or `wx.request`.
+ *
+ * @example
+ * createWxRequest(tokens, { wx: { request: wx.request } })
+ */
 export type MiniRequestFunction = (options: any) => Partial<MiniRequestTask> | undefined | void
 
 const FORWARDED = ['onHeadersReceived', 'offHeadersReceived', 'onChunkReceived', 'offChunkReceived'] as const

@@ -5,6 +5,18 @@ import type { AbortSignalLike } from '../abort.ts'
 import type { TokenController } from '../controller.ts'
 import { AbortedError, InsecureUrlError } from '../errors.ts'
 
+/**
+ * The options every adapter shares: which header carries the token and how, the https rule, the replay limit,
+ * what counts as unauthorized, and optional request signing. Each default is on its option.
+ *
+ * @example
+ * const options: AuthPolicyOptions = {
+ *   header: 'X-Access-Token',
+ *   format: (token) => token,              // no "Bearer " prefix
+ *   maxReplays: 1,
+ *   isUnauthorized: (response) => response.statusCode === 401 || response.data?.code === 40101,
+ * }
+ */
 export interface AuthPolicyOptions<Answer = any> {
   /** Header that carries the token. Default `'Authorization'`. */
   header?: string
@@ -149,9 +161,9 @@ export function joinUrl(baseURL: string | undefined, url: string | undefined): s
   return requested ? baseURL.replace(/\/+$/, '') + '/' + requested.replace(/^\/+/, '') : baseURL
 }
 
+// checkUrl calls this only for `http://` URLs: scheme, the empty segment, then the host up to a path, query or fragment.
 function originOf(url: string): string {
-  const match = /^[a-z][a-z\d+\-.]*:\/\/[^/?#]*/i.exec(url)
-  return match ? match[0] : url
+  return url.split(/[/?#]/, 3).join('/')
 }
 
 /** Headers as a plain object (uni, wx, luch-request, axios) or with `get()` (fetch's Headers, AxiosHeaders). */
@@ -178,6 +190,15 @@ export function noteRetryAfter(target: unknown, status: unknown, headers: Header
 /**
  * A 429's Retry-After in ms (delta-seconds or an HTTP date), for `fetchToken` errors: the machine
  * waits that long before the next attempt instead of its own backoff. Undefined when absent or unreadable.
+ *
+ * @example
+ * fetchToken: async () => {
+ *   const response = await fetch('/token', { method: 'POST' })
+ *   if (response.status === 429) {
+ *     throw Object.assign(new Error('rate limited'), { retryAfterMs: retryAfterMs(response.headers.get('Retry-After'), Date.now()) })
+ *   }
+ *   return response.json()
+ * }
  */
 export function retryAfterMs(value: unknown, now: number): number | undefined {
   const text = Array.isArray(value) ? value[0] : value

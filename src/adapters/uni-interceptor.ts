@@ -14,13 +14,24 @@ import { isTokenError } from '../errors.ts'
 import type { MiniRequestOptions, MiniRequestSuccess } from './mini-request.ts'
 import { createAuthPolicy, noteRetryAfter, sentToken, stampToken, type AuthPolicyOptions } from './policy.ts'
 
-/** The parts of the `uni` object the interceptor uses. */
+/**
+ * The parts of the `uni` object the interceptor uses.
+ *
+ * @example
+ * installUniInterceptor(tokens, { uni }) // the global `uni` is the default
+ */
 export interface UniInterceptorHost {
   addInterceptor(method: string, interceptor: Record<string, unknown>): void
   removeInterceptor(method: string, interceptor?: Record<string, unknown>): void
   request(options: any): unknown
 }
 
+/**
+ * Options for {@link installUniInterceptor}: the shared {@link AuthPolicyOptions}, plus the `uni` object to use.
+ *
+ * @example
+ * const uninstall = installUniInterceptor(tokens, { header: 'Authorization' })
+ */
 export interface UniInterceptorOptions extends AuthPolicyOptions<MiniRequestSuccess> {
   /** The runtime's `uni`. Default: the global `uni`. */
   uni?: UniInterceptorHost

@@ -4,17 +4,36 @@ import type { TokenController } from '../controller.ts'
 import { sendMiniRequest, type MiniRequestFunction, type MiniRequestOptions, type MiniRequestSuccess } from './mini-request.ts'
 import { createAuthPolicy, type AuthPolicyOptions } from './policy.ts'
 
+/**
+ * Options for {@link createUniRequest}: the shared {@link AuthPolicyOptions}, plus the `uni` object to use.
+ *
+ * @example
+ * const request = createUniRequest(tokens, { maxReplays: 1, isUnauthorized: (r) => r.statusCode === 401 })
+ */
 export interface UniAdapterOptions extends AuthPolicyOptions<MiniRequestSuccess> {
   /** The runtime's `uni` (anything with uni's `request`). Default: the global `uni`, looked up per request. */
   uni?: { request: MiniRequestFunction }
 }
 
-/** Resolves with the success result (any HTTP answer); rejects with the fail result or a `TokenError`. */
+/**
+ * Resolves with the success result (any HTTP answer); rejects with the fail result or a `TokenError`.
+ *
+ * @example
+ * const pending = createUniRequest(tokens)({ url: 'https://api.example.com/slow' })
+ * pending.abort() // rejects; sends nothing if it was still waiting for a token
+ */
 export interface UniRequestPromise extends Promise<MiniRequestSuccess> {
   /** Aborts the request: while it waits for a token (rejects `ABORTED`, nothing sent) or in flight (uni's fail). */
   abort(): void
 }
 
+/**
+ * What {@link createUniRequest} returns: `uni.request`'s options in, a promise with `abort()` out.
+ *
+ * @example
+ * const request: UniRequest = createUniRequest(tokens)
+ * const { statusCode, data } = await request({ url: 'https://api.example.com/me' })
+ */
 export type UniRequest = (options: MiniRequestOptions) => UniRequestPromise
 
 // Module-local: looked up at call time, behind typeof, never assumed at import.

@@ -4,11 +4,25 @@ import type { TokenController } from '../controller.ts'
 import { sendMiniRequest, type MiniRequestFunction, type MiniRequestOptions, type MiniRequestSuccess, type MiniRequestTask } from './mini-request.ts'
 import { createAuthPolicy, type AuthPolicyOptions } from './policy.ts'
 
+/**
+ * Options for {@link createWxRequest}: the shared {@link AuthPolicyOptions}, plus the `wx` object to use.
+ *
+ * @example
+ * const request = createWxRequest(tokens, { isUnauthorized: (r) => r.statusCode === 401 })
+ */
 export interface WxAdapterOptions extends AuthPolicyOptions<MiniRequestSuccess> {
   /** The runtime's `wx` (anything with wx's `request`). Default: the global `wx`, looked up per request. */
   wx?: { request: MiniRequestFunction }
 }
 
+/**
+ * What {@link createWxRequest} returns: `wx.request`'s options (success/fail/complete) in, a RequestTask out.
+ *
+ * @example
+ * const request: WxRequest = createWxRequest(tokens)
+ * const task = request({ url: 'https://api.example.com/me', success: (res) => console.log(res.data) })
+ * task.abort()
+ */
 export type WxRequest = (options: MiniRequestOptions) => MiniRequestTask
 
 // Module-local: looked up at call time, behind typeof, never assumed at import.

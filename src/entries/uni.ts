@@ -1,4 +1,9 @@
 // painless-token/uni: uni.request, as a promise-returning function or as a uni.addInterceptor('request'). Exports only.
+/**
+ * `uni.request` with the token: a promise-returning request function, or a `uni.addInterceptor` install.
+ *
+ * @module painless-token/uni
+ */
 export { createUniRequest } from '../adapters/uni.ts'
 export type { UniAdapterOptions, UniRequest, UniRequestPromise } from '../adapters/uni.ts'
 export { installUniInterceptor } from '../adapters/uni-interceptor.ts'

@@ -1,4 +1,9 @@
 // painless-token/wx: wx.request with the token, same options, callbacks and RequestTask. Exports only.
+/**
+ * `wx.request` with the token: same options, callbacks and RequestTask.
+ *
+ * @module painless-token/wx
+ */
 export { createWxRequest } from '../adapters/wx.ts'
 export type { WxAdapterOptions, WxRequest } from '../adapters/wx.ts'
 export type { MiniRequestOptions, MiniRequestSuccess, MiniRequestTask, MiniRequestFunction } from '../adapters/mini-request.ts'

@@ -2,7 +2,12 @@
 // one is safe anywhere; using it where `uni` does not exist throws a TypeError.
 import type { TokenStorage } from './types.ts'
 
-/** The three `uni` storage calls this uses. */
+/**
+ * The three `uni` storage calls this uses.
+ *
+ * @example
+ * uniStorage(uni) // the global `uni` is the default
+ */
 export interface UniStorageApi {
   getStorageSync(key: string): unknown
   setStorageSync(key: string, data: unknown): void

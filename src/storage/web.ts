@@ -1,7 +1,12 @@
 // TokenStorage over a localStorage-like object (`localStorage`, `sessionStorage`, or any getItem/setItem/removeItem).
 import type { TokenStorage } from './types.ts'
 
-/** The three Web Storage calls this uses. */
+/**
+ * The three Web Storage calls this uses.
+ *
+ * @example
+ * webStorage(window.sessionStorage)
+ */
 export interface WebStorageLike {
   getItem(key: string): string | null
   setItem(key: string, value: string): void

@@ -2,7 +2,12 @@
 // so creating one is safe anywhere; using it where `wx` does not exist throws a TypeError.
 import type { TokenStorage } from './types.ts'
 
-/** The three `wx` storage calls this uses. */
+/**
+ * The three `wx` storage calls this uses.
+ *
+ * @example
+ * wxStorage(wx) // the global `wx` is the default
+ */
 export interface WxStorageApi {
   getStorageSync(key: string): unknown
   setStorageSync(key: string, data: unknown): void
