@@ -11,6 +11,7 @@ import { createOutput } from './output.ts'
 import { planFor, runScenario } from './scenario.ts'
 import { printSummary } from './summary.ts'
 import { createTimeline } from './timeline.ts'
+import { startTrace } from './trace.ts'
 
 const parsed = parseArgs(process.argv.slice(2))
 if (parsed.kind === 'help') {
@@ -19,10 +20,10 @@ if (parsed.kind === 'help') {
   console.error(`${parsed.message}\n${USAGE}`)
   process.exitCode = 2
 } else {
-  process.exitCode = (await main(parsed.args.durationMs, parsed.args.concurrency)) ? 0 : 1
+  process.exitCode = (await main(parsed.args.durationMs, parsed.args.concurrency, parsed.args.trace)) ? 0 : 1
 }
 
-async function main(durationMs: number, concurrency: number): Promise<boolean> {
+async function main(durationMs: number, concurrency: number, tracePath: string | undefined): Promise<boolean> {
   const out = createOutput()
   const plan = planFor(durationMs, concurrency)
   const issuedTokens = new Set<string>()
@@ -45,6 +46,7 @@ async function main(durationMs: number, concurrency: number): Promise<boolean> {
   })
   const load = createLoad(http, concurrency)
   timeline.watch(tokens)
+  const trace = tracePath === undefined ? undefined : startTrace(tokens, events)
 
   const { colour } = out
   out.line(colour.bold('painless-token demo') + colour.dim(' · real luch-request on a Node uni runtime · tokens shown only as "token #n"'))
@@ -62,6 +64,7 @@ async function main(durationMs: number, concurrency: number): Promise<boolean> {
     const settled = await load.drain(5_000)
     const stored = shim.storage.has('painless-token') ? `uni storage holds token #${timeline.tally.generation} for the next launch` : 'uni storage is empty'
     timeline.note(`${stored}; ${seconds(timeline.elapsed())} in all`)
+    if (trace && tracePath !== undefined) timeline.note(`trace written to ${trace.write(tracePath)} (open it in the visualizer)`)
     passed = printSummary(out, {
       load: load.tally,
       refresh: timeline.tally,

@@ -1,0 +1,220 @@
+// The visualizer as a user gets it: `npm run visualizer:build`'s single file, opened from disk in headless
+// Chromium. The diagram is compared with the machine definition, the simulator is driven through the page,
+// a real demo trace is replayed, and no token the simulated server issued may ever reach the DOM.
+import { execFile } from 'node:child_process'
+import { mkdirSync, copyFileSync, mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { fileURLToPath, pathToFileURL } from 'node:url'
+import type { Browser, Page } from 'playwright-core'
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { tokenMachine } from '../../machines/token.machine.ts'
+import { TOKEN_ERROR_CODES } from '../../src/index.ts'
+import { allStates, allTransitions, extractGraph } from '../../visualizer/src/diagram/graph.ts'
+import { launchChromium } from './support/browser.ts'
+
+const root = fileURLToPath(new URL('../..', import.meta.url))
+const pageUrl = pathToFileURL(path.join(root, 'visualizer/dist/index.html')).href
+const screenshots = path.join(root, 'reports/screenshots')
+const graph = extractGraph(tokenMachine)
+
+function run(args: string[]): Promise<void> {
+  return new Promise((resolve, reject) => {
+    execFile(process.execPath, args, { cwd: root, timeout: 120_000, env: { ...process.env, NO_COLOR: '1' } }, (error, stdout, stderr) =>
+      error ? reject(new Error(`${args.join(' ')} failed: ${error.message}\n${stdout}\n${stderr}`)) : resolve(),
+    )
+  })
+}
+
+let browser: Browser
+let workDir: string
+let tracePath: string
+let page: Page
+let problems: string[]
+
+beforeAll(async () => {
+  workDir = mkdtempSync(path.join(tmpdir(), 'visualizer-e2e-'))
+  tracePath = path.join(workDir, 'trace.json')
+  mkdirSync(screenshots, { recursive: true })
+  // One at a time: the build and the demo would fight over two cores.
+  await run(['node_modules/vite/bin/vite.js', 'build', '--config', 'visualizer/vite.config.ts', '--logLevel', 'warn'])
+  await run(['scripts/run-ts.mjs', 'examples/demo/main.ts', '--duration', '3', '--concurrency', '20', '--trace', tracePath])
+  browser = await launchChromium()
+})
+
+afterAll(async () => {
+  await browser?.close()
+  if (workDir) rmSync(workDir, { recursive: true, force: true })
+})
+
+async function open(query: string): Promise<Page> {
+  page = await browser.newPage({ viewport: { width: 1500, height: 1000 } })
+  problems = []
+  page.on('console', (message) => {
+    if (message.type() === 'error' || message.type() === 'warning') problems.push(`console.${message.type()}: ${message.text()}`)
+  })
+  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`))
+  await page.goto(`${pageUrl}${query}`)
+  await page.waitForSelector('[data-state="idle"]')
+  // Every change of the active top-level state, as the page shows it.
+  await page.evaluate(() => {
+    const seen: string[] = []
+    ;(window as unknown as { __activeSeen: string[] }).__activeSeen = seen
+    const record = () => {
+      const active = document.querySelector('[data-state]:not([data-state*="."])[data-active="true"]')?.getAttribute('data-state')
+      if (active && active !== seen.at(-1)) seen.push(active)
+    }
+    record()
+    new MutationObserver(record).observe(document.getElementById('diagram') as HTMLElement, { attributes: true, subtree: true, attributeFilter: ['data-active'] })
+  })
+  return page
+}
+
+const HEALTHY_SCREENSHOT = 'visualizer-healthy-run.png'
+
+const counter = (name: string) => page.locator(`[data-counter="${name}"]`).textContent().then(Number)
+
+/**
+ * Pauses the simulator in the frame after a refresh beyond the `after`th succeeds (the page has updated its
+ * counters by then, and the fetch.succeeded edge is still flashing).
+ */
+function pauseAfterRefreshSucceeds(after: number): Promise<unknown> {
+  return page.evaluate(
+    (after) =>
+      new Promise<void>((resolve) => {
+        const diagram = document.getElementById('diagram') as HTMLElement
+        const observer = new MutationObserver(() => {
+          const refreshes = Number(document.querySelector('[data-counter="refreshes"]')?.textContent)
+          if (refreshes <= after || !diagram.querySelector('.flash[data-event="fetch.succeeded"]')) return
+          observer.disconnect()
+          requestAnimationFrame(() => {
+            ;(document.getElementById('pause') as HTMLButtonElement).click()
+            resolve()
+          })
+        })
+        // Either may change last: the flash (mid-frame) or the counters (at the end of the frame).
+        observer.observe(diagram, { attributes: true, subtree: true, attributeFilter: ['class'] })
+        observer.observe(document.getElementById('counters') as HTMLElement, { childList: true, characterData: true, subtree: true })
+      }),
+    after,
+  )
+}
+
+/** Waits until the active top-level states have passed through `sequence` in order. */
+function waitForSequence(sequence: string[]): Promise<unknown> {
+  return page.waitForFunction((wanted) => {
+    const seen = (window as unknown as { __activeSeen: string[] }).__activeSeen
+    let i = 0
+    for (const state of seen) if (state === wanted[i]) i++
+    return i === wanted.length
+  }, sequence, { timeout: 30_000 })
+}
+
+afterEach(async (context) => {
+  if (!page) return
+  await page.screenshot({ path: path.join(screenshots, `visualizer-${context.task.name.replace(/\W+/g, '-').slice(0, 60)}.png`) }).catch(() => {})
+  // Every token the simulated server issued, checked against the whole document, SVG and scripts included.
+  const leaked = await page.evaluate(() => {
+    const issued = (window as unknown as { __visualizer: { issuedTokens(): string[] } }).__visualizer.issuedTokens()
+    const html = document.documentElement.outerHTML + document.body.innerText
+    return { issued: issued.length, leaked: issued.filter((token) => html.includes(token)) }
+  })
+  expect(leaked.leaked).toEqual([])
+  expect(problems).toEqual([])
+  await page.close()
+})
+
+describe('the visualizer build, opened from disk', () => {
+  it('draws every state and every transition of the machine definition in the SVG', async () => {
+    await open('?autostart=0')
+    for (const top of ['idle', 'valid', 'refreshing', 'failed']) await expect(page.locator(`svg [data-state="${top}"]`).count()).resolves.toBe(1)
+    const drawn = await page.evaluate(() => ({
+      states: Array.from(document.querySelectorAll('svg [data-state]')).map((e) => e.getAttribute('data-state')),
+      transitions: Array.from(document.querySelectorAll('svg [data-transition]')).map((e) => [e.getAttribute('data-transition'), e.getAttribute('data-event')]),
+    }))
+    expect(drawn.states.sort()).toEqual(allStates(graph).filter((s) => s.path !== '').map((s) => s.path).sort())
+    expect(drawn.transitions.sort()).toEqual(allTransitions(graph).map((t) => [t.id, t.eventType]).sort())
+  })
+
+  it('fits the whole diagram in the window at 1500×1000 and in the page width at 1280, with no sideways scrolling', async () => {
+    await open('?autostart=0')
+    const fit = () =>
+      page.evaluate(() => {
+        const svg = (document.querySelector('#diagram svg') as SVGSVGElement).getBoundingClientRect()
+        const box = (document.getElementById('diagram') as HTMLElement).getBoundingClientRect()
+        return { svg: { right: svg.right, bottom: svg.bottom, width: svg.width }, box: { right: box.right }, scrollWidth: document.documentElement.scrollWidth, innerWidth, innerHeight }
+      })
+    const wide = await fit()
+    expect(wide.svg.right).toBeLessThanOrEqual(wide.box.right + 0.5)
+    expect(wide.svg.bottom).toBeLessThanOrEqual(wide.innerHeight)
+    expect(wide.scrollWidth).toBeLessThanOrEqual(wide.innerWidth)
+    await page.setViewportSize({ width: 1280, height: 800 })
+    const narrow = await fit()
+    expect(narrow.svg.right).toBeLessThanOrEqual(narrow.box.right + 0.5)
+    expect(narrow.scrollWidth).toBeLessThanOrEqual(narrow.innerWidth)
+    // Wide enough to read: the diagram uses the page's width, not a thumbnail of it.
+    expect(narrow.svg.width).toBeGreaterThan(1100)
+  })
+
+  it('moves the highlight valid → refreshing → valid while the simulator runs', async () => {
+    await open('?speed=10&ttlMs=5000&leewayMs=1000')
+    await waitForSequence(['valid', 'refreshing', 'valid'])
+    expect(await counter('refreshes')).toBeGreaterThanOrEqual(2)
+    expect(await counter('requests')).toBeGreaterThan(0)
+    const issued = await page.evaluate(() => (window as unknown as { __visualizer: { issuedTokens(): string[] } }).__visualizer.issuedTokens().length)
+    expect(issued).toBeGreaterThanOrEqual(2)
+  })
+
+  it('reaches failed and counts REFRESH_FAILED when every token fetch fails', async () => {
+    await open('?failureRate=1&speed=10&retryBaseDelayMs=50')
+    // `failed` lasts until the next request (10 simulated ms), rarely to the end of a frame: the recorder sees it.
+    await waitForSequence(['refreshing', 'failed'])
+    await page.waitForFunction(() => Number(document.querySelector('[data-counter="REFRESH_FAILED"]')?.textContent) > 0, undefined, { timeout: 30_000 })
+    expect(await counter('refreshFailures')).toBeGreaterThan(0)
+  })
+
+  it('replays requests after the server revokes the token, and otherwise refreshes once per TTL with no request lost', async () => {
+    await open('?speed=10&rate=100&ttlMs=10000&leewayMs=2000&latencyMs=300')
+    // Two ordinary cycles first, so the chart and the timeline show the rhythm the revocation breaks.
+    await page.waitForFunction(() => Number(document.querySelector('[data-counter="refreshes"]')?.textContent) >= 3, undefined, { timeout: 30_000 })
+    await page.waitForSelector('[data-state="valid"][data-active="true"]', { timeout: 30_000 })
+    expect(await counter('replayed')).toBe(0)
+    await page.click('[data-action="revoke"]')
+    await page.waitForFunction(() => Number(document.querySelector('[data-counter="replayed"]')?.textContent) > 0, undefined, { timeout: 30_000 })
+    await waitForSequence(['valid', 'refreshing', 'valid'])
+    // Then one more ordinary refresh, paused just as it succeeds: the picture the README shows.
+    await pauseAfterRefreshSucceeds(await counter('refreshes'))
+    await page.screenshot({ path: path.join(screenshots, HEALTHY_SCREENSHOT) })
+
+    const simulatedMs = await page.locator('#status').textContent().then((text) => Number(/simulated ([\d.]+) s/.exec(text ?? '')?.[1]) * 1000)
+    // One refresh per TTL (a token is fresh for TTL - leeway), one more for the revocation, and the first.
+    expect(await counter('refreshes')).toBeLessThanOrEqual(Math.floor(simulatedMs / (10_000 - 2_000)) + 2)
+    expect(await counter('replayed')).toBeGreaterThan(0)
+    expect(await counter('parked')).toBeGreaterThan(0)
+    // The refresh just succeeded: every parked request has been released, none rejected.
+    expect(await counter('released')).toBe(await counter('parked'))
+    for (const code of TOKEN_ERROR_CODES) expect(await counter(code), code).toBe(0)
+    expect(await page.locator('[data-state="valid"][data-active="true"]').count()).toBe(1)
+  })
+
+  it('replays a trace written by `npm run demo -- --trace`, through failed and back to valid', async () => {
+    await open('?autostart=0')
+    await page.setInputFiles('#trace-file', tracePath)
+    // The page reads the file asynchronously: wait for the mode to change, then check what it says.
+    await page.waitForSelector('#mode[data-mode="replay"]')
+    await expect(page.locator('#mode').textContent()).resolves.toBe('trace replay')
+    await waitForSequence(['refreshing', 'valid', 'refreshing', 'failed', 'refreshing', 'valid'])
+    await page.waitForFunction(() => Number(document.querySelector('[data-counter="REFRESH_FAILED"]')?.textContent) > 0, undefined, { timeout: 30_000 })
+    expect(await counter('released')).toBeGreaterThan(0)
+    // The scrubber moves back: the diagram shows the state at that moment.
+    // Once the replay has finished: scrubbing a playing replay plays on from there.
+    await page.waitForFunction(() => document.getElementById('trace-play')?.textContent === 'play', undefined, { timeout: 30_000 })
+    await page.locator('#trace-scrubber').fill('0')
+    await page.waitForSelector('[data-state="idle"][data-active="true"]')
+  })
+})
+
+// `UPDATE_SCREENSHOT=1 npm run test:e2e` refreshes the README's picture: a healthy run just after a refresh.
+if (process.env.UPDATE_SCREENSHOT === '1') {
+  afterAll(() => copyFileSync(path.join(screenshots, HEALTHY_SCREENSHOT), path.join(root, 'docs/visualizer.png')))
+}
