@@ -2,6 +2,7 @@
 // console, the four timers, wx, App, Page, Component, Behavior, getApp, getCurrentPages, require/module/exports and
 // a plain `global` object. No window, fetch, XMLHttpRequest, AbortController, URL, TextEncoder, atob, queueMicrotask,
 // structuredClone, crypto, process or Buffer; no eval or new Function (WeChat forbids them); optionally no globalThis.
+import { posix } from 'node:path'
 import vm from 'node:vm'
 
 /** The globals the sandbox offers, besides the language's own built-ins. */
@@ -17,6 +18,11 @@ export interface SandboxOptions {
   deleteGlobalThis?: boolean
   /** Also define `uni` inside the context, built on that wx as uni-app's mp-weixin runtime does. */
   uniOnWx?: boolean
+  /**
+   * The project's files by path ('app.js', 'common/vendor.js'): `require('../../common/vendor.js')` then loads
+   * one relative to the requiring file, once, as WeChat does for a compiled project (uni-app's mp-weixin build).
+   */
+  files?: Readonly<Record<string, string>>
 }
 
 export interface PageDefinition {
@@ -74,11 +80,8 @@ export function createMiniProgramSandbox(options: SandboxOptions): MiniProgramSa
     Behavior: (definition: Record<string, any>) => definition,
     getApp: () => app,
     getCurrentPages: () => [],
-    // Only what was provided (built npm packages); an unknown module throws as WeChat's require does.
-    require: (name: string) => {
-      if (modules.has(name)) return modules.get(name)
-      throw new Error(`module '${name}' is not defined`)
-    },
+    // Only what was provided (built npm packages) or a project file; an unknown module throws as WeChat's does.
+    require: (name: string) => requireFrom('')(name),
     module: { exports: {} },
     exports: {},
     global: {},
@@ -95,14 +98,33 @@ export function createMiniProgramSandbox(options: SandboxOptions): MiniProgramSa
   }
   if (options.deleteGlobalThis) vm.runInContext('delete globalThis', context)
 
-  return {
-    load(code, filename) {
-      loading = filename.replace(/\.js$/, '')
-      const module = { exports: {} as Record<string, unknown> }
+  const loaded = new Map<string, { exports: Record<string, unknown> }>()
+  function requireFrom(filename: string) {
+    return (name: string): unknown => {
+      if (modules.has(name)) return modules.get(name)
+      const path = name.startsWith('.') ? posix.join(posix.dirname(filename), name) : name
+      const code = options.files?.[path]
+      if (code === undefined) throw new Error(`module '${name}' is not defined`)
+      return (loaded.get(path) ?? run(code, path)).exports
+    }
+  }
+  function run(code: string, filename: string) {
+    const outer = loading
+    loading = filename.replace(/\.js$/, '')
+    // Cached before it runs, so a require cycle sees the partial exports, as CommonJS does.
+    const module = { exports: {} as Record<string, unknown> }
+    loaded.set(filename, module)
+    try {
       const wrapper = new vm.Script(`(function (require, module, exports) {${code}\n})`, { filename })
-      wrapper.runInContext(context)(host.require, module, module.exports)
-      return module.exports
-    },
+      wrapper.runInContext(context)(requireFrom(filename), module, module.exports)
+    } finally {
+      loading = outer
+    }
+    return module
+  }
+
+  return {
+    load: (code, filename) => run(code, filename).exports,
     provide: (name, exports) => void modules.set(name, exports),
     get app() {
       return app

@@ -1,0 +1,118 @@
+// examples/uni-app built for H5 (`uni build`) and run in headless Chromium: the built page and the token server
+// share one loopback origin, the page's buttons send through luch-request and the real uni.request (XMLHttpRequest),
+// and the outcome shows in the page's data attributes. Never a token: the page must not render one.
+import type { Browser, Page } from 'playwright-core'
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { startTokenServer, type TokenServer, type TokenServerOptions } from '../helpers/token-server.ts'
+import { launchChromium } from './support/browser.ts'
+import { startSameOriginServer } from './support/same-origin-server.ts'
+import { buildUniApp, readTree, type UniBuild } from './support/uni-app-build.ts'
+
+let build: UniBuild
+let browser: Browser
+const cleanups: Array<() => unknown> = []
+
+beforeAll(async () => {
+  build = await buildUniApp('h5')
+  browser = await launchChromium()
+})
+afterAll(async () => {
+  await browser?.close()
+})
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup()
+})
+
+/** Opens the built app on a fresh origin (so fresh storage) in front of a fresh token server. */
+async function open(serverOptions: TokenServerOptions = {}) {
+  let clockOffsetMs = 0
+  const server: TokenServer = await startTokenServer({ ...serverOptions, now: () => Date.now() + clockOffsetMs })
+  cleanups.push(() => server.close())
+  const origin = await startSameOriginServer(build.dir, server.url)
+  cleanups.push(() => origin.close())
+  const context = await browser.newContext()
+  cleanups.push(() => context.close())
+  const page = await context.newPage()
+  const pageErrors: string[] = []
+  page.on('pageerror', (error) => pageErrors.push(error.message))
+  await page.goto(origin.url + '/')
+  await page.locator('[data-testid="outcome"]').waitFor()
+  return {
+    server,
+    page,
+    pageErrors,
+    /** Moves the token server's clock: tokens it issued expire there by its own time. */
+    advanceServerClock: (ms: number) => void (clockOffsetMs += ms),
+  }
+}
+
+/** Clicks a button and waits for the batch it starts to be shown. */
+async function tap(page: Page, action: 'one' | 'burst') {
+  const outcome = page.locator('[data-testid="outcome"]')
+  const before = Number(await outcome.getAttribute('data-batch'))
+  await page.locator(`[data-action="${action}"]`).click()
+  await page.locator(`[data-testid="outcome"][data-batch="${before + 1}"]`).waitFor()
+  return { result: await outcome.getAttribute('data-result'), error: await outcome.getAttribute('data-error') }
+}
+
+const bearerOf = (server: TokenServer) => /^Bearer (.+)$/.exec(String(server.lastHeaders('/api/orders')?.authorization))?.[1]
+
+describe('examples/uni-app built for H5, in headless Chromium', () => {
+  it('builds with uni build into an index.html and scripts that hold painless-token from source', () => {
+    const files = readTree(build.dir)
+    expect(files['index.html']).toContain('<div id="app">')
+    const scripts = Object.entries(files).filter(([path]) => path.endsWith('.js')).map(([, code]) => code)
+    expect(scripts.some((code) => code.includes('token refresh failed after'))).toBe(true)
+  })
+
+  it("sends the page's request through the browser's uni.request with a bearer token, and shows no token", async () => {
+    const { server, page, pageErrors } = await open()
+
+    expect(await tap(page, 'one')).toEqual({ result: '200', error: '' })
+
+    expect(server.calls('/token')).toBe(1)
+    expect(server.lastHeaders('/api/orders')?.['user-agent']).toMatch(/HeadlessChrome/)
+    const token = bearerOf(server)
+    expect(token).toMatch(/^[\w-]{20,}$/)
+    expect(await page.content()).not.toContain(token)
+    expect(pageErrors).toEqual([])
+  })
+
+  it('makes exactly one token call for a burst sent after the token expired', async () => {
+    // 20 s of life is inside the controller's 30 s leeway: to the page this token is already spent.
+    const { server, page, advanceServerClock } = await open({ ttlSeconds: 20 })
+    await tap(page, 'one')
+    const expired = bearerOf(server)
+    advanceServerClock(60_000)
+    server.setTokenBehaviour({ ttlSeconds: 3600 })
+
+    expect(await tap(page, 'burst')).toEqual({ result: '200 200 200 200 200', error: '' })
+
+    expect(server.calls('/token')).toBe(2)
+    // One request before, five after, none refused: the expired token never went out again.
+    expect(server.calls('/api/orders')).toBe(6)
+    expect(bearerOf(server)).not.toBe(expired)
+  })
+
+  it('replays a burst refused after a revocation with one new token', async () => {
+    const { server, page } = await open()
+    await tap(page, 'one')
+    server.revokeAll()
+
+    expect(await tap(page, 'burst')).toEqual({ result: '200 200 200 200 200', error: '' })
+
+    expect(server.calls('/token')).toBe(2)
+    expect(server.calls('/api/orders')).toBe(1 + 5 + 5)
+    expect(await page.content()).not.toContain(bearerOf(server))
+  })
+
+  it('shows REFRESH_FAILED in the page when the token endpoint keeps failing, and sends no API request', async () => {
+    const { server, page } = await open({ tokenStatus: 503 })
+
+    expect(await tap(page, 'burst')).toEqual({ result: Array(5).fill('REFRESH_FAILED').join(' '), error: 'REFRESH_FAILED' })
+    expect(await page.locator('.error').textContent()).toBe('Error: REFRESH_FAILED')
+
+    expect(server.calls('/token')).toBe(3)
+    expect(server.calls('/api/orders')).toBe(0)
+  })
+})

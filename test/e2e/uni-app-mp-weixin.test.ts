@@ -1,0 +1,150 @@
+// examples/uni-app built for WeChat (`uni build -p mp-weixin`) and run in the mini-program sandbox: the compiled
+// app.js, common/vendor.js and page run in a vm context with only WeChat's globals and no code generation from
+// strings; wx.request reaches the loopback token server (the build's https://api.example.com is routed there).
+// The page is tapped through its WXML and read through its rendered data attributes. Once more without globalThis.
+import { afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { startTokenServer, type TokenServer, type TokenServerOptions } from '../helpers/token-server.ts'
+import { freeGlobals } from '../sandbox/bundle.ts'
+import { OFFERED_GLOBALS } from '../sandbox/mini-program-sandbox.ts'
+import { createWxRuntime } from '../sandbox/wx-runtime.ts'
+import { launchMiniProgram, type MiniProgramPage } from './support/mp-weixin-app.ts'
+import { buildUniApp, readTree, type UniBuild } from './support/uni-app-build.ts'
+import { uniAppWx } from './support/uni-app-wx.ts'
+
+const API_BASE = 'https://api.example.com'
+const OUTCOME = 'data-testid="outcome"'
+let build: UniBuild
+let files: Record<string, string> = {}
+const cleanups: Array<() => unknown> = []
+
+beforeAll(async () => {
+  build = await buildUniApp('mp-weixin', { UNI_EXAMPLE_API_BASE: API_BASE })
+  files = readTree(build.dir)
+})
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup()
+})
+
+describe('the mp-weixin build of examples/uni-app', () => {
+  it('holds app.js, common/vendor.js and the page, with painless-token bundled from source', () => {
+    expect(Object.keys(files)).toEqual(expect.arrayContaining(['app.js', 'app.json', 'common/vendor.js', 'pages/index/index.js', 'pages/index/index.wxml']))
+    expect(files['common/vendor.js']).toContain('token refresh failed after')
+  })
+
+  it('probes with typeof every global it names that the mini-program runtime does not offer', () => {
+    const scripts = Object.fromEntries(Object.entries(files).filter(([path]) => path.endsWith('.js')).map(([path, code]) => [path.slice(0, -3), code]))
+    const offered = new Set<string>(OFFERED_GLOBALS)
+    const unguarded = Object.entries(freeGlobals(scripts)).flatMap(([script, globals]) =>
+      Object.entries(globals)
+        .filter(([name, { typeofRefs }]) => !offered.has(name) && typeofRefs === 0)
+        .map(([name]) => `${script}: ${name}`),
+    )
+    expect(unguarded).toEqual([])
+  })
+})
+
+describe.each([
+  ['with globalThis', false],
+  ['with globalThis deleted', true],
+])('examples/uni-app built for mp-weixin, in the mini-program sandbox %s', (_, deleteGlobalThis) => {
+  /** Launches the build against a fresh token server and opens the page, optionally with a query for onLoad. */
+  async function launch(serverOptions: TokenServerOptions = {}, query: Record<string, string> = {}) {
+    let clockOffsetMs = 0
+    const server: TokenServer = await startTokenServer({ ...serverOptions, now: () => Date.now() + clockOffsetMs })
+    cleanups.push(() => server.close())
+    const runtime = createWxRuntime({ route: (url) => url.replace(API_BASE, server.url) })
+    cleanups.push(() => runtime.close())
+    const wx = uniAppWx(runtime.wx)
+    const program = launchMiniProgram({ files, wx: wx.wx, deleteGlobalThis })
+    cleanups.push(() => program.dispose())
+    const page = program.openPage('pages/index/index', query)
+    cleanups.push(() => page.lifecycle('onUnload'))
+    return {
+      server,
+      runtime,
+      wx,
+      program,
+      page,
+      /** Moves the token server's clock: tokens it issued expire there by its own time. */
+      advanceServerClock: (ms: number) => void (clockOffsetMs += ms),
+    }
+  }
+
+  const outcome = (page: MiniProgramPage) => ({ result: page.attribute(OUTCOME, 'data-result'), error: page.attribute(OUTCOME, 'data-error') })
+  const batchShown = (page: MiniProgramPage, batch: number) => page.until(() => page.attribute(OUTCOME, 'data-batch') === batch)
+
+  /** Taps a button and waits for the batch it starts to be rendered. */
+  async function tap(page: MiniProgramPage, action: 'one' | 'burst') {
+    const before = Number(page.attribute(OUTCOME, 'data-batch'))
+    page.tap(`data-action="${action}"`)
+    await batchShown(page, before + 1)
+    return outcome(page)
+  }
+
+  const bearerOf = (server: TokenServer) => /^Bearer (.+)$/.exec(String(server.lastHeaders('/api/orders')?.authorization))?.[1]
+
+  it("sends the page's request through uni.request on wx.request with a bearer token, and renders no token", async () => {
+    const { server, runtime, page, program } = await launch()
+
+    expect(await tap(page, 'one')).toEqual({ result: '200', error: '' })
+
+    expect(server.calls('/token')).toBe(1)
+    expect(runtime.calls).toBe(2)
+    const token = bearerOf(server)
+    expect(token).toMatch(/^[\w-]{20,}$/)
+    expect(JSON.stringify(page.data)).not.toContain(token)
+    // In storage it is: uniStorage over wx storage, as the page configured.
+    expect(String(runtime.storage.get('painless-token'))).toContain(token)
+    expect(program.sandbox.evaluate('typeof globalThis')).toBe(deleteGlobalThis ? 'undefined' : 'object')
+  })
+
+  it('sends from onLoad when the page is opened with ?send=1', async () => {
+    const { server, page } = await launch({}, { send: '1' })
+
+    await batchShown(page, 1)
+
+    expect(outcome(page)).toEqual({ result: '200', error: '' })
+    expect(server.calls('/api/orders')).toBe(1)
+  })
+
+  it('makes exactly one token call for a burst sent after the token expired', async () => {
+    // 20 s of life is inside the controller's 30 s leeway: to the page this token is already spent.
+    const { server, page, advanceServerClock } = await launch({ ttlSeconds: 20 })
+    await tap(page, 'one')
+    const expired = bearerOf(server)
+    advanceServerClock(60_000)
+    server.setTokenBehaviour({ ttlSeconds: 3600 })
+
+    expect(await tap(page, 'burst')).toEqual({ result: '200 200 200 200 200', error: '' })
+
+    expect(server.calls('/token')).toBe(2)
+    // One request before, five after, none refused: the expired token never went out again.
+    expect(server.calls('/api/orders')).toBe(6)
+    expect(bearerOf(server)).not.toBe(expired)
+  })
+
+  it('replays a burst refused after a revocation with one new token, from a pull-down refresh', async () => {
+    const { server, page, wx } = await launch()
+    await tap(page, 'one')
+    server.revokeAll()
+
+    page.lifecycle('onPullDownRefresh')
+    await batchShown(page, 2)
+
+    expect(outcome(page)).toEqual({ result: '200 200 200 200 200', error: '' })
+    expect(server.calls('/token')).toBe(2)
+    expect(server.calls('/api/orders')).toBe(1 + 5 + 5)
+    expect(JSON.stringify(page.data)).not.toContain(bearerOf(server))
+    await wx.pullDownStopped
+    expect(wx.pullDownStops).toBe(1)
+  })
+
+  it('renders REFRESH_FAILED when the token endpoint keeps failing, and sends no API request', async () => {
+    const { server, page } = await launch({ tokenStatus: 503 })
+
+    expect(await tap(page, 'burst')).toEqual({ result: Array(5).fill('REFRESH_FAILED').join(' '), error: 'REFRESH_FAILED' })
+
+    expect(server.calls('/token')).toBe(3)
+    expect(server.calls('/api/orders')).toBe(0)
+  })
+})

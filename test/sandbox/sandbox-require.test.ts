@@ -1,0 +1,33 @@
+// The sandbox's require() for a compiled project (SandboxOptions.files): relative to the requiring file, each
+// module run once, and an unknown path refused as WeChat refuses it.
+import { afterEach, describe, expect, it } from 'vitest'
+import { createMiniProgramSandbox, type MiniProgramSandbox } from './mini-program-sandbox.ts'
+
+let sandbox: MiniProgramSandbox | undefined
+afterEach(() => sandbox?.dispose())
+
+const files = {
+  'common/vendor.js': 'global.runs = (global.runs || 0) + 1; exports.answer = 42',
+  'pages/index/index.js': 'const vendor = require("../../common/vendor.js"); Page({ answer: vendor.answer })',
+  'app.js': 'const vendor = require("./common/vendor.js"); App({ answer: vendor.answer, runs: function () { return global.runs } })',
+  'pages/broken/broken.js': 'require("../common/vendor.js")',
+}
+
+describe('require in a sandboxed project', () => {
+  it('resolves paths relative to the requiring file and runs each module once', () => {
+    sandbox = createMiniProgramSandbox({ wx: {}, files })
+
+    sandbox.load(files['app.js'], 'app.js')
+    sandbox.load(files['pages/index/index.js'], 'pages/index/index.js')
+
+    expect(sandbox.app?.answer).toBe(42)
+    expect(sandbox.app?.runs()).toBe(1)
+    expect(sandbox.pages).toEqual([{ route: 'pages/index/index', options: { answer: 42 } }])
+  })
+
+  it('refuses a path that names no file of the project', () => {
+    sandbox = createMiniProgramSandbox({ wx: {}, files })
+
+    expect(() => sandbox?.load(files['pages/broken/broken.js'], 'pages/broken/broken.js')).toThrow("module '../common/vendor.js' is not defined")
+  })
+})
