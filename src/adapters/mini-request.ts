@@ -62,9 +62,19 @@ export interface MiniRequestTask {
 export type MiniRequestFunction = (options: any) => Partial<MiniRequestTask> | undefined | void
 
 const FORWARDED = ['onHeadersReceived', 'offHeadersReceived', 'onChunkReceived', 'offChunkReceived'] as const
+const OURS = ['auth', 'success', 'fail', 'complete']
+
+// The platform's own options: everything but ours. A loop, not a rest pattern, which at ES2017 pulls a helper
+// into every mini-program bundle.
+function platformOptions(options: MiniRequestOptions): { url: string; header?: Record<string, unknown>; [option: string]: unknown } {
+  const rest: Record<string, unknown> = {}
+  for (const key in options) if (OURS.indexOf(key) < 0) rest[key] = options[key]
+  return rest as { url: string }
+}
 
 export function sendMiniRequest(policy: AuthPolicy<MiniRequestSuccess>, platformRequest: MiniRequestFunction, options: MiniRequestOptions) {
-  const { auth, success, fail, complete, ...rest } = options
+  const { auth, success, fail, complete } = options
+  const rest = platformOptions(options)
   const abortHandle = createAbortHandle()
   const calls: Array<[(typeof FORWARDED)[number], unknown[]]> = []
   let current: Partial<MiniRequestTask> | undefined | void
@@ -73,8 +83,9 @@ export function sendMiniRequest(policy: AuthPolicy<MiniRequestSuccess>, platform
   const promise = policy
     .send({ url: String(rest.url), optedOut: auth === false, signal: abortHandle.signal }, (token) =>
       new Promise<MiniRequestSuccess>((resolve, reject) => {
-        const header = token === undefined ? rest.header : { ...rest.header, [policy.header]: policy.format(token) }
-        const sent = token === undefined ? rest : policy.signed({ ...rest, header }, token)
+        // `rest` is our own copy: a replay sets the same header again, and the signer signs it again.
+        if (token !== undefined) rest.header = { ...rest.header, [policy.header]: policy.format(token) }
+        const sent = token === undefined ? rest : policy.signed(rest, token)
         const answered = (result: MiniRequestSuccess) => (noteRetryAfter(result, result.statusCode, result.header), resolve(result))
         current = platformRequest({ ...sent, success: answered, fail: reject })
         for (const [name, args] of calls) forward(name, args)

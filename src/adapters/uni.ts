@@ -55,6 +55,8 @@ export function createUniRequest(tokens: TokenController, options: UniAdapterOpt
     const runtime = options.uni ?? (typeof uni !== 'undefined' ? uni : undefined)
     if (!runtime || typeof runtime.request !== 'function') throw new TypeError('createUniRequest: no uni.request here; pass options.uni')
     const { promise, task } = sendMiniRequest(policy, (sent) => runtime.request(sent), requestOptions)
-    return Object.assign(promise, { abort: task.abort })
+    const request = promise as UniRequestPromise
+    request.abort = task.abort
+    return request
   }
 }
