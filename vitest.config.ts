@@ -1,24 +1,13 @@
-import { fileURLToPath } from 'node:url'
 import { configDefaults, defineConfig } from 'vitest/config'
+import { inlineDeps, sourceAliases } from './vitest.shared.ts'
 
 export default defineConfig({
-  // package.json "exports" points at dist/ (the build); tests run the source, so map the package's own name
-  // back to src: `painless-token` -> src/index.ts, `painless-token/<entry>` -> src/entries/<entry>.ts.
-  resolve: {
-    alias: [
-      { find: /^painless-token$/, replacement: fileURLToPath(new URL('./src/index.ts', import.meta.url)) },
-      {
-        find: /^painless-token\/(?!package\.json$)([\w-]+)$/,
-        replacement: fileURLToPath(new URL('./src/entries/', import.meta.url)) + '$1.ts',
-      },
-    ],
-  },
+  resolve: { alias: sourceAliases },
   test: {
     include: ['test/**/*.test.ts'],
     // Browser and build suites run in `npm run test:e2e` (vitest.e2e.config.ts).
     exclude: [...configDefaults.exclude, 'test/e2e/**'],
-    // luch-request ships extensionless ESM meant for uni-app's bundler: let vite transform it.
-    server: { deps: { inline: ['luch-request'] } },
+    server: inlineDeps,
     testTimeout: 15_000,
     // `npm test` runs with --coverage; a single file run (`npx vitest run test/x.test.ts`) stays fast and unchecked.
     coverage: {
