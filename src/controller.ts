@@ -108,6 +108,8 @@ export function createTokenController(options: TokenControllerOptions): TokenCon
 
   actor.on('refresh.succeeded', persistToken)
   if (report) actor.on('*', (event) => report(event as unknown as TokenControllerEvent))
+  // `tokens.actor.stop()` from outside skips stop(): whatever the last snapshot holds parked must still settle.
+  actor.subscribe({ complete: settleStranded })
   actor.start()
   hydrate()
 
@@ -236,6 +238,12 @@ export function createTokenController(options: TokenControllerOptions): TokenCon
       actor.send({ type: 'waiter.timeout', id: oldest.id })
     }
     armDeadlineTimer()
+  }
+
+  function settleStranded(): void {
+    stopTimer()
+    const error = new StoppedError()
+    forEachPending(actor.getSnapshot().context.parked, (waiter) => waiter.reject(error))
   }
 
   function stopTimer(): void {

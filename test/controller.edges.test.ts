@@ -142,7 +142,7 @@ describe('stop() from inspect inside the step that parks a request', () => {
 })
 
 describe('the deadline timer of an actor stopped from outside', () => {
-  it('sends no waiter.timeout to the actor when tokens.actor was stopped directly', async () => {
+  it('rejects parked requests with STOPPED and sends the actor nothing when tokens.actor was stopped directly', async () => {
     const sent = eventsSent()
     const tokens = createTokenController({ fetchToken: fakeFetch().fetchToken, waitTimeoutMs: 100, inspect: sent.inspect })
     const request = track(tokens.getToken())
@@ -152,7 +152,151 @@ describe('the deadline timer of an actor stopped from outside', () => {
     await vi.advanceTimersByTimeAsync(100)
 
     expect(sent.types).not.toContain('waiter.timeout')
-    // Nobody answers it any more: stopping the actor itself bypasses stop(), which is what settles requests.
-    expect(request.status).toBe('pending')
+    // stop() was bypassed, yet the parked request does not hang: the actor's end settles it.
+    expect(request.reason).toMatchObject({ code: 'STOPPED' })
+  })
+})
+
+describe('a custom clock', () => {
+  /** A clock that records each timer with its delay and hands back `handle()` as its id. */
+  function recordingClock(handle: () => unknown) {
+    const timers: Array<{ run: () => void; ms: number }> = []
+    return { timers, clock: { setTimeout: (run: () => void, ms: number) => (timers.push({ run, ms }), handle()), clearTimeout: () => undefined } }
+  }
+
+  it('parks and times out requests with a clock whose setTimeout returns no handle, as some platforms do', async () => {
+    const { timers, clock } = recordingClock(() => undefined)
+    let now = 1_000
+    const tokens = createTokenController({ fetchToken: fakeFetch().fetchToken, clock, now: () => now, waitTimeoutMs: 100 })
+    const request = track(tokens.getToken())
+
+    now += 100
+    timers.find((timer) => timer.ms === 100)?.run()
+    await settle()
+
+    expect(request.reason).toMatchObject({ code: 'WAIT_TIMEOUT' })
+    tokens.stop()
+  })
+
+  it('unrefs the deadline timer where the handle can be, so a parked request alone does not keep Node alive', () => {
+    const unref = vi.fn()
+    const { clock } = recordingClock(() => ({ unref }))
+    const tokens = createTokenController({ fetchToken: fakeFetch().fetchToken, clock, waitTimeoutMs: 100 })
+
+    void tokens.getToken().catch(() => undefined)
+
+    expect(unref).toHaveBeenCalledTimes(1)
+    tokens.stop()
+  })
+})
+
+describe('a forced refresh of a fresh token', () => {
+  it('offers no current token while it runs, and the new one after', async () => {
+    const fetch = fakeFetch()
+    const tokens = createTokenController({ fetchToken: fetch.fetchToken })
+    const first = tokens.getToken()
+    await settle()
+    fetch.last().grant('token-A')
+    await first
+
+    const forced = tokens.refresh()
+
+    expect(tokens.currentToken()).toBeUndefined()
+    fetch.last().grant('token-B')
+    await expect(forced).resolves.toBe('token-B')
+    expect(tokens.currentToken()).toBe('token-B')
+    tokens.stop()
+  })
+
+  it('that failed leaves the old token, so the next request refreshes it with reason expired', async () => {
+    const fetch = fakeFetch()
+    const tokens = createTokenController({ fetchToken: fetch.fetchToken, retry: { attempts: 1 } })
+    const first = tokens.getToken()
+    await settle()
+    fetch.last().grant('token-A')
+    await first
+    const forced = track(tokens.refresh())
+    fetch.last().fail(new Error('down'))
+    await settle()
+    expect(forced.reason).toMatchObject({ code: 'REFRESH_FAILED' })
+
+    void tokens.getToken().catch(() => undefined)
+
+    expect(fetch.last().reason).toBe('expired')
+    tokens.stop()
+  })
+})
+
+describe('an abandoned fetch', () => {
+  it('aborts its signal with ABORTED saying why', async () => {
+    const fetch = fakeFetch()
+    const tokens = createTokenController({ fetchToken: fetch.fetchToken, fetchTimeoutMs: 1_000, retry: { attempts: 1 } })
+    void tokens.getToken().catch(() => undefined)
+    await settle()
+
+    await vi.advanceTimersByTimeAsync(1_000)
+
+    expect(fetch.calls[0]?.signal.aborted).toBe(true)
+    expect(fetch.calls[0]?.signal.reason).toMatchObject({ code: 'ABORTED', cause: expect.stringContaining('abandoned') })
+    tokens.stop()
+  })
+})
+
+describe('a fetch that answered', () => {
+  it('keeps its signal unaborted after a token or a failure: only an abandoned fetch is aborted', async () => {
+    const fetch = fakeFetch()
+    const tokens = createTokenController({ fetchToken: fetch.fetchToken, retry: { attempts: 2, baseDelayMs: 10 } })
+    const request = tokens.getToken()
+    await settle()
+    fetch.last().fail(new Error('down'))
+    await vi.advanceTimersByTimeAsync(10)
+    fetch.last().grant('token-A')
+
+    await expect(request).resolves.toBe('token-A')
+    expect(fetch.calls.map((call) => call.signal.aborted)).toEqual([false, false])
+    tokens.stop()
+  })
+})
+
+describe('storage.get throwing with nobody listening', () => {
+  it('starts with no token and fetches one', async () => {
+    const storage: TokenStorage = {
+      get: () => {
+        throw new Error('denied')
+      },
+      set: () => undefined,
+      remove: () => undefined,
+    }
+    const tokens = createTokenController({ fetchToken: fakeFetch((call) => call.grant('token-A')).fetchToken, storage })
+
+    await expect(tokens.getToken()).resolves.toBe('token-A')
+    tokens.stop()
+  })
+})
+
+describe('a request refused at once', () => {
+  it('reports no request.parked for a request rejected with QUEUE_FULL', async () => {
+    const events: TokenControllerEvent[] = []
+    const tokens = createTokenController({ fetchToken: fakeFetch().fetchToken, maxQueue: 1, onEvent: (event) => events.push(event) })
+    void tokens.getToken().catch(() => undefined)
+    await settle()
+
+    const refused = track(tokens.getToken())
+    await settle()
+
+    expect(refused.reason).toMatchObject({ code: 'QUEUE_FULL' })
+    expect(events.filter((event) => event.type === 'request.parked')).toHaveLength(1)
+    tokens.stop()
+  })
+})
+
+describe('an actor stopped from outside', () => {
+  it('rejects later getToken calls with STOPPED', async () => {
+    const tokens = createTokenController({ fetchToken: fakeFetch().fetchToken })
+    await settle()
+
+    tokens.actor.stop()
+
+    await expect(tokens.getToken()).rejects.toMatchObject({ code: 'STOPPED' })
   })
 })
