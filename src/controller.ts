@@ -198,12 +198,9 @@ export function createTokenController(options: TokenControllerOptions): TokenCon
     const at = now()
     const waiter = new PendingRequest(nextWaiterId++, at + config.waitTimeoutMs, waiterObserver)
     actor.send({ type, waiter, at })
+    // Settled already: answered at once, refused, or stop() ran inside this very send (from onEvent) and the
+    // actor's end rejected what it held (settleStranded).
     if (waiter.settled) return waiter.promise
-    // stop() ran inside this very send (from onEvent): the machine never saw token.stop, so reject here.
-    if (stopped) {
-      waiter.reject(new StoppedError())
-      return waiter.promise
-    }
     if (signal) {
       waiter.watch(signal, () => {
         // The rejection reaches onEvent first, which may stop() us: then there is no one to tell.

@@ -178,6 +178,23 @@ describe('a custom clock', () => {
     tokens.stop()
   })
 
+  it('does nothing, and returns, when a deadline timer its clock could not cancel fires after stop()', async () => {
+    const { timers, clock } = recordingClock(() => undefined)
+    let now = 1_000
+    const tokens = createTokenController({ fetchToken: fakeFetch().fetchToken, clock, now: () => now, waitTimeoutMs: 100 })
+    const request = track(tokens.getToken())
+    tokens.stop()
+    await settle()
+
+    now += 100
+    for (const timer of timers.filter((timer) => timer.ms === 100)) timer.run()
+    await settle()
+
+    // Reaching this line is the test: a stopped controller's queue is never pruned, so a late timer that
+    // walked it would spin on the same settled waiter forever.
+    expect(request.reason).toMatchObject({ code: 'STOPPED' })
+  })
+
   it('unrefs the deadline timer where the handle can be, so a parked request alone does not keep Node alive', () => {
     const unref = vi.fn()
     const { clock } = recordingClock(() => ({ unref }))
@@ -298,5 +315,6 @@ describe('an actor stopped from outside', () => {
     tokens.actor.stop()
 
     await expect(tokens.getToken()).rejects.toMatchObject({ code: 'STOPPED' })
+    await expect(tokens.refresh()).rejects.toMatchObject({ code: 'STOPPED' })
   })
 })
