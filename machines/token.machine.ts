@@ -79,7 +79,7 @@ function errorCode(error: unknown): string {
  * import { tokenMachine } from 'painless-token/machine'
  *
  * const actor = createActor(tokenMachine, { input: { retry: { attempts: 2 } } }).start()
- * console.log(actor.getSnapshot().value) // { idle: 'hydrating' }
+ * actor.getSnapshot().value // { idle: 'hydrating' }
  */
 export const tokenMachine = setup({
   types: {} as {
