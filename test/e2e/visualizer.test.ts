@@ -149,6 +149,9 @@ describe('the visualizer build, opened from disk', () => {
     expect(wide.svg.bottom).toBeLessThanOrEqual(wide.innerHeight)
     expect(wide.scrollWidth).toBeLessThanOrEqual(wide.innerWidth)
     await page.setViewportSize({ width: 1280, height: 800 })
+    // The chart follows its panel through a ResizeObserver, a frame or more after the resize: wait for the page to
+    // settle (at most 5 s), then measure. A page that never fits still fails below.
+    await page.waitForFunction(() => document.documentElement.scrollWidth <= window.innerWidth, undefined, { timeout: 5_000 }).catch(() => undefined)
     const narrow = await fit()
     expect(narrow.svg.right).toBeLessThanOrEqual(narrow.box.right + 0.5)
     expect(narrow.scrollWidth).toBeLessThanOrEqual(narrow.innerWidth)
