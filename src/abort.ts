@@ -5,7 +5,7 @@
  * The part of `AbortSignal` painless-token uses. A platform `AbortSignal` fits, and so does ours.
  *
  * @example
- * tokens.getToken({ signal: new AbortController().signal }) // a platform signal
+ * tokens.getToken({ signal: controller.signal }) // a platform AbortController's signal, where there is one
  * tokens.getToken({ signal: { aborted: false, addEventListener() {}, removeEventListener() {} } }) // or any look-alike
  */
 export interface AbortSignalLike {

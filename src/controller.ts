@@ -31,7 +31,7 @@ export interface GetTokenOptions {
  * const token = await tokens.getToken()        // fresh token, or waits for the one refresh
  * tokens.invalidate(token)                     // the server answered 401 to this token
  * tokens.clear()                               // logout: forget it, in storage too
- * console.log(tokens.state, tokens.queueSize)  // 'refreshing' 3
+ * tokens.state; tokens.queueSize              // 'refreshing', 3
  */
 export interface TokenController {
   /** Resolves with a fresh token; parks while a refresh runs. Rejects with a `TokenError`. */

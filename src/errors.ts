@@ -99,8 +99,7 @@ export class QueueFullError extends TokenError {
  * refresh is not cancelled.
  *
  * @example
- * const controller = new AbortController()
- * const pending = tokens.getToken({ signal: controller.signal })
+ * const pending = tokens.getToken({ signal: controller.signal }) // any AbortSignal-like object
  * controller.abort()
  * await pending.catch((error) => error.code) // 'ABORTED'
  */

@@ -73,7 +73,7 @@ export interface TokenControllerEvent {
  *   storage: wxStorage(),
  *   leewayMs: 60_000,
  *   retry: { attempts: 5, baseDelayMs: 500 },
- *   onEvent: (event) => console.debug(event.type),
+ *   onEvent: (event) => metrics.count(event.type), // events carry no token
  * }
  */
 export interface TokenControllerOptions {

@@ -42,7 +42,7 @@ export interface MiniRequestSuccess {
  *
  * @example
  * const task = createWxRequest(tokens)({ url: 'https://api.example.com/feed' })
- * task.onHeadersReceived((res) => console.log(res)) // attached once the request goes out
+ * task.onHeadersReceived((res) => showHeaders(res.header)) // attached once the request goes out
  * task.abort()
  */
 export interface MiniRequestTask {

@@ -20,7 +20,7 @@ export interface WxAdapterOptions extends AuthPolicyOptions<MiniRequestSuccess> 
  *
  * @example
  * const request: WxRequest = createWxRequest(tokens)
- * const task = request({ url: 'https://api.example.com/me', success: (res) => console.log(res.data) })
+ * const task = request({ url: 'https://api.example.com/me', success: (res) => render(res.data) })
  * task.abort()
  */
 export type WxRequest = (options: MiniRequestOptions) => MiniRequestTask

@@ -5,7 +5,7 @@ import type { TokenStorage } from './types.ts'
  * The three Web Storage calls this uses.
  *
  * @example
- * webStorage(window.sessionStorage)
+ * webStorage(sessionStorage) // in a browser page
  */
 export interface WebStorageLike {
   getItem(key: string): string | null
