@@ -199,7 +199,7 @@ export const tokenMachine = setup({
     lastError: undefined,
     reason: 'missing',
     retryDelayMs: 0,
-    retry: { ...DEFAULT_RETRY, ...input?.retry },
+    retry: Object.assign({}, DEFAULT_RETRY, input?.retry),
     leewayMs: input?.leewayMs ?? DEFAULT_TIMEOUTS.leewayMs,
     fetchTimeoutMs: input?.fetchTimeoutMs ?? DEFAULT_TIMEOUTS.fetchTimeoutMs,
     waitTimeoutMs: input?.waitTimeoutMs ?? DEFAULT_TIMEOUTS.waitTimeoutMs,

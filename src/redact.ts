@@ -6,7 +6,7 @@ import { parkedSize, type Parked } from '../machines/parked.ts'
 const REDACTED = '[redacted]'
 
 export function redactInspectionEvent(event: InspectionEvent): InspectionEvent {
-  const copy = { ...event } as InspectionEvent & Record<string, unknown>
+  const copy = Object.assign({}, event) as InspectionEvent & Record<string, unknown>
   if ('snapshot' in copy && copy.snapshot) copy.snapshot = redactSnapshot(copy.snapshot)
   if ('actorRef' in copy && copy.actorRef) copy.actorRef = redactActorRef(copy.actorRef as AnyActorRef)
   if ('sourceRef' in copy && copy.sourceRef) copy.sourceRef = redactActorRef(copy.sourceRef as AnyActorRef)
@@ -34,7 +34,7 @@ function redactActorRef(actorRef: AnyActorRef): AnyActorRef {
 
 function redactSnapshot<T>(snapshot: T): T {
   if (typeof snapshot !== 'object' || snapshot === null) return snapshot
-  const copy = { ...(snapshot as Record<string, unknown>) }
+  const copy: Record<string, unknown> = Object.assign({}, snapshot as Record<string, unknown>)
   if (copy.context) copy.context = redactSecrets(copy.context)
   if (copy.input) copy.input = redactSecrets(copy.input)
   return copy as T
@@ -43,7 +43,7 @@ function redactSnapshot<T>(snapshot: T): T {
 /** Masks secret fields one level deep and replaces the parked queue by its size. */
 function redactSecrets(value: unknown): unknown {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return value
-  const copy: Record<string, unknown> = { ...(value as Record<string, unknown>) }
+  const copy: Record<string, unknown> = Object.assign({}, value as Record<string, unknown>)
   for (const key of ['accessToken', 'refreshToken', 'access_token', 'refresh_token']) {
     if (typeof copy[key] === 'string') copy[key] = REDACTED
   }

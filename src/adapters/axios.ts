@@ -70,7 +70,7 @@ export function attachToAxios(instance: AxiosInstanceLike, tokens: TokenControll
     const token = await policy.authorize(joinUrl(config.baseURL, config.url), config.signal)
     // AxiosHeaders inside interceptors; a plain object if another interceptor replaced it.
     if (typeof config.headers?.set === 'function') config.headers.set(policy.header, policy.format(token))
-    else config.headers = { ...config.headers, [policy.header]: policy.format(token) }
+    else config.headers = Object.assign({}, config.headers, { [policy.header]: policy.format(token) })
     return policy.signed(stampToken(config, token), token)
   })
 
@@ -80,7 +80,7 @@ export function attachToAxios(instance: AxiosInstanceLike, tokens: TokenControll
     const replays = config.tokenReplays ?? 0
     const verdict = config.tokenAuth === false ? 'pass' : await policy.verdict(response, sentToken(config), replays)
     // A string key, not a symbol: axios's mergeConfig copies only string keys into the replay's config.
-    if (verdict === 'replay') return instance.request({ ...config, tokenReplays: replays + 1 })
+    if (verdict === 'replay') return instance.request(Object.assign({}, config, { tokenReplays: replays + 1 }))
     if (error !== undefined) throw error
     return response
   }

@@ -73,7 +73,10 @@ export function withTokens<R extends ResponseLike>(fetch: FetchLike<R>, tokens: 
   const policy = createAuthPolicy(tokens, options, (response: R) => response.status)
 
   return async function fetchWithTokens(input: unknown, init?: TokenRequestInit): Promise<R> {
-    const { auth, ...rest } = init ?? {}
+    // Our own copy without `auth`, which is ours, not fetch's.
+    const rest: TokenRequestInit = Object.assign({}, init)
+    const auth = rest.auth
+    delete rest.auth
     const request = isRequest(input) ? input : undefined
     const url = request ? request.url : String(input)
     const signal = rest.signal ?? request?.signal
@@ -82,7 +85,7 @@ export function withTokens<R extends ResponseLike>(fetch: FetchLike<R>, tokens: 
       const headers = new HeadersClass(rest.headers ?? request?.headers)
       headers.set(policy.header, policy.format(token))
       // A Request's body is read when sent: send a clone, keep the original for a replay.
-      return fetch(request ? request.clone() : input, policy.signed({ ...rest, headers }, token))
+      return fetch(request ? request.clone() : input, policy.signed(Object.assign({}, rest, { headers }), token))
     })
     noteRetryAfter(answer, answer.status, answer.headers)
     return answer

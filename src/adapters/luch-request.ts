@@ -108,7 +108,7 @@ export function attachTokenController(http: LuchRequestInstance, tokens: TokenCo
 
   function conclude(answer: unknown, rejected: boolean, verdict: Verdict, config: LuchRequestConfig | undefined, replays: number): unknown {
     // Through the whole chain again, so the replay is re-authorised and re-signed.
-    if (verdict === 'replay') return http.middleware({ ...config, custom: { ...config?.custom, [REPLAYS]: replays + 1 } })
+    if (verdict === 'replay') return http.middleware(Object.assign({}, config, { custom: Object.assign({}, config?.custom, { [REPLAYS]: replays + 1 }) }))
     // An unauthorized 2xx (a business code) with its replays spent is rejected, as a 401 is.
     if (verdict === 'pass' && !rejected) return answer
     throw answer

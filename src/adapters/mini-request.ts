@@ -84,10 +84,10 @@ export function sendMiniRequest(policy: AuthPolicy<MiniRequestSuccess>, platform
     .send({ url: String(rest.url), optedOut: auth === false, signal: abortHandle.signal }, (token) =>
       new Promise<MiniRequestSuccess>((resolve, reject) => {
         // `rest` is our own copy: a replay sets the same header again, and the signer signs it again.
-        if (token !== undefined) rest.header = { ...rest.header, [policy.header]: policy.format(token) }
+        if (token !== undefined) rest.header = Object.assign({}, rest.header, { [policy.header]: policy.format(token) })
         const sent = token === undefined ? rest : policy.signed(rest, token)
         const answered = (result: MiniRequestSuccess) => (noteRetryAfter(result, result.statusCode, result.header), resolve(result))
-        current = platformRequest({ ...sent, success: answered, fail: reject })
+        current = platformRequest(Object.assign({}, sent, { success: answered, fail: reject }))
         for (const [name, args] of calls) forward(name, args)
       }),
     )

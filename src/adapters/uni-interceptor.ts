@@ -63,7 +63,7 @@ export function installUniInterceptor(tokens: TokenController, options: UniInter
       if (args.auth === false) return void delete args.auth
       return policy.authorize(String(args.url)).then(
         (token) => {
-          args.header = { ...args.header, [policy.header]: policy.format(token) }
+          args.header = Object.assign({}, args.header, { [policy.header]: policy.format(token) })
           return policy.signed(stampToken(args, token), token)
         },
         (error: unknown) => {
@@ -79,8 +79,10 @@ export function installUniInterceptor(tokens: TokenController, options: UniInter
       const final = Promise.resolve(policy.verdict(result, sentToken(params), replays)).then((verdict) =>
         verdict !== 'replay' ? result : new Promise((resolve, reject) => {
           // Through uni.request again, so our invoke sets the new token; the replay's own answer is judged too.
-          const { success, fail, complete, ...fields } = params
-          host.request({ ...fields, [REPLAYS]: replays + 1, success: resolve, fail: reject })
+          // The replay settles this request; the caller's complete still runs once, on the original.
+          const replay = Object.assign({}, params, { [REPLAYS]: replays + 1, success: resolve, fail: reject })
+          delete replay.complete
+          host.request(replay)
         }))
       Object.defineProperty(params, FINAL, { value: final, configurable: true })
       // A replay that got no answer ends in the request's fail, and its success never runs.
