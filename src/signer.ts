@@ -9,7 +9,8 @@ import type CryptoJS from 'crypto-js'
 declare const crypto: { getRandomValues?: (array: Uint8Array) => Uint8Array } | undefined
 
 /**
- * The parts of a luch-request config the signer reads, and the `header` object it writes.
+ * The parts of a request config the signer reads, and the headers it writes: `header` for luch-request, uni and
+ * wx; `headers` for axios (AxiosHeaders or a plain object) and for `withTokens` (a `Headers`, with `url` and `body`).
  *
  * @example
  * const config: SignableConfig = { method: 'POST', baseURL: 'https://api.example.com', url: '/orders?page=2', data: { id: 7 } }
@@ -21,7 +22,10 @@ export interface SignableConfig {
   method?: string
   params?: Record<string, unknown>
   data?: unknown
+  /** fetch's name for the body; read when there is no `data`. */
+  body?: unknown
   header?: Record<string, string>
+  headers?: Record<string, unknown> | { set(name: string, value: string): unknown }
 }
 
 /**
@@ -64,7 +68,10 @@ export interface SignerOptions {
  * const sign: Sign = createSigner({ secret })
  * attachTokenController(http, tokens, { sign })
  */
-export type Sign = <C extends SignableConfig>(config: C, token?: string) => C & { header: Record<string, string> }
+export type Sign = <C extends SignableConfig>(config: C, token?: string) => Signed<C>
+
+/** What {@link Sign} returns: the same config, with `header` when it had no `headers` of its own. */
+export type Signed<C> = C extends { headers: object } ? C : C & { header: Record<string, string> }
 
 const ALGORITHMS: readonly SignAlgorithm[] = ['HMAC-SHA256', 'MD5']
 // luch-request's isAbsoluteURL: "<scheme>://" or protocol-relative "//".
@@ -104,11 +111,11 @@ export function createSigner(options: SignerOptions): Sign {
     const nonceText = String(nonce())
     const text = canonicalRequest(config, timestamp, nonceText)
     const signature = algorithm === 'MD5' ? md5Hex(text + '\n' + secret) : hmacSha256Hex(secret, text)
-    const header = config.header ?? (config.header = {})
-    header[names.timestamp] = String(timestamp)
-    header[names.nonce] = nonceText
-    header[names.signature] = signature
-    return config as typeof config & { header: Record<string, string> }
+    const set = headerSetter(config)
+    set(names.timestamp, String(timestamp))
+    set(names.nonce, nonceText)
+    set(names.signature, signature)
+    return config as Signed<typeof config>
   }
 }
 
@@ -126,7 +133,7 @@ export function canonicalRequest(config: SignableConfig, timestamp: number, nonc
     (config.method || 'GET').toUpperCase(),
     path,
     sortedQuery(query, config.params),
-    bodyText(config.data),
+    bodyText(config.data !== undefined ? config.data : config.body),
     String(timestamp),
     nonce,
   ].join('\n')
@@ -161,6 +168,18 @@ export function md5Upper(text: string): string {
  */
 export function hmacSha256Hex(key: string | CryptoJS.lib.WordArray, message: string | CryptoJS.lib.WordArray): string {
   return Hex.stringify(HmacSHA256(message, key))
+}
+
+// Where the client reads headers from: `header` (luch-request, uni, wx), else `headers` (axios, fetch), through
+// its set() where it has one (AxiosHeaders, Headers). Writing `header` on an axios config would sign nothing.
+function headerSetter(config: SignableConfig): (name: string, value: string) => void {
+  const { headers } = config
+  if (config.header === undefined && headers && typeof headers === 'object') {
+    if (typeof headers.set === 'function') return (name, value) => void (headers as { set(n: string, v: string): unknown }).set(name, value)
+    return (name, value) => void ((headers as Record<string, unknown>)[name] = value)
+  }
+  const header = config.header ?? (config.header = {})
+  return (name, value) => void (header[name] = value)
 }
 
 function headerName(given: string | undefined, fallback: string, option: string): string {

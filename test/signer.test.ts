@@ -191,6 +191,47 @@ describe('createSigner', () => {
     expect(signed.header).toMatchObject({ Authorization: 'Bearer t', 'X-Nonce': 'fixed-nonce' })
   })
 
+  // axios reads `headers` (AxiosHeaders, or a plain object) and fetch a Headers: a `header` there is never sent.
+  it('writes through headers.set() where the config has one (AxiosHeaders, Headers), adding no header field', () => {
+    const sign = createSigner({ secret: 's3cret', ...fixed })
+    const headers = new Headers({ Authorization: 'Bearer t' })
+    const config = { method: 'GET', url: 'https://api.example.com/orders?b=2&a=1', headers }
+
+    const signed = sign(config)
+
+    expect(signed).not.toHaveProperty('header')
+    const sent: Record<string, string> = {}
+    headers.forEach((value, name) => (sent[name] = value))
+    expect(sent).toEqual({
+      authorization: 'Bearer t',
+      'x-timestamp': '1700000000000',
+      'x-nonce': 'fixed-nonce',
+      'x-signature': nodeHmac('s3cret', 'GET\n/orders\na=1&b=2\n\n1700000000000\nfixed-nonce'),
+    })
+  })
+
+  it('writes into a plain headers object, and signs fetch\'s body when there is no data', () => {
+    const sign = createSigner({ secret: 's3cret', ...fixed })
+    const config = { method: 'POST', url: '/orders', headers: { 'Content-Type': 'application/json' }, body: '{"n":1}' }
+
+    sign(config)
+
+    expect(config.headers).toEqual({
+      'Content-Type': 'application/json',
+      'X-Timestamp': '1700000000000',
+      'X-Nonce': 'fixed-nonce',
+      'X-Signature': nodeHmac('s3cret', 'POST\n/orders\n\n{"n":1}\n1700000000000\nfixed-nonce'),
+    })
+  })
+
+  it('keeps writing header when a config has both (luch-request, uni and wx read header)', () => {
+    const sign = createSigner({ secret: 's3cret', ...fixed })
+    const config = { url: '/a', header: {} as Record<string, string>, headers: { other: 'x' } }
+    sign(config)
+    expect(config.header['X-Nonce']).toBe('fixed-nonce')
+    expect(config.headers).toEqual({ other: 'x' })
+  })
+
   it('hashes the canonical string, a newline and the secret in MD5 mode', () => {
     const sign = createSigner({ secret: 's3cret', algorithm: 'MD5', ...fixed })
     const config = { url: '/a?x=1' }

@@ -70,8 +70,9 @@ export function attachToAxios(instance: AxiosInstanceLike, tokens: TokenControll
     const token = await policy.authorize(joinUrl(config.baseURL, config.url), config.signal)
     // AxiosHeaders inside interceptors; a plain object if another interceptor replaced it.
     if (typeof config.headers?.set === 'function') config.headers.set(policy.header, policy.format(token))
-    else config.headers = Object.assign({}, config.headers, { [policy.header]: policy.format(token) })
-    return policy.signed(stampToken(config, token), token)
+    else config.headers = policy.putToken(Object.assign({}, config.headers), token)
+    // Stamped after signing: a `sign` that returns a new config must not lose the token it carries.
+    return stampToken(policy.signed(config, token), token)
   })
 
   // The replay's answer, or the answer as it stands: an error stays one; a 2xx "unauthorized" by business code resolves.

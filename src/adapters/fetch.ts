@@ -1,7 +1,7 @@
 // fetch mapped onto the shared policy: a fetch-compatible function that sets the header and replays an
 // unauthorized answer. Opt out with `auth: false` in the init object (stripped before the real fetch sees it).
 import type { TokenController } from '../controller.ts'
-import { createAuthPolicy, noteRetryAfter, type AuthPolicyOptions, type HeadersLike } from './policy.ts'
+import { createAuthPolicy, noteRetryAfter, sendWithPolicy, type AuthPolicyOptions, type HeadersLike } from './policy.ts'
 
 /**
  * The parts of a `Response` the adapter reads. A 429 also gets `retryAfterMs`.
@@ -80,12 +80,12 @@ export function withTokens<R extends ResponseLike>(fetch: FetchLike<R>, tokens: 
     const request = isRequest(input) ? input : undefined
     const url = request ? request.url : String(input)
     const signal = rest.signal ?? request?.signal
-    const answer = await policy.send({ url, signal, optedOut: auth === false, replayable: !isStream(rest.body) }, (token) => {
+    const answer = await sendWithPolicy(policy, { url, signal, optedOut: auth === false, replayable: !isStream(rest.body) }, (token) => {
       if (token === undefined) return fetch(input, rest)
       const headers = new HeadersClass(rest.headers ?? request?.headers)
       headers.set(policy.header, policy.format(token))
       // A Request's body is read when sent: send a clone, keep the original for a replay.
-      return fetch(request ? request.clone() : input, policy.signed(Object.assign({}, rest, { headers }), token))
+      return fetch(request ? request.clone() : input, policy.signed(Object.assign({}, rest, { headers, url }), token))
     })
     noteRetryAfter(answer, answer.status, answer.headers)
     return answer

@@ -90,9 +90,9 @@ export function attachTokenController(http: LuchRequestInstance, tokens: TokenCo
 
   function apply(config: LuchRequestConfig, token: string): LuchRequestConfig {
     // luch-request merges a fresh header object into every request's config (a replay's too): set ours in place.
-    if (config.header) config.header[policy.header] = policy.format(token)
-    else config.header = { [policy.header]: policy.format(token) }
-    return policy.signed(stampToken(config, token), token)
+    policy.putToken(config.header || (config.header = {}), token)
+    // Stamped after signing: a `sign` that returns a new config must not lose the token it carries.
+    return stampToken(policy.signed(config, token), token)
   }
 
   // The answer as it stands, the replay's answer, or a rejection with an unauthorized answer whose replays are spent.

@@ -2,8 +2,7 @@
 // one such request through the policy: the platform is called only once the token is there, so a parked request
 // holds none of wx's 10 concurrent slots. The task it returns works before the platform's task exists.
 import { createAbortHandle } from '../abort.ts'
-import { isTokenError } from '../errors.ts'
-import { noteRetryAfter, type AuthPolicy } from './policy.ts'
+import { noteRetryAfter, sendWithPolicy, withErrMsg, type AuthPolicy } from './policy.ts'
 
 /**
  * `uni.request` / `wx.request` options, plus `auth: false` to send without a token (not passed on).
@@ -80,21 +79,18 @@ export function sendMiniRequest(policy: AuthPolicy<MiniRequestSuccess>, platform
   let current: Partial<MiniRequestTask> | undefined | void
   const forward = (name: (typeof FORWARDED)[number], args: unknown[]) => (current?.[name] as ((...a: unknown[]) => void) | undefined)?.(...args)
 
-  const promise = policy
-    .send({ url: String(rest.url), optedOut: auth === false, signal: abortHandle.signal }, (token) =>
-      new Promise<MiniRequestSuccess>((resolve, reject) => {
-        // `rest` is our own copy: a replay sets the same header again, and the signer signs it again.
-        if (token !== undefined) rest.header = Object.assign({}, rest.header, { [policy.header]: policy.format(token) })
-        const sent = token === undefined ? rest : policy.signed(rest, token)
-        const answered = (result: MiniRequestSuccess) => (noteRetryAfter(result, result.statusCode, result.header), resolve(result))
-        current = platformRequest(Object.assign({}, sent, { success: answered, fail: reject }))
-        for (const [name, args] of calls) forward(name, args)
-      }),
-    )
-    .catch((error: unknown) => {
-      if (isTokenError(error) && !('errMsg' in error)) (error as { errMsg?: string }).errMsg = `request:fail ${error.code}`
-      throw error
-    })
+  const promise = sendWithPolicy(policy, { url: String(rest.url), optedOut: auth === false, signal: abortHandle.signal }, (token) =>
+    new Promise<MiniRequestSuccess>((resolve, reject) => {
+      // `rest` is our own copy: a replay sets the same header again, and the signer signs it again.
+      if (token !== undefined) rest.header = policy.putToken(Object.assign({}, rest.header), token)
+      const sent = token === undefined ? rest : policy.signed(rest, token)
+      const answered = (result: MiniRequestSuccess) => (noteRetryAfter(result, result.statusCode, result.header), resolve(result))
+      current = platformRequest(Object.assign({}, sent, { success: answered, fail: reject }))
+      for (const [name, args] of calls) forward(name, args)
+    }),
+  ).catch((error: unknown) => {
+    throw withErrMsg(error)
+  })
   // With callbacks, the callbacks are how the caller hears of a failure: no unhandled rejection on top.
   if (success || fail || complete) {
     promise.then((result) => (success?.(result), complete?.(result)), (error: unknown) => (fail?.(error), complete?.(error)))

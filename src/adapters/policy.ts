@@ -54,12 +54,14 @@ export interface AuthPolicy<Answer> {
   readonly header: string
   readonly maxReplays: number
   format(token: string): string
+  /** Sets the token header on `headers` in place, dropping the same header spelled in another case. */
+  putToken(headers: Record<string, unknown>, token: string): Record<string, unknown>
   /** Throws `INSECURE_URL` for a plain-http URL the policy refuses. */
   checkUrl(url: string): void
   /** Checks the URL, then resolves with a token (parking while a refresh runs). Synchronous up to the park. */
   authorize(url: string, signal?: AbortSignalLike): Promise<string>
   /** Calls `sign` if given; returns what it returned, or `request` when it returned nothing. */
-  signed<R>(request: R, token: string): R
+  signed<R extends object>(request: R, token: string): R
   /**
    * Judges an answer to a request sent with `sentToken` and replayed `replays` times: `'pass'` (not unauthorized),
    * `'replay'` (the sent token is already invalidated, a no-op if another request got there first) or
@@ -67,16 +69,18 @@ export interface AuthPolicy<Answer> {
    * so an interceptor chain passes an ordinary answer on without a promise hop.
    */
   verdict(answer: Answer, sentToken: string | undefined, replays: number): Verdict | Promise<Verdict>
-  /**
-   * The whole rule for clients with one promise per send: authorize, `send(token)`, replay while allowed.
-   * `send(undefined)` for an opted-out request. Resolves with the last answer, unauthorized or not.
-   */
-  send(request: OutgoingRequest, send: (token: string | undefined) => Answer | PromiseLike<Answer>): Promise<Answer>
 }
 
 export type Verdict = 'pass' | 'replay' | 'refused'
 
-const LOOPBACK_HOST = /^http:\/\/(localhost|127\.0\.0\.1|\[::1\])(:\d+)?([/?#]|$)/i
+// URLs are judged as the WHATWG parser (browsers, fetch, axios, uni H5) will read them: it drops leading and
+// trailing spaces and controls and every tab or newline, and reads `http:host`, `http:/host` and `http:\\host`
+// as `http://host`. Checking the raw string for `http://` would let all of those through. Dropping every space
+// and control, inner ones too, can only refuse more: such a URL would not parse anyway.
+const SPACES_AND_CONTROLS = /[\x00-\x20]/g
+// `http:`, any slashes, then the authority: [user:password@]host[:port].
+const PLAIN_HTTP_AUTHORITY = /^http:[/\\]*([^/\\?#]*)/i
+const LOOPBACK_HOST = /^(localhost|127\.0\.0\.1|\[::1\])(:\d+)?$/i
 
 /**
  * The policy an adapter runs on. `statusOf` reads the HTTP status from the client's answer shape.
@@ -100,10 +104,19 @@ export function createAuthPolicy<Answer>(
     header: options.header ?? 'Authorization',
     maxReplays,
     format: options.format ?? ((token) => 'Bearer ' + token),
+    putToken(headers, token) {
+      // `authorization` and `Authorization` both sent: XHR joins them ("Basic x, Bearer y") and the server refuses.
+      for (const key in headers) if (key.toLowerCase() === policy.header.toLowerCase()) delete headers[key]
+      headers[policy.header] = policy.format(token)
+      return headers
+    },
     checkUrl(url) {
-      if (requireHttps === false || !/^http:\/\//i.test(url)) return
-      if (requireHttps === undefined && LOOPBACK_HOST.test(url)) return
-      throw new InsecureUrlError(originOf(url))
+      const plain = requireHttps !== false && PLAIN_HTTP_AUTHORITY.exec(url.replace(SPACES_AND_CONTROLS, ''))
+      if (!plain) return
+      // The host only: no user:password in an error message (nor path or query).
+      const host = (plain[1] as string).replace(/^.*@/, '')
+      if (requireHttps === undefined && LOOPBACK_HOST.test(host)) return
+      throw new InsecureUrlError('http://' + host)
     },
     authorize(url, signal) {
       try {
@@ -125,20 +138,37 @@ export function createAuthPolicy<Answer>(
       const thenable = typeof (unauthorized as PromiseLike<boolean> | null)?.then === 'function'
       return thenable ? Promise.resolve(unauthorized).then(decide) : decide(Boolean(unauthorized))
     },
-    async send(request, send) {
-      if (request.optedOut) return send(undefined)
-      for (let replays = 0; ; replays++) {
-        const token = await policy.authorize(request.url, request.signal)
-        // The token can arrive in the same tick as an abort: the abort wins and nothing is sent.
-        if (request.signal?.aborted) throw new AbortedError(request.signal.reason)
-        const answer = await send(token)
-        // A one-shot body cannot go twice: its answer is final, and the token stays (no replay, no refresh).
-        const spent = request.replayable === false ? policy.maxReplays : replays
-        if ((await policy.verdict(answer, token, spent)) !== 'replay') return answer
-      }
-    },
   }
   return policy
+}
+
+/**
+ * The whole rule for clients with one promise per send (uni, wx, fetch): authorize, `send(token)`, replay while
+ * allowed. `send(undefined)` for an opted-out request. Resolves with the last answer, unauthorized or not.
+ * A function, not a policy method, so the interceptor adapters (luch-request, axios) do not ship it.
+ */
+export async function sendWithPolicy<Answer>(
+  policy: AuthPolicy<Answer>,
+  request: OutgoingRequest,
+  send: (token: string | undefined) => Answer | PromiseLike<Answer>,
+): Promise<Answer> {
+  if (request.optedOut) return send(undefined)
+  for (let replays = 0; ; replays++) {
+    const token = await policy.authorize(request.url, request.signal)
+    // The token can arrive in the same tick as an abort: the abort wins and nothing is sent.
+    if (request.signal?.aborted) throw new AbortedError(request.signal.reason)
+    const answer = await send(token)
+    // A one-shot body cannot go twice: its answer is final, and the token stays (no replay, no refresh).
+    const spent = request.replayable === false ? policy.maxReplays : replays
+    if ((await policy.verdict(answer, token, spent)) !== 'replay') return answer
+  }
+}
+
+/** Mini-program code reads `errMsg` on every failure, as the platform's own have: give a TokenError one. */
+export function withErrMsg(error: unknown): unknown {
+  const code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined
+  if (typeof code === 'string' && !('errMsg' in (error as object))) (error as { errMsg?: string }).errMsg = `request:fail ${code}`
+  return error
 }
 
 const SENT_TOKEN = Symbol('painless-token.sentToken')
@@ -159,11 +189,6 @@ export function joinUrl(baseURL: string | undefined, url: string | undefined): s
   const requested = url ?? ''
   if (!baseURL || /^([a-z][a-z\d+\-.]*:)?\/\//i.test(requested)) return requested
   return requested ? baseURL.replace(/\/+$/, '') + '/' + requested.replace(/^\/+/, '') : baseURL
-}
-
-// checkUrl calls this only for `http://` URLs: scheme, the empty segment, then the host up to a path, query or fragment.
-function originOf(url: string): string {
-  return url.split(/[/?#]/, 3).join('/')
 }
 
 /** Headers as a plain object (uni, wx, luch-request, axios) or with `get()` (fetch's Headers, AxiosHeaders). */

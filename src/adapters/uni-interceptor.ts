@@ -10,9 +10,8 @@
 // - after one hook returned a promise, later hooks of the same kind do not run properly (issue #5422): install
 //   this last, after the app's own request interceptors. Hooks before ours see the 401 and then the replay's answer.
 import type { TokenController } from '../controller.ts'
-import { isTokenError } from '../errors.ts'
 import type { MiniRequestOptions, MiniRequestSuccess } from './mini-request.ts'
-import { createAuthPolicy, noteRetryAfter, sentToken, stampToken, type AuthPolicyOptions } from './policy.ts'
+import { createAuthPolicy, noteRetryAfter, sentToken, stampToken, withErrMsg, type AuthPolicyOptions } from './policy.ts'
 
 /**
  * The parts of the `uni` object the interceptor uses.
@@ -61,22 +60,20 @@ export function installUniInterceptor(tokens: TokenController, options: UniInter
   const interceptor = {
     invoke(args: Options) {
       if (args.auth === false) return void delete args.auth
-      return policy.authorize(String(args.url)).then(
-        (token) => {
-          args.header = Object.assign({}, args.header, { [policy.header]: policy.format(token) })
-          return policy.signed(stampToken(args, token), token)
-        },
-        (error: unknown) => {
-          if (isTokenError(error) && !('errMsg' in error)) (error as { errMsg?: string }).errMsg = `request:fail ${error.code}`
-          return args.fail?.(error), args.complete?.(error), NEVER
-        },
-      )
+      return policy
+        .authorize(String(args.url))
+        .then((token) => ((args.header = policy.putToken(Object.assign({}, args.header), token)), stampToken(policy.signed(args, token), token)))
+        // Also what `format` or `sign` throws: uni drops a rejected invoke silently, so the caller hears it here.
+        .then(undefined, (error: unknown) => {
+          return withErrMsg(error), args.fail?.(error), args.complete?.(error), NEVER
+        })
     },
     success(result: MiniRequestSuccess, params?: Options) {
       noteRetryAfter(result, result.statusCode, result.header)
       if (!params || sentToken(params) === undefined) return undefined
       const replays = params[REPLAYS] ?? 0
-      const final = Promise.resolve(policy.verdict(result, sentToken(params), replays)).then((verdict) =>
+      // In the executor, so an isUnauthorized that throws ends in the request's fail instead of in uni's callback.
+      const final = new Promise((resolve) => resolve(policy.verdict(result, sentToken(params), replays))).then((verdict) =>
         verdict !== 'replay' ? result : new Promise((resolve, reject) => {
           // Through uni.request again, so our invoke sets the new token; the replay's own answer is judged too.
           // The replay settles this request; the caller's complete still runs once, on the original.

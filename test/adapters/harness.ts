@@ -1,7 +1,7 @@
 // What every scenario client is built from, on any runtime (Node, or the mini-program sandbox): a controller
 // whose clock a scenario can move, parked requests it can await, and outcomes as plain data. No Node built-ins
 // and no web globals here: the sandbox bundles this file.
-import { createTokenController, type TokenController } from '../../src/index.ts'
+import { createSigner, createTokenController, type TokenController } from '../../src/index.ts'
 
 export interface ClientConfig {
   /** The loopback token server, e.g. http://127.0.0.1:54321 */
@@ -11,6 +11,21 @@ export interface ClientConfig {
   maxReplays?: number
   /** Refresh attempts per cycle. Default 3. */
   attempts?: number
+  /** Sign every send with SCENARIO_SECRET: `createSigner` as it is, or a signer that returns a signed copy. */
+  sign?: 'in-place' | 'copy'
+}
+
+/** The signing secret of the scenarios' token server: a test fixture, not a credential. */
+export const SCENARIO_SECRET = 'scenario-signing-secret'
+
+/**
+ * The adapter's `sign` option for `ClientConfig.sign`. The copying signer checks that an adapter keeps track of
+ * the token sent when `sign` hands back a new request object (its 401 must still invalidate that token).
+ */
+export function scenarioSigner(kind: ClientConfig['sign']): ((request: object, token: string) => object) | undefined {
+  if (kind === undefined) return undefined
+  const sign = createSigner({ secret: SCENARIO_SECRET })
+  return kind === 'in-place' ? sign : (request) => sign(Object.assign({}, request))
 }
 
 /** An HTTP answer (resolved or rejected, as the client does it), or a failure with its TokenError code. */

@@ -47,6 +47,18 @@ describe('luch-request adapter edges', () => {
     expect(config.header).toEqual({ Authorization: 'Bearer fresh-token' })
   })
 
+  it('replaces a token header the caller spelled in another case, so one Authorization goes out', async () => {
+    const http = luchInstance(0)
+    attachTokenController(http, await freshTokens())
+
+    const config = await http.interceptors.request.handlers[0]!.fulfilled({
+      url: 'https://api.example.com/orders',
+      header: { authorization: 'Basic abc', 'X-App': '1' },
+    })
+
+    expect(config.header).toEqual({ Authorization: 'Bearer fresh-token', 'X-App': '1' })
+  })
+
   it('refuses with ABORTED a request whose signal aborted, even with a fresh token at hand', async () => {
     const http = luchInstance(0)
     attachTokenController(http, await freshTokens())

@@ -25,6 +25,39 @@ describe('policy edges', () => {
     expect(policy.signed({ a: 1 }, 't1')).toEqual({ a: 1, token: 't1' })
   })
 
+  // What the WHATWG URL parser (fetch, axios, browsers) reads as plain http, however the string is written.
+  it.each([
+    [' http://api.example.com/a'],
+    ['\u0000http://api.example.com/a'],
+    ['ht\ttp://api.example.com/a'],
+    ['http\n://api.example.com/a'],
+    ['http:api.example.com/a'],
+    ['http:/api.example.com/a'],
+    ['http:\\\\api.example.com\\a'],
+    ['http://localhost.evil.com/a'],
+    ['http://localhost@evil.com/a'],
+    ['http://127.0.0.1.evil.com/a'],
+  ])('refuses %j with INSECURE_URL', (url) => {
+    const policy = createAuthPolicy(standIn(), {}, status)
+    expect(() => policy.checkUrl(url)).toThrow(expect.objectContaining({ code: 'INSECURE_URL' }))
+  })
+
+  it.each([['https://api.example.com/a'], [' https://api.example.com'], ['/relative/path'], ['http:localhost:8080/a'], ['http://[::1]/a'], ['HTTP://127.0.0.1:9/a']])(
+    'lets %j through by default',
+    (url) => {
+      const policy = createAuthPolicy(standIn(), {}, status)
+      expect(() => policy.checkUrl(url)).not.toThrow()
+    },
+  )
+
+  it('sets the token header once, replacing the same header in another case, and keeps the others', () => {
+    const policy = createAuthPolicy(standIn(), {}, status)
+    const headers = { authorization: 'Basic abc', AUTHORIZATION: 'x', 'X-Other': '1' }
+
+    expect(policy.putToken(headers, 't1')).toBe(headers)
+    expect(headers).toEqual({ Authorization: 'Bearer t1', 'X-Other': '1' })
+  })
+
   it('replays an unauthorized answer to a request sent without a token, invalidating nothing', async () => {
     const tokens = standIn()
     const policy = createAuthPolicy(tokens, {}, status)
@@ -35,7 +68,8 @@ describe('policy edges', () => {
 
   it.each([
     ['http://api.example.com/orders?id=1', 'http://api.example.com'],
-    ['HTTP://api.example.com:8080?id=1', 'HTTP://api.example.com:8080'],
+    ['HTTP://api.example.com:8080?id=1', 'http://api.example.com:8080'],
+    ['http://alice:s3cr3t@api.example.com/orders', 'http://api.example.com'],
     ['http://api.example.com#top', 'http://api.example.com'],
     ['http://', 'http://'],
   ])('names only the origin of %s in INSECURE_URL, never its path or query', (url, origin) => {

@@ -1,7 +1,7 @@
 // The shared policy on its own, with a stand-in controller: option checks, the verdict, the send loop and the
 // 429 rule. The adapters' behaviour over HTTP is in the scenario suite.
 import { describe, expect, it, vi } from 'vitest'
-import { createAuthPolicy, headerValue, noteRetryAfter, retryAfterMs } from '../../src/adapters/policy.ts'
+import { createAuthPolicy, headerValue, noteRetryAfter, retryAfterMs, sendWithPolicy } from '../../src/adapters/policy.ts'
 import type { TokenController } from '../../src/index.ts'
 
 /** Hands out t1, t2, … one per getToken call; records invalidations. */
@@ -49,7 +49,7 @@ describe('createAuthPolicy', () => {
     const policy = createAuthPolicy(tokens, { maxReplays: 2 }, status)
     const send = vi.fn(async (_token: string | undefined) => ({ status: 401 }))
 
-    expect(await policy.send({ url: 'https://api.example.com/x' }, send)).toEqual({ status: 401 })
+    expect(await sendWithPolicy(policy, { url: 'https://api.example.com/x' }, send)).toEqual({ status: 401 })
     expect(send.mock.calls).toEqual([['t1'], ['t2'], ['t3']])
     expect(tokens.invalidate.mock.calls).toEqual([['t1'], ['t2']])
   })
@@ -58,7 +58,7 @@ describe('createAuthPolicy', () => {
     const tokens = standIn()
     const send = vi.fn(async () => ({ status: 401 }))
 
-    await createAuthPolicy(tokens, {}, status).send({ url: 'https://api.example.com/x', replayable: false }, send)
+    await sendWithPolicy(createAuthPolicy(tokens, {}, status), { url: 'https://api.example.com/x', replayable: false }, send)
 
     expect(send).toHaveBeenCalledTimes(1)
     expect(tokens.invalidate).not.toHaveBeenCalled()
@@ -68,7 +68,7 @@ describe('createAuthPolicy', () => {
     const tokens = standIn()
     const send = vi.fn(async () => ({ status: 401 }))
 
-    await createAuthPolicy(tokens, { requireHttps: true }, status).send({ url: 'http://example.com/x', optedOut: true }, send)
+    await sendWithPolicy(createAuthPolicy(tokens, { requireHttps: true }, status), { url: 'http://example.com/x', optedOut: true }, send)
 
     expect(send.mock.calls).toEqual([[undefined]])
     expect(tokens.getToken).not.toHaveBeenCalled()
@@ -90,7 +90,7 @@ describe('createAuthPolicy', () => {
     tokens.getToken.mockImplementation(() => Promise.resolve('t1').finally(() => void (signal.aborted = true)))
     const send = vi.fn(async () => ({ status: 200 }))
 
-    await expect(createAuthPolicy(tokens, {}, status).send({ url: 'https://a.example/x', signal }, send)).rejects.toMatchObject({ code: 'ABORTED' })
+    await expect(sendWithPolicy(createAuthPolicy(tokens, {}, status), { url: 'https://a.example/x', signal }, send)).rejects.toMatchObject({ code: 'ABORTED' })
     expect(send).not.toHaveBeenCalled()
   })
 })

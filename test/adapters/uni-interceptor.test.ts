@@ -1,18 +1,18 @@
 // installUniInterceptor beyond the shared scenarios, on a uni that runs interceptors as uni-app's runtime does
 // (test/adapters/uni-interceptor-host.ts): what uni.request returns, the callbacks' order, failures, removal.
 import { describe, expect, it } from 'vitest'
-import { installUniInterceptor } from '../../src/entries/uni.ts'
+import { installUniInterceptor, type UniInterceptorOptions } from '../../src/entries/uni.ts'
 import { createInterceptingUni } from './uni-interceptor-host.ts'
 import type { UniRequestOptions } from '../helpers/uni-shim.ts'
 import { useAdapterFixture } from './fixture.ts'
 
 const { setup } = useAdapterFixture()
 
-async function installed(server?: Parameters<typeof setup>[0], tokens?: Parameters<typeof setup>[1]) {
+async function installed(server?: Parameters<typeof setup>[0], tokens?: Parameters<typeof setup>[1], options: UniInterceptorOptions = {}) {
   const scenario = await setup(server, tokens)
   const sent: Array<Record<string, unknown>> = []
   const uni = createInterceptingUni((options) => (sent.push(options), scenario.shim.request(options as UniRequestOptions)))
-  const remove = installUniInterceptor(scenario.tokens, { uni })
+  const remove = installUniInterceptor(scenario.tokens, { ...options, uni })
   return { ...scenario, uni, sent, remove }
 }
 
@@ -54,6 +54,46 @@ describe('installUniInterceptor', () => {
 
     expect(seen).toEqual(['fail REFRESH_FAILED', 'complete REFRESH_FAILED'])
     expect(sent.filter((options) => String(options.url).endsWith('/api/orders'))).toEqual([])
+  })
+
+  // uni-app drops a rejected invoke without a word: the request would hang with no callback at all.
+  it.each([
+    ['sign', { sign: () => { throw new TypeError('cannot sign this body') } }],
+    ['format', { format: () => { throw new TypeError('cannot format this token') } }],
+  ])('calls fail, then complete, with what %s throws, and sends nothing', async (_name, options) => {
+    const { server, uni, sent } = await installed(undefined, undefined, options)
+    const seen: string[] = []
+
+    await new Promise<void>((resolve) =>
+      uni.request({
+        url: server.url + '/api/orders',
+        success: () => seen.push('success'),
+        fail: (e: Error) => seen.push(`fail ${e.message}`),
+        complete: (e: Error) => (seen.push(`complete ${e.message}`), resolve()),
+      }),
+    )
+
+    expect(seen).toEqual([expect.stringMatching(/^fail cannot/), expect.stringMatching(/^complete cannot/)])
+    expect(sent.filter((options) => String(options.url).endsWith('/api/orders'))).toEqual([])
+  })
+
+  it('calls fail, then complete, with what isUnauthorized throws', async () => {
+    const isUnauthorized = () => {
+      throw new TypeError('cannot read this answer')
+    }
+    const { server, uni } = await installed(undefined, undefined, { isUnauthorized })
+    const seen: string[] = []
+
+    await new Promise<void>((resolve) =>
+      uni.request({
+        url: server.url + '/api/orders',
+        success: () => seen.push('success'),
+        fail: (e: Error) => seen.push(`fail ${e.message}`),
+        complete: (e: Error) => (seen.push(`complete ${e.message}`), resolve()),
+      }),
+    )
+
+    expect(seen).toEqual(['fail cannot read this answer', 'complete cannot read this answer'])
   })
 
   it('rejects a promise-style call with the TokenError', async () => {

@@ -26,6 +26,7 @@ const REVIEWED: Record<string, string> = {
   define: "crypto-js's UMD wrapper: typeof define === 'function'",
   URLSearchParams: "luch-request's isURLSearchParams: typeof probe",
   Buffer: "luch-request's clone: useBuffer = typeof Buffer != 'undefined'",
+  crypto: "src/signer.ts's default nonce (the scenarios sign): typeof probe; falls back to time + counter + Math.random",
 }
 
 const runScenario = useScenarioRunner()

@@ -1,7 +1,7 @@
 // Scenario client on real axios (its Node http adapter) + attachToAxios (painless-token/axios).
 import axios, { type AxiosResponse } from 'axios'
 import { attachToAxios } from '../../../src/entries/axios.ts'
-import { answerOutcome, codeSays401, createHarness, errorOutcome, type ClientConfig, type ScenarioClient } from '../harness.ts'
+import { answerOutcome, codeSays401, createHarness, errorOutcome, type ClientConfig, type ScenarioClient, scenarioSigner } from '../harness.ts'
 
 declare module 'axios' {
   interface AxiosRequestConfig {
@@ -14,6 +14,7 @@ export function startAxios(config: ClientConfig): ScenarioClient {
   const harness = createHarness(config, async () => (await api.post('/token', 'grant_type=client_credentials', { tokenAuth: false })).data)
   attachToAxios(api, harness.tokens, {
     maxReplays: config.maxReplays,
+    sign: scenarioSigner(config.sign),
     isUnauthorized: config.businessCodes ? (r) => r.status === 401 || codeSays401(r.data) : undefined,
   })
   return {

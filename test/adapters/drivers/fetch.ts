@@ -1,6 +1,6 @@
 // Scenario client on Node's own fetch + withTokens (painless-token/fetch). A business code is read from a clone.
 import { withTokens } from '../../../src/entries/fetch.ts'
-import { answerOutcome, codeSays401, createHarness, errorOutcome, type ClientConfig, type ScenarioClient } from '../harness.ts'
+import { answerOutcome, codeSays401, createHarness, errorOutcome, type ClientConfig, type ScenarioClient, scenarioSigner } from '../harness.ts'
 
 const bodyOf = (response: Response) => response.json().catch(() => undefined)
 
@@ -14,6 +14,7 @@ export function startFetch(config: ClientConfig): ScenarioClient {
   })
   api = withTokens(fetch, harness.tokens, {
     maxReplays: config.maxReplays,
+    sign: scenarioSigner(config.sign),
     isUnauthorized: config.businessCodes ? async (r) => r.status === 401 || codeSays401(await bodyOf(r.clone() as Response)) : undefined,
   })
   return {

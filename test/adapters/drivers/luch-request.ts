@@ -2,7 +2,7 @@
 // provides it (the Node uni shim, or the sandbox's uni built on wx). Rejections that carry an answer are answers.
 import Request from 'luch-request'
 import { attachTokenController } from '../../../src/entries/luch-request.ts'
-import { answerOutcome, codeSays401, createHarness, errorOutcome, signalLike, type ClientConfig, type ScenarioClient } from '../harness.ts'
+import { answerOutcome, codeSays401, createHarness, errorOutcome, signalLike, type ClientConfig, type ScenarioClient, scenarioSigner } from '../harness.ts'
 
 type Answer = { statusCode: number; data: unknown; retryAfterMs?: number }
 const isAnswer = (value: unknown): value is Answer => typeof (value as Answer | null)?.statusCode === 'number'
@@ -16,6 +16,7 @@ export function startLuchRequest(config: ClientConfig): ScenarioClient {
   })
   attachTokenController(http, harness.tokens, {
     maxReplays: config.maxReplays,
+    sign: scenarioSigner(config.sign),
     isUnauthorized: config.businessCodes ? (r) => r.statusCode === 401 || codeSays401(r.data) : undefined,
   })
   return {

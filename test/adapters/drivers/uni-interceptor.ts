@@ -2,7 +2,7 @@
 // `uni` that runs interceptors as uni-app does. No abort: uni's interceptor API gives nothing to abort while
 // invoke waits for the token (see src/adapters/uni-interceptor.ts).
 import { installUniInterceptor, type MiniRequestSuccess, type UniInterceptorHost } from '../../../src/entries/uni.ts'
-import { answerOutcome, codeSays401, createHarness, errorOutcome, type ClientConfig, type ScenarioClient } from '../harness.ts'
+import { answerOutcome, codeSays401, createHarness, errorOutcome, type ClientConfig, type ScenarioClient, scenarioSigner } from '../harness.ts'
 
 export function startUniInterceptor(config: ClientConfig, uni: UniInterceptorHost): ScenarioClient {
   const request = (options: Record<string, unknown>) => uni.request({ dataType: 'json', ...options }) as Promise<MiniRequestSuccess>
@@ -15,6 +15,7 @@ export function startUniInterceptor(config: ClientConfig, uni: UniInterceptorHos
   const remove = installUniInterceptor(harness.tokens, {
     uni,
     maxReplays: config.maxReplays,
+    sign: scenarioSigner(config.sign),
     isUnauthorized: config.businessCodes ? (r) => r.statusCode === 401 || codeSays401(r.data) : undefined,
   })
   return {

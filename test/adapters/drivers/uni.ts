@@ -1,6 +1,6 @@
 // Scenario client on createUniRequest (painless-token/uni). `uni` is the runtime's, or the global one when omitted.
 import { createUniRequest, type MiniRequestFunction, type UniRequest } from '../../../src/entries/uni.ts'
-import { answerOutcome, codeSays401, createHarness, errorOutcome, type ClientConfig, type ScenarioClient } from '../harness.ts'
+import { answerOutcome, codeSays401, createHarness, errorOutcome, type ClientConfig, type ScenarioClient, scenarioSigner } from '../harness.ts'
 
 export function startUni(config: ClientConfig, uni?: { request: MiniRequestFunction }): ScenarioClient {
   let request!: UniRequest
@@ -13,6 +13,7 @@ export function startUni(config: ClientConfig, uni?: { request: MiniRequestFunct
   request = createUniRequest(harness.tokens, {
     uni,
     maxReplays: config.maxReplays,
+    sign: scenarioSigner(config.sign),
     isUnauthorized: config.businessCodes ? (r) => r.statusCode === 401 || codeSays401(r.data) : undefined,
   })
   return {

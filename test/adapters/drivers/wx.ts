@@ -1,7 +1,7 @@
 // Scenario client on createWxRequest (painless-token/wx), callback style as wx.request is used. `wx` is the
 // runtime's, or the global one when omitted (the mini-program sandbox).
 import { createWxRequest, type MiniRequestFunction, type MiniRequestOptions, type MiniRequestSuccess, type WxRequest } from '../../../src/entries/wx.ts'
-import { answerOutcome, codeSays401, createHarness, errorOutcome, type ClientConfig, type Outcome, type ScenarioClient } from '../harness.ts'
+import { answerOutcome, codeSays401, createHarness, errorOutcome, type ClientConfig, type Outcome, type ScenarioClient, scenarioSigner } from '../harness.ts'
 
 export function startWx(config: ClientConfig, wx?: { request: MiniRequestFunction }): ScenarioClient {
   let request!: WxRequest
@@ -16,6 +16,7 @@ export function startWx(config: ClientConfig, wx?: { request: MiniRequestFunctio
   request = createWxRequest(harness.tokens, {
     wx,
     maxReplays: config.maxReplays,
+    sign: scenarioSigner(config.sign),
     isUnauthorized: config.businessCodes ? (r) => r.statusCode === 401 || codeSays401(r.data) : undefined,
   })
   return {
