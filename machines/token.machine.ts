@@ -3,10 +3,12 @@
 // provides `fetchToken` and the jitter source. Its one effect: settling the waiters it holds.
 import { assign, emit, fromCallback, setup } from 'xstate'
 import {
+  AbortedError,
   FetchTimeoutError,
   QueueFullError,
   StoppedError,
   TokenRefreshError,
+  WaitTimeoutError,
   type TokenError,
 } from '../src/errors.ts'
 import { backoffDelay, MAX_TIMER_MS } from './backoff.ts'
@@ -57,14 +59,23 @@ function fetchInput(context: TokenContext): FetchTokenInput {
   return input
 }
 
+// A fetch error is the app's own object: a getter that throws must not end the actor and strand the parked requests.
+function propertyOf(value: unknown, name: string): unknown {
+  try {
+    return typeof value === 'object' && value !== null ? (value as Record<string, unknown>)[name] : undefined
+  } catch {
+    return undefined
+  }
+}
+
 function retryAfterMs(error: unknown): number | undefined {
-  const value = typeof error === 'object' && error !== null ? (error as { retryAfterMs?: unknown }).retryAfterMs : undefined
+  const value = propertyOf(error, 'retryAfterMs')
   // Capped only by what a timer can hold: a longer wait handed to setTimeout would retry at once.
   return typeof value === 'number' && value >= 0 && value < Infinity ? Math.min(value, MAX_TIMER_MS) : undefined
 }
 
 function errorCode(error: unknown): string {
-  const code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined
+  const code = propertyOf(error, 'code')
   return typeof code === 'string' ? code : 'FETCH_FAILED'
 }
 
@@ -104,11 +115,16 @@ export const tokenMachine = setup({
       context.accessToken !== null && generation === context.generation,
     hasAttemptsLeft: ({ context }) => context.attempt < context.retry.attempts,
     hasParked: ({ context }) => parkedSize(context.parked) > 0,
+    // A pending waiter is one this machine holds: only the machine settles a parked waiter, and a late abort or
+    // timeout for one already answered must not count it twice.
+    isPendingWaiter: (_, { waiter }: { waiter: Waiter }) => !waiter.settled,
   },
   actions: {
     answerWaiter: ({ context }, { waiter }: { waiter: Waiter }) => waiter.resolve(context.accessToken as string),
     rejectQueueFull: ({ context }, { waiter }: { waiter: Waiter }) => waiter.reject(new QueueFullError(context.maxQueue)),
     parkWaiter: assign({ parked: ({ context }, { waiter }: { waiter: Waiter }) => enqueue(context.parked, waiter) }),
+    rejectAborted: (_, { waiter, reason }: { waiter: Waiter; reason?: unknown }) => waiter.reject(new AbortedError(reason)),
+    rejectTimedOut: ({ context }, { waiter }: { waiter: Waiter }) => waiter.reject(new WaitTimeoutError(context.waitTimeoutMs)),
     forgetSettledWaiter: assign({ parked: ({ context }) => forgetSettled(context.parked) }),
     releaseParked: ({ context }) => {
       const token = context.accessToken as string
@@ -208,8 +224,14 @@ export const tokenMachine = setup({
   }),
   initial: 'idle',
   on: {
-    'waiter.abort': { guard: 'hasParked', actions: 'forgetSettledWaiter' },
-    'waiter.timeout': { guard: 'hasParked', actions: 'forgetSettledWaiter' },
+    'waiter.abort': {
+      guard: { type: 'isPendingWaiter', params: ({ event }) => event },
+      actions: [{ type: 'rejectAborted', params: ({ event }) => event }, 'forgetSettledWaiter'],
+    },
+    'waiter.timeout': {
+      guard: { type: 'isPendingWaiter', params: ({ event }) => event },
+      actions: [{ type: 'rejectTimedOut', params: ({ event }) => event }, 'forgetSettledWaiter'],
+    },
     'token.stop': { actions: ['rejectParkedStopped', 'forgetParked'] },
   },
   states: {

@@ -128,8 +128,10 @@ export type TokenEvent =
   | { type: 'token.clear' }
   | { type: 'token.hydrated'; grant: Grant | null; at: number }
   | { type: 'token.stop' }
-  | { type: 'waiter.abort'; id: number }
-  | { type: 'waiter.timeout'; id: number }
+  /** A parked waiter's signal aborted: the machine rejects it with `ABORTED` (its `cause` is `reason`). */
+  | { type: 'waiter.abort'; waiter: Waiter; reason?: unknown }
+  /** A parked waiter's deadline passed: the machine rejects it with `WAIT_TIMEOUT`. */
+  | { type: 'waiter.timeout'; waiter: Waiter }
   | { type: 'fetch.succeeded'; grant: Grant }
   | { type: 'fetch.failed'; error: unknown }
 

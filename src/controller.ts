@@ -6,7 +6,7 @@ import { forEachPending, oldestParked, parkedSize } from '../machines/parked.ts'
 import { isFresh, tokenMachine, type FetchTokenInput } from '../machines/token.machine.ts'
 import type { TokenEvent, TokenState } from '../machines/token.types.ts'
 import { createAbortHandle, type AbortSignalLike } from './abort.ts'
-import { AbortedError, StoppedError, TokenError, WaitTimeoutError } from './errors.ts'
+import { AbortedError, StoppedError, TokenError } from './errors.ts'
 import { parseStoredToken, parseTokenResponse, serializeGrant } from './grant.ts'
 import { resolveOptions, type ResolvedOptions, type TokenControllerEvent, type TokenControllerOptions } from './options.ts'
 import { redactInspectionEvent } from './redact.ts'
@@ -107,6 +107,9 @@ export function createTokenController(options: TokenControllerOptions): TokenCon
   })
 
   actor.on('refresh.succeeded', persistToken)
+  // Storage follows the machine's own order of events: a clear() made while a refresh was succeeding (from
+  // onEvent) removes the token after that refresh saved it, never before.
+  actor.on('token.cleared', () => guardStorage('remove', () => storage.remove(storageKey)))
   if (report) actor.on('*', (event) => report(event as unknown as TokenControllerEvent))
   // `tokens.actor.stop()` from outside skips stop(): whatever the last snapshot holds parked must still settle.
   actor.subscribe({ complete: settleStranded })
@@ -129,7 +132,13 @@ export function createTokenController(options: TokenControllerOptions): TokenCon
       (response) => {
         if (finished) return
         finished = true
-        const grant = parseTokenResponse(response, now())
+        let grant: ReturnType<typeof parseTokenResponse>
+        try {
+          grant = parseTokenResponse(response, now())
+        } catch (error) {
+          // A response whose getters throw fails this attempt now, not at fetchTimeoutMs.
+          return sendBack({ type: 'fetch.failed', error })
+        }
         sendBack(grant instanceof TokenError ? { type: 'fetch.failed', error: grant } : { type: 'fetch.succeeded', grant })
       },
       (error: unknown) => {
@@ -160,13 +169,15 @@ export function createTokenController(options: TokenControllerOptions): TokenCon
       reportStorageFailure('get', error)
       raw = undefined
     }
-    if (isThenable(raw)) {
-      raw.then(finishHydration, (error: unknown) => {
-        reportStorageFailure('get', error)
-        finishHydration(undefined)
-      })
-    } else {
-      finishHydration(raw)
+    if (!isThenable(raw)) return finishHydration(raw)
+    const failed = (error: unknown) => {
+      reportStorageFailure('get', error)
+      finishHydration(undefined)
+    }
+    try {
+      raw.then(finishHydration, failed)
+    } catch (error) {
+      failed(error)
     }
   }
 
@@ -201,23 +212,29 @@ export function createTokenController(options: TokenControllerOptions): TokenCon
     // Settled already: answered at once, refused, or stop() ran inside this very send (from onEvent) and the
     // actor's end rejected what it held (settleStranded).
     if (waiter.settled) return waiter.promise
+    // stop() ran before the actor could take the event (from inspect): nobody holds this request but us.
+    if (!isRunning()) return waiter.reject(new StoppedError()), waiter.promise
     if (signal) {
-      waiter.watch(signal, () => {
-        // The rejection reaches onEvent first, which may stop() us: then there is no one to tell.
-        if (waiter.reject(new AbortedError(signal.reason)) && isRunning()) actor.send({ type: 'waiter.abort', id: waiter.id })
-      })
+      // The machine settles a parked waiter, so that its count of parked requests stays exact. A stopped
+      // controller has settled everyone already: there is no one to tell.
+      const onAbort = () => void (!waiter.settled && isRunning() && actor.send({ type: 'waiter.abort', waiter, reason: signal.reason }))
+      waiter.watch(signal, onAbort)
+      // Aborted during the send above (by fetchToken or onEvent): no abort event will come.
+      if (signal.aborted) onAbort()
     }
-    if (report) report({ type: 'request.parked', id: waiter.id, queueSize: parkedSize(actor.getSnapshot().context.parked) })
-    armDeadlineTimer()
+    if (report && !waiter.settled) report({ type: 'request.parked', id: waiter.id, queueSize: parkedSize(actor.getSnapshot().context.parked) })
+    armDeadlineTimer(waiter.deadline)
     return waiter.promise
   }
 
-  function armDeadlineTimer(): void {
+  // `latest`: the deadline of a request parked inside a step (from onEvent), which the snapshot does not hold yet.
+  function armDeadlineTimer(latest?: number): void {
     if (deadlineTimer !== undefined) return
     const oldest = oldestParked(actor.getSnapshot().context.parked)
-    if (!oldest) return
+    const deadline = oldest ? oldest.deadline : latest
+    if (deadline === undefined || !isRunning()) return
     // Capped: after the wall clock jumps back by weeks, an overflowing delay would fire every millisecond.
-    deadlineTimer = clock.setTimeout(expireOverdue, Math.min(MAX_TIMER_MS, Math.max(0, oldest.deadline - now())))
+    deadlineTimer = clock.setTimeout(expireOverdue, Math.min(MAX_TIMER_MS, Math.max(0, deadline - now())))
     // Node only: a pending deadline alone should not keep a script alive.
     const unref = (deadlineTimer as { unref?: () => void } | null)?.unref
     if (typeof unref === 'function') unref.call(deadlineTimer)
@@ -227,12 +244,13 @@ export function createTokenController(options: TokenControllerOptions): TokenCon
     deadlineTimer = undefined
     if (!isRunning()) return
     const at = now()
-    // The oldest parked waiter is pending: waiter.abort and waiter.timeout prune settled ones from the head.
+    // The oldest parked waiter is pending: the machine rejects it and prunes settled ones from the head.
     for (let oldest = oldestOf(actor); oldest && oldest.deadline <= at; oldest = oldestOf(actor)) {
-      oldest.reject(new WaitTimeoutError(config.waitTimeoutMs))
+      actor.send({ type: 'waiter.timeout', waiter: oldest })
       // onEvent heard the rejection and may have stopped us: send nothing to a stopped actor.
       if (!isRunning()) return
-      actor.send({ type: 'waiter.timeout', id: oldest.id })
+      // A clock that calls back inside a step gets the event queued: try again on the next turn, never spin.
+      if (oldestOf(actor) === oldest) break
     }
     armDeadlineTimer()
   }
@@ -253,6 +271,9 @@ export function createTokenController(options: TokenControllerOptions): TokenCon
       const snapshot = actor.getSnapshot()
       if (stopped || snapshot.status !== 'active') return Promise.reject(new StoppedError())
       const signal = getOptions?.signal
+      if (signal !== undefined && !isSignalLike(signal)) {
+        return Promise.reject(new TypeError('getToken: signal must have aborted, addEventListener and removeEventListener'))
+      }
       if (signal?.aborted) return Promise.reject(new AbortedError(signal.reason))
       // The fast path every request pays for: no event, no allocation beyond the promise.
       const context = snapshot.context
@@ -280,9 +301,7 @@ export function createTokenController(options: TokenControllerOptions): TokenCon
     },
 
     clear(): void {
-      if (!isRunning()) return
-      guardStorage('remove', () => storage.remove(storageKey))
-      // A failed remove reaches onEvent, which may stop() us.
+      // Storage is emptied when the machine emits token.cleared (see above).
       if (isRunning()) actor.send({ type: 'token.clear' })
     },
 
@@ -316,6 +335,11 @@ function oldestOf(actor: TokenActor): PendingRequest | undefined {
   return oldestParked(actor.getSnapshot().context.parked) as PendingRequest | undefined
 }
 
+function isSignalLike(value: unknown): value is AbortSignalLike {
+  const signal = value as AbortSignalLike | null
+  return typeof signal === 'object' && signal !== null && typeof signal.addEventListener === 'function' && typeof signal.removeEventListener === 'function'
+}
+
 function isThenable(value: unknown): value is PromiseLike<unknown> {
   return typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function'
 }
@@ -335,5 +359,12 @@ function eventReporter(onEvent: ResolvedOptions['onEvent']): ((event: TokenContr
 function inspector(inspect: ResolvedOptions['inspect']): ((event: InspectionEvent) => void) | undefined {
   if (!inspect) return undefined
   const deliver = typeof inspect === 'function' ? inspect : (event: InspectionEvent) => inspect.next?.(event)
-  return (event) => deliver(redactInspectionEvent(event))
+  return (event) => {
+    // XState does not catch an inspector's error: it would end the actor and strand every parked request.
+    try {
+      deliver(redactInspectionEvent(event))
+    } catch {
+      /* ignored on purpose, as for onEvent */
+    }
+  }
 }

@@ -48,8 +48,14 @@ function redactSecrets(value: unknown): unknown {
     if (typeof copy[key] === 'string') copy[key] = REDACTED
   }
   if (isParked(copy.parked)) copy.parked = { size: parkedSize(copy.parked) }
+  // A waiter's promise settles with the token, and console.log / util.inspect print a settled promise's value.
+  if (isWaiter(copy.waiter)) copy.waiter = { id: copy.waiter.id }
   if ('random' in copy) delete copy.random
   return copy
+}
+
+function isWaiter(value: unknown): value is { id: unknown } {
+  return typeof value === 'object' && value !== null && 'id' in value && typeof (value as { resolve?: unknown }).resolve === 'function'
 }
 
 function isParked(value: unknown): value is Parked {

@@ -54,7 +54,12 @@ export class PendingRequest implements Waiter {
 
   private settle(): void {
     this.settled = true
-    if (this.signal && this.onAbort) this.signal.removeEventListener('abort', this.onAbort)
+    // The machine settles waiters inside its actions: a caller's odd signal must not throw there.
+    try {
+      if (this.signal && this.onAbort) this.signal.removeEventListener('abort', this.onAbort)
+    } catch {
+      /* the listener stays; it finds this waiter settled and does nothing */
+    }
     this.signal = undefined
     this.onAbort = undefined
   }

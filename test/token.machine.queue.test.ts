@@ -168,15 +168,47 @@ describe('token machine: a waiter leaving on its own', () => {
     expect(h.queueSize).toBe(2)
   })
 
-  it('ignores waiter.abort and waiter.timeout when nothing is parked', () => {
+  it('ignores waiter.abort and waiter.timeout for a waiter already answered', () => {
     const h = startValid()
+    const answered = h.get()
 
-    h.send({ type: 'waiter.abort', id: 42 })
-    h.send({ type: 'waiter.timeout', id: 43 })
+    h.abort(answered)
+    h.timeout(answered)
 
+    expect(answered.token).toBe(accessTokenNo(1))
+    expect(answered.error).toBeUndefined()
     expect(h.queueSize).toBe(0)
     expect(h.context.parked.dead).toBe(0)
     expect(h.state).toBe('valid')
+  })
+
+  // A caller can abort while the step that releases it runs (from onEvent): the abort event then arrives for a
+  // waiter the queue no longer holds. Counting it would hide the next parked request from queueSize and clear().
+  it('keeps an exact count when an abort arrives for a waiter released before it', () => {
+    const h = startEmpty()
+    const [first, second] = [h.get(), h.get()]
+    h.fetch.succeed(grantNo(1))
+
+    h.abort(second)
+    const next = h.refresh()
+
+    expect([first.token, second.token]).toEqual([accessTokenNo(1), accessTokenNo(1)])
+    expect(second.error).toBeUndefined()
+    expect(h.context.parked.dead).toBe(0)
+    expect(h.queueSize).toBe(1)
+    expect(next.settled).toBe(false)
+  })
+
+  it('rejects the waiter itself: ABORTED with the reason as cause, WAIT_TIMEOUT with the wait', () => {
+    const h = startEmpty({ waitTimeoutMs: 5_000 })
+    const [aborted, late] = [h.get(), h.get()]
+
+    h.abort(aborted, 'user left the page')
+    h.timeout(late)
+
+    expect(aborted.error).toMatchObject({ code: 'ABORTED', cause: 'user left the page' })
+    expect(late.error).toMatchObject({ code: 'WAIT_TIMEOUT', message: expect.stringContaining('5000') })
+    expect(h.queueSize).toBe(0)
   })
 
   it('keeps the count right while many waiters leave during a long retry', async () => {

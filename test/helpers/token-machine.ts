@@ -152,15 +152,13 @@ export function startMachine(input: TokenInput = {}) {
     hydrate(grant: Grant | null, at = NOW): void {
       actor.send({ type: 'token.hydrated', grant, at })
     },
-    /** What the controller does when a signal aborts: settle the waiter first, then tell the machine. */
-    abort(waiter: TestWaiter, error: TokenError = new AbortedError()): void {
-      waiter.reject(error)
-      actor.send({ type: 'waiter.abort', id: waiter.id })
+    /** What the controller does when a signal aborts: tell the machine, which rejects the waiter. */
+    abort(waiter: TestWaiter, reason?: unknown): void {
+      actor.send({ type: 'waiter.abort', waiter, reason })
     },
-    /** What the controller's deadline timer does: settle the waiter first, then tell the machine. */
-    timeout(waiter: TestWaiter, error: TokenError = new WaitTimeoutError(30_000)): void {
-      waiter.reject(error)
-      actor.send({ type: 'waiter.timeout', id: waiter.id })
+    /** What the controller's deadline timer does: tell the machine, which rejects the waiter. */
+    timeout(waiter: TestWaiter): void {
+      actor.send({ type: 'waiter.timeout', waiter })
     },
     send(event: TokenEvent): void {
       actor.send(event)

@@ -138,7 +138,7 @@ const START: Shadow = { gone: new Set(), stopped: false }
 
 function nextShadow(shadow: Shadow, event: ModelEvent): Shadow {
   if (event.type === 'token.stop') return { ...shadow, stopped: true }
-  if (event.type === 'waiter.abort' || event.type === 'waiter.timeout') return { ...shadow, gone: new Set([...shadow.gone, event.id]) }
+  if (event.type === 'waiter.abort' || event.type === 'waiter.timeout') return { ...shadow, gone: new Set([...shadow.gone, event.waiter.id]) }
   return shadow
 }
 
@@ -175,8 +175,8 @@ function eventsFrom(config: ModelConfig, snapshot: TokenSnapshot, shadow: Shadow
   events.push({ type: 'token.invalidate', generation: -1, variant: 'old' })
   // Only getToken takes a signal: refresh() cannot be aborted, only time out.
   const abortable = pending.find((waiter) => waiter.kind === 'get')
-  if (abortable) events.push({ type: 'waiter.abort', id: abortable.id })
-  if (pending[0]) events.push({ type: 'waiter.timeout', id: pending[0].id })
+  if (abortable) events.push({ type: 'waiter.abort', waiter: abortable, reason: 'model' })
+  if (pending[0]) events.push({ type: 'waiter.timeout', waiter: pending[0] })
   events.push({ type: 'token.clear' }, { type: 'token.stop' })
   return events.filter((event) => !config.without?.includes(event.type))
 }

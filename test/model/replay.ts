@@ -133,11 +133,10 @@ export function createReplay(input: TokenInput & { waitTimeoutMs: number; leeway
         return { sent: { type: event.type, grant: storedGrant(event.variant as HydratedVariant), at: T0 } }
       case 'waiter.abort':
       case 'waiter.timeout': {
-        // As the controller does: the waiter settles first, then the machine hears of it.
+        // As the controller does: the machine hears of it and rejects the waiter itself.
         const target = event.type === 'waiter.abort' ? pending().find((w) => w.kind === 'get') : pending()[0]
         if (!target) throw new Error(`replay: no parked request for ${event.type}`)
-        target.reject(event.type === 'waiter.abort' ? new AbortedError('model') : new WaitTimeoutError(input.waitTimeoutMs))
-        return { sent: { type: event.type, id: target.id }, waiter: target }
+        return { sent: event.type === 'waiter.abort' ? { type: event.type, waiter: target, reason: 'model' } : { type: event.type, waiter: target }, waiter: target }
       }
       default:
         return { sent: { type: event.type } }
