@@ -118,14 +118,8 @@ export function createAuthPolicy<Answer>(
       if (requireHttps === undefined && LOOPBACK_HOST.test(host)) return
       throw new InsecureUrlError('http://' + host)
     },
-    authorize(url, signal) {
-      try {
-        policy.checkUrl(url)
-      } catch (error) {
-        return Promise.reject(error)
-      }
-      return tokens.getToken(signal ? { signal } : undefined)
-    },
+    // The executor runs now: the check and the park happen before authorize returns; a refusal rejects.
+    authorize: (url, signal) => new Promise((resolve) => (policy.checkUrl(url), resolve(tokens.getToken({ signal })))),
     signed: (request, token) => (sign ? ((sign(request, token) as typeof request | undefined) ?? request) : request),
     verdict(answer, sentToken, replays) {
       const decide = (unauthorized: boolean): Verdict => {
