@@ -62,10 +62,11 @@ function fetchInput(context: TokenContext): FetchTokenInput {
 // A fetch error is the app's own object: a getter that throws must not end the actor and strand the parked requests.
 function propertyOf(value: unknown, name: string): unknown {
   try {
-    return typeof value === 'object' && value !== null ? (value as Record<string, unknown>)[name] : undefined
+    return (value as Record<string, unknown>)[name]
   } catch {
-    return undefined
+    // null, undefined, or a getter that throws: no such property.
   }
+  return undefined
 }
 
 function retryAfterMs(error: unknown): number | undefined {

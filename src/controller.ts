@@ -10,6 +10,7 @@ import { AbortedError, StoppedError, TokenError } from './errors.ts'
 import { parseStoredToken, parseTokenResponse, serializeGrant } from './grant.ts'
 import { resolveOptions, type ResolvedOptions, type TokenControllerEvent, type TokenControllerOptions } from './options.ts'
 import { redactInspectionEvent } from './redact.ts'
+import { isThenable } from './thenable.ts'
 import { PendingRequest, type WaiterObserver } from './waiter.ts'
 
 /**
@@ -214,15 +215,15 @@ export function createTokenController(options: TokenControllerOptions): TokenCon
     if (waiter.settled) return waiter.promise
     // stop() ran before the actor could take the event (from inspect): nobody holds this request but us.
     if (!isRunning()) return waiter.reject(new StoppedError()), waiter.promise
+    if (report) report({ type: 'request.parked', id: waiter.id, queueSize: parkedSize(actor.getSnapshot().context.parked) })
     if (signal) {
-      // The machine settles a parked waiter, so that its count of parked requests stays exact. A stopped
-      // controller has settled everyone already: there is no one to tell.
-      const onAbort = () => void (!waiter.settled && isRunning() && actor.send({ type: 'waiter.abort', waiter, reason: signal.reason }))
+      // The machine settles a parked waiter, so that its count of parked requests stays exact (it ignores a
+      // waiter already settled). A stopped controller has settled everyone already: there is no one to tell.
+      const onAbort = () => void (isRunning() && actor.send({ type: 'waiter.abort', waiter, reason: signal.reason }))
       waiter.watch(signal, onAbort)
       // Aborted during the send above (by fetchToken or onEvent): no abort event will come.
       if (signal.aborted) onAbort()
     }
-    if (report && !waiter.settled) report({ type: 'request.parked', id: waiter.id, queueSize: parkedSize(actor.getSnapshot().context.parked) })
     armDeadlineTimer(waiter.deadline)
     return waiter.promise
   }
@@ -337,11 +338,7 @@ function oldestOf(actor: TokenActor): PendingRequest | undefined {
 
 function isSignalLike(value: unknown): value is AbortSignalLike {
   const signal = value as AbortSignalLike | null
-  return typeof signal === 'object' && signal !== null && typeof signal.addEventListener === 'function' && typeof signal.removeEventListener === 'function'
-}
-
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function'
+  return signal !== null && typeof signal.addEventListener === 'function' && typeof signal.removeEventListener === 'function'
 }
 
 function eventReporter(onEvent: ResolvedOptions['onEvent']): ((event: TokenControllerEvent) => void) | undefined {

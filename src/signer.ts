@@ -70,7 +70,14 @@ export interface SignerOptions {
  */
 export type Sign = <C extends SignableConfig>(config: C, token?: string) => Signed<C>
 
-/** What {@link Sign} returns: the same config, with `header` when it had no `headers` of its own. */
+/**
+ * What {@link Sign} returns: the same config, with `header` when it had no `headers` of its own (luch-request, uni,
+ * wx); an axios or fetch config keeps its `headers`, which the signer wrote to.
+ *
+ * @example
+ * const signed: Signed<{ url: string }> = sign({ url: '/orders' })
+ * signed.header['X-Signature'] // lower-case hex
+ */
 export type Signed<C> = C extends { headers: object } ? C : C & { header: Record<string, string> }
 
 const ALGORITHMS: readonly SignAlgorithm[] = ['HMAC-SHA256', 'MD5']

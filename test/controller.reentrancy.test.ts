@@ -220,6 +220,30 @@ describe('the controller, handed odd objects', () => {
     expect(plain.value).toBe('SECRET-1')
   })
 
+  it.each([
+    ['null', null],
+    ['a string', 'abort'],
+    ['an object without addEventListener', { aborted: false, removeEventListener: () => undefined }],
+  ])('refuses %s as a signal with a TypeError, never a crash', async (_name, signal) => {
+    const tokens = start({ fetchToken: async () => ({ accessToken: 'SECRET-1', expiresIn: 3600 }) })
+
+    const odd = track(tokens.getToken({ signal: signal as never }))
+    await vi.advanceTimersByTimeAsync(0)
+
+    expect(odd.error).toBeInstanceOf(TypeError)
+    expect(tokens.queueSize).toBe(0)
+  })
+
+  it('rejects with STOPPED, even with a fresh token at hand, once its actor was stopped from outside', async () => {
+    const tokens = start({ fetchToken: async () => ({ accessToken: 'SECRET-1', expiresIn: 3600 }) })
+    await tokens.getToken()
+
+    tokens.actor.stop()
+
+    await expect(tokens.getToken()).rejects.toMatchObject({ code: 'STOPPED' })
+    expect(tokens.currentToken()).toBeUndefined()
+  })
+
   it('settles every request when a signal throws on removeEventListener', async () => {
     let answer!: (value: unknown) => void
     const tokens = start({ fetchToken: () => new Promise<never>((resolve) => (answer = resolve as (value: unknown) => void)) })

@@ -4,6 +4,7 @@
 import type { AbortSignalLike } from '../abort.ts'
 import type { TokenController } from '../controller.ts'
 import { AbortedError, InsecureUrlError } from '../errors.ts'
+import { isThenable } from '../thenable.ts'
 
 /**
  * The options every adapter shares: which header carries the token and how, the https rule, the replay limit,
@@ -129,8 +130,7 @@ export function createAuthPolicy<Answer>(
         return 'replay'
       }
       const unauthorized = isUnauthorized(answer)
-      const thenable = typeof (unauthorized as PromiseLike<boolean> | null)?.then === 'function'
-      return thenable ? Promise.resolve(unauthorized).then(decide) : decide(Boolean(unauthorized))
+      return isThenable(unauthorized) ? Promise.resolve(unauthorized).then(decide) : decide(Boolean(unauthorized))
     },
   }
   return policy

@@ -6,4 +6,4 @@
  * @module painless-token/signing
  */
 export { createSigner, md5Hex, md5Upper, canonicalRequest } from '../signer.ts'
-export type { SignerOptions, SignAlgorithm, SignableConfig, Sign } from '../signer.ts'
+export type { SignerOptions, SignAlgorithm, SignableConfig, Sign, Signed } from '../signer.ts'
