@@ -22,6 +22,19 @@ const callbacks = (seen: string[], done: () => void) => ({
   complete: (r: { statusCode?: number; code?: string }) => (seen.push(`complete ${r.statusCode ?? r.code}`), done()),
 })
 
+/** Sends a callback-style request and resolves, once complete ran, with what each callback was handed. */
+function callbacksSeen(uni: Awaited<ReturnType<typeof installed>>['uni'], url: string): Promise<string[]> {
+  const seen: string[] = []
+  return new Promise((resolve) =>
+    uni.request({
+      url,
+      success: () => seen.push('success'),
+      fail: (e: Error) => seen.push(`fail ${e.message}`),
+      complete: (e: Error) => (seen.push(`complete ${e.message}`), resolve(seen)),
+    }),
+  )
+}
+
 describe('installUniInterceptor', () => {
   it('makes callback-style uni.request return a promise of the task; an opted-out one returns the task itself', async () => {
     const { server, uni } = await installed()
@@ -62,16 +75,7 @@ describe('installUniInterceptor', () => {
     ['format', { format: () => { throw new TypeError('cannot format this token') } }],
   ])('calls fail, then complete, with what %s throws, and sends nothing', async (_name, options) => {
     const { server, uni, sent } = await installed(undefined, undefined, options)
-    const seen: string[] = []
-
-    await new Promise<void>((resolve) =>
-      uni.request({
-        url: server.url + '/api/orders',
-        success: () => seen.push('success'),
-        fail: (e: Error) => seen.push(`fail ${e.message}`),
-        complete: (e: Error) => (seen.push(`complete ${e.message}`), resolve()),
-      }),
-    )
+    const seen = await callbacksSeen(uni, server.url + '/api/orders')
 
     expect(seen).toEqual([expect.stringMatching(/^fail cannot/), expect.stringMatching(/^complete cannot/)])
     expect(sent.filter((options) => String(options.url).endsWith('/api/orders'))).toEqual([])
@@ -82,16 +86,7 @@ describe('installUniInterceptor', () => {
       throw new TypeError('cannot read this answer')
     }
     const { server, uni } = await installed(undefined, undefined, { isUnauthorized })
-    const seen: string[] = []
-
-    await new Promise<void>((resolve) =>
-      uni.request({
-        url: server.url + '/api/orders',
-        success: () => seen.push('success'),
-        fail: (e: Error) => seen.push(`fail ${e.message}`),
-        complete: (e: Error) => (seen.push(`complete ${e.message}`), resolve()),
-      }),
-    )
+    const seen = await callbacksSeen(uni, server.url + '/api/orders')
 
     expect(seen).toEqual(['fail cannot read this answer', 'complete cannot read this answer'])
   })
