@@ -70,7 +70,7 @@ export function attachToAxios(instance: AxiosInstanceLike, tokens: TokenControll
     const token = await policy.authorize(joinUrl(config.baseURL, config.url), config.signal)
     // AxiosHeaders inside interceptors; a plain object if another interceptor replaced it.
     if (typeof config.headers?.set === 'function') config.headers.set(policy.header, policy.format(token))
-    else config.headers = policy.putToken(Object.assign({}, config.headers), token)
+    else policy.putToken((config.headers = Object.assign({}, config.headers)), token)
     // Stamped after signing: a `sign` that returns a new config must not lose the token it carries.
     return stampToken(policy.signed(config, token), token)
   })

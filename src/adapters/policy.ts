@@ -56,7 +56,7 @@ export interface AuthPolicy<Answer> {
   readonly maxReplays: number
   format(token: string): string
   /** Sets the token header on `headers` in place, dropping the same header spelled in another case. */
-  putToken(headers: Record<string, unknown>, token: string): Record<string, unknown>
+  putToken(headers: Record<string, unknown>, token: string): void
   /** Throws `INSECURE_URL` for a plain-http URL the policy refuses. */
   checkUrl(url: string): void
   /** Checks the URL, then resolves with a token (parking while a refresh runs). Synchronous up to the park. */
@@ -100,16 +100,18 @@ export function createAuthPolicy<Answer>(
   if (!tokens || typeof tokens.getToken !== 'function') throw new TypeError('tokens must be a token controller')
   const { requireHttps, sign } = options
   const isUnauthorized = options.isUnauthorized ?? ((answer: Answer) => statusOf(answer) === 401)
+  const header = options.header ?? 'Authorization'
+  // Lower-cased once: putToken runs on every request.
+  const headerKey = header.toLowerCase()
 
   const policy: AuthPolicy<Answer> = {
-    header: options.header ?? 'Authorization',
+    header,
     maxReplays,
     format: options.format ?? ((token) => 'Bearer ' + token),
     putToken(headers, token) {
       // `authorization` and `Authorization` both sent: XHR joins them ("Basic x, Bearer y") and the server refuses.
-      for (const key in headers) if (key.toLowerCase() === policy.header.toLowerCase()) delete headers[key]
-      headers[policy.header] = policy.format(token)
-      return headers
+      for (const key in headers) if (key.toLowerCase() === headerKey) delete headers[key]
+      headers[header] = policy.format(token)
     },
     checkUrl(url) {
       const plain = requireHttps !== false && PLAIN_HTTP_AUTHORITY.exec(url.replace(SPACES_AND_CONTROLS, ''))
@@ -119,8 +121,15 @@ export function createAuthPolicy<Answer>(
       if (requireHttps === undefined && LOOPBACK_HOST.test(host)) return
       throw new InsecureUrlError('http://' + host)
     },
-    // The executor runs now: the check and the park happen before authorize returns; a refusal rejects.
-    authorize: (url, signal) => new Promise((resolve) => (policy.checkUrl(url), resolve(tokens.getToken({ signal })))),
+    authorize(url, signal) {
+      // getToken's own promise, with no wrapper: every request that waits for a token holds it.
+      try {
+        policy.checkUrl(url)
+      } catch (error) {
+        return Promise.reject(error)
+      }
+      return tokens.getToken(signal && { signal })
+    },
     signed: (request, token) => (sign ? ((sign(request, token) as typeof request | undefined) ?? request) : request),
     verdict(answer, sentToken, replays) {
       const decide = (unauthorized: boolean): Verdict => {
@@ -160,8 +169,9 @@ export async function sendWithPolicy<Answer>(
 
 /** Mini-program code reads `errMsg` on every failure, as the platform's own have: give a TokenError one. */
 export function withErrMsg(error: unknown): unknown {
-  const code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined
-  if (typeof code === 'string' && !('errMsg' in (error as object))) (error as { errMsg?: string }).errMsg = `request:fail ${code}`
+  const failure = error as { code?: unknown; errMsg?: string } | null | undefined
+  // Only an object has a string `code` here, so `in` never meets a primitive.
+  if (typeof failure?.code === 'string' && !('errMsg' in failure)) failure.errMsg = `request:fail ${failure.code}`
   return error
 }
 
@@ -191,9 +201,10 @@ export type HeadersLike = Record<string, unknown> | { get(name: string): unknown
 /** A header's value by case-insensitive name. */
 export function headerValue(headers: HeadersLike | undefined | null, name: string): unknown {
   if (!headers || typeof headers !== 'object') return undefined
-  if (typeof headers.get === 'function') return (headers as { get(name: string): unknown }).get(name) ?? undefined
+  // Headers.get answers null for a missing header, and '' carries no value either.
+  if (typeof headers.get === 'function') return (headers as { get(name: string): unknown }).get(name) || undefined
   const key = Object.keys(headers).find((k) => k.toLowerCase() === name.toLowerCase())
-  return key === undefined ? undefined : (headers as Record<string, unknown>)[key]
+  return key && (headers as Record<string, unknown>)[key]
 }
 
 /**

@@ -62,7 +62,7 @@ export function installUniInterceptor(tokens: TokenController, options: UniInter
       if (args.auth === false) return void delete args.auth
       return policy
         .authorize(String(args.url))
-        .then((token) => ((args.header = policy.putToken(Object.assign({}, args.header), token)), stampToken(policy.signed(args, token), token)))
+        .then((token) => (policy.putToken((args.header = Object.assign({}, args.header)), token), stampToken(policy.signed(args, token), token)))
         // Also what `format` or `sign` throws: uni drops a rejected invoke silently, so the caller hears it here.
         .then(undefined, (error: unknown) => {
           return withErrMsg(error), args.fail?.(error), args.complete?.(error), NEVER

@@ -54,7 +54,8 @@ describe('policy edges', () => {
     const policy = createAuthPolicy(standIn(), {}, status)
     const headers = { authorization: 'Basic abc', AUTHORIZATION: 'x', 'X-Other': '1' }
 
-    expect(policy.putToken(headers, 't1')).toBe(headers)
+    policy.putToken(headers, 't1')
+
     expect(headers).toEqual({ Authorization: 'Bearer t1', 'X-Other': '1' })
   })
 
