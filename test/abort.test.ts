@@ -46,6 +46,7 @@ describe('createAbortHandle', () => {
       const listener = () => called++
       handle.signal.addEventListener('abort', listener)
       handle.signal.removeEventListener('abort', listener)
+      // oxlint-disable-next-line unicorn/no-invalid-remove-event-listener -- removing a listener never added must be a no-op.
       handle.signal.removeEventListener('abort', () => undefined)
       handle.abort('x')
       expect(called).toBe(0)

@@ -80,7 +80,10 @@ describe('the controller, called back from onEvent', () => {
       storage,
       fetchToken: async () => ({ accessToken: 'SECRET-A', expiresIn: 3600, refreshToken: 'SECRET-R' }),
       onEvent: (event) => {
-        if (event.type === 'request.released' && !cleared) (cleared = true), tokens.clear()
+        if (event.type === 'request.released' && !cleared) {
+          cleared = true
+          tokens.clear()
+        }
       },
     })
 

@@ -29,7 +29,7 @@ describe('token machine: no I/O of its own', () => {
     expect(actor.getSnapshot().value).toBe('failed')
     expect(waiter.error).toMatchObject({ code: 'REFRESH_FAILED', attempts: 1 })
     expect(waiter.error?.cause).toBeInstanceOf(TypeError)
-    expect(String((waiter.error?.cause as Error).message)).toMatch(/fetchToken/)
+    expect(String((waiter.error?.cause as Error | undefined)?.message)).toMatch(/fetchToken/)
     actor.stop()
   })
 

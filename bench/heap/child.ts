@@ -63,7 +63,7 @@ async function parkedBytes(): Promise<Record<string, unknown>> {
   warm.close()
 
   const instance = await instanceFor(await createTransport('microtask'), true)
-  const held: unknown[] = new Array(n).fill(undefined)
+  const held: unknown[] = Array.from({ length: n }, () => undefined)
   let sent = 0
   // A client that learns of expiry from a 401 parks the rest behind the refresh its first request started.
   if (instance.startRefresh) held[sent++] = (await instance.startRefresh()).first

@@ -16,7 +16,8 @@ export function createEventHub(): EventHub {
   const listeners = new Set<Listener>()
   return {
     emit: (event) => {
-      for (const listener of [...listeners]) listener(event)
+      // A snapshot: a listener may add others while we call it.
+      for (const listener of Array.from(listeners)) listener(event)
     },
     on: (listener) => void listeners.add(listener),
     seen(matches) {

@@ -55,7 +55,7 @@ export function createLoad(http: Request, concurrency: number): Load {
     async drain(timeoutMs) {
       let timer: ReturnType<typeof setTimeout> | undefined
       const timedOut = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs)))
-      const settled = Promise.all([...pending]).then(() => true as const)
+      const settled = Promise.all(pending).then(() => true as const)
       const result = await Promise.race([settled, timedOut])
       clearTimeout(timer)
       return result

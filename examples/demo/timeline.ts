@@ -157,5 +157,6 @@ function shapeOf(value: unknown): Shape {
 
 // Width without colour codes, for alignment.
 function visible(text: string): number {
+  // oxlint-disable-next-line no-control-regex -- ESC starts an ANSI colour code: matching it is the point.
   return text.replace(/\u001b\[\d+m/g, '').length
 }

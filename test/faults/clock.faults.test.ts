@@ -19,7 +19,7 @@ describe.each(VIAS)('the clock jumps, fetchToken through $path', ({ via }) => {
     const clock = createVirtualClock()
     const client = rig.connect(via, server, { clock, now: clock.now })
     const warmUp = ledger()
-    const [first] = await warmUp.track(Promise.all([client.send(0)]))
+    const [first] = [await warmUp.track(client.send(0))]
     return { server, clock, client, firstToken: client.tokenOf(first) }
   }
 

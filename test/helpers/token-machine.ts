@@ -5,7 +5,7 @@ import { createActor, fromCallback, type AnyActor, type StateValue } from 'xstat
 import { parkedSize } from '../../machines/parked.ts'
 import { tokenMachine, type FetchTokenInput } from '../../machines/token.machine.ts'
 import type { Grant, TokenEmitted, TokenEvent, TokenInput, Waiter } from '../../machines/token.types.ts'
-import { AbortedError, WaitTimeoutError, type TokenError } from '../../src/errors.ts'
+import type { TokenError } from '../../src/errors.ts'
 import { createGrant } from '../../src/grant.ts'
 
 /** The instant the tests run at; every `at` and `expiresAt` is relative to it. */

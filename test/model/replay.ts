@@ -6,7 +6,7 @@ import { createEmptyActor, type AnyActorScope, type InspectionEvent } from 'xsta
 import { parkedSize } from '../../machines/parked.ts'
 import { tokenMachine } from '../../machines/token.machine.ts'
 import type { TokenEvent, TokenInput } from '../../machines/token.types.ts'
-import { AbortedError, WaitTimeoutError, type TokenError } from '../../src/index.ts'
+import type { TokenError } from '../../src/index.ts'
 import {
   T0,
   fetchError,

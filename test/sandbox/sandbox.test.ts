@@ -57,7 +57,7 @@ describe('the mini-program sandbox', () => {
 
   it('finds no global in the bundles that the runtime lacks, beyond the reviewed probes; and flags the control', () => {
     const found = freeGlobals({ wx: code.wx as string, luch: code.luch as string, control: code.control as string })
-    const offered = new Set<string>([...OFFERED_GLOBALS])
+    const offered = new Set<string>(OFFERED_GLOBALS)
     const unreviewed = (bundle: string, extra: string[] = []) =>
       Object.keys(found[bundle] ?? {}).filter((name) => !offered.has(name) && !(name in REVIEWED) && !extra.includes(name))
 
