@@ -6,13 +6,25 @@
 // sizes instead. An adapter is always used with the controller, so its budget is what it adds on top of
 // `createTokenController` (the shared policy, errors and abort code are paid once): `scripts/size-table.ts`
 // subtracts the controller row from each "+ adapter" row and holds that difference to 1.5 KB.
-const adapters = { 'luch-request': '{ attachTokenController }', uni: '{ createUniRequest }', wx: '{ createWxRequest }', axios: '{ attachToAxios }', fetch: '{ withTokens }' }
+const adapters = {
+  'luch-request': '{ attachTokenController }',
+  uni: '{ createUniRequest }',
+  wx: '{ createWxRequest }',
+  axios: '{ attachToAxios }',
+  fetch: '{ withTokens }',
+}
 const deps = ['xstate', 'crypto-js', 'luch-request', 'axios']
 
 const rows = [
   { name: '. (our code)', path: 'dist/index.js', import: '*', ignore: deps, limit: '9.9 KB' },
   { name: '. (with xstate + crypto-js)', path: 'dist/index.js', import: '*' },
-  { name: '. createTokenController only (our code)', path: 'dist/index.js', import: '{ createTokenController }', ignore: deps, limit: '6.5 KB' },
+  {
+    name: '. createTokenController only (our code)',
+    path: 'dist/index.js',
+    import: '{ createTokenController }',
+    ignore: deps,
+    limit: '6.5 KB',
+  },
   { name: '. createTokenController only (with xstate)', path: 'dist/index.js', import: '{ createTokenController }' },
   ...Object.keys(adapters).map((entry) => ({ name: `./${entry} alone (our code)`, path: `dist/${entry}.js`, import: '*', ignore: deps })),
   ...Object.entries(adapters).map(([entry, names]) => ({

@@ -29,23 +29,55 @@ const FULL: Omit<Plan, 'quick' | 'seed' | 'only'> = {
     { transport: 'http', rounds: 6, minCpuMs: 200 },
   ],
   burst: [
-    { transport: 'microtask', sizes: [{ n: 1_000, rounds: 9 }, { n: 10_000, rounds: 5 }, { n: 100_000, rounds: 3 }] },
-    { transport: '5ms', sizes: [{ n: 1_000, rounds: 5 }, { n: 10_000, rounds: 3 }, { n: 100_000, rounds: 2 }] },
-    { transport: 'http', sizes: [{ n: 1_000, rounds: 5 }, { n: 10_000, rounds: 3 }] },
+    {
+      transport: 'microtask',
+      sizes: [
+        { n: 1_000, rounds: 9 },
+        { n: 10_000, rounds: 5 },
+        { n: 100_000, rounds: 3 },
+      ],
+    },
+    {
+      transport: '5ms',
+      sizes: [
+        { n: 1_000, rounds: 5 },
+        { n: 10_000, rounds: 3 },
+        { n: 100_000, rounds: 2 },
+      ],
+    },
+    {
+      transport: 'http',
+      sizes: [
+        { n: 1_000, rounds: 5 },
+        { n: 10_000, rounds: 3 },
+      ],
+    },
   ],
   slowMs: 5_000,
   failurePeers: true,
   failureParked: 1_000,
   revocationInFlight: 20,
   heap: [
-    { n: 10_000, contenders: ['luch-gate', 'promise-floor', 'seed', 'seed-fixed', 'axios-auth-refresh', 'alova', 'painless-token', 'get-token'], repeats: 3 },
+    {
+      n: 10_000,
+      contenders: ['luch-gate', 'promise-floor', 'seed', 'seed-fixed', 'axios-auth-refresh', 'alova', 'painless-token', 'get-token'],
+      repeats: 3,
+    },
     { n: 100_000, contenders: ['luch-gate', 'promise-floor', 'painless-token', 'get-token'], repeats: 1 },
   ],
 }
 
 const QUICK: Omit<Plan, 'quick' | 'seed' | 'only'> = {
   fastPath: [{ transport: 'microtask', rounds: 4, minCpuMs: 150 }],
-  burst: [{ transport: 'microtask', sizes: [{ n: 1_000, rounds: 3 }, { n: 10_000, rounds: 2 }] }],
+  burst: [
+    {
+      transport: 'microtask',
+      sizes: [
+        { n: 1_000, rounds: 3 },
+        { n: 10_000, rounds: 2 },
+      ],
+    },
+  ],
   slowMs: 5_000,
   failurePeers: false,
   failureParked: 1_000,

@@ -13,15 +13,7 @@ import {
 } from '../src/errors.ts'
 import { backoffDelay, MAX_TIMER_MS } from './backoff.ts'
 import { emptyParked, enqueue, forEachPending, forgetSettled, parkedSize } from './parked.ts'
-import type {
-  Grant,
-  RefreshReason,
-  TokenContext,
-  TokenEmitted,
-  TokenEvent,
-  TokenInput,
-  Waiter,
-} from './token.types.ts'
+import type { Grant, RefreshReason, TokenContext, TokenEmitted, TokenEvent, TokenInput, Waiter } from './token.types.ts'
 
 /**
  * What the machine's `fetchToken` actor is started with. `refreshToken` is non-enumerable.
@@ -162,8 +154,7 @@ export const tokenMachine = setup({
     recordFetchTimeout: assign({ lastError: ({ context }) => new FetchTimeoutError(context.fetchTimeoutMs) }),
     planRetry: assign({
       // The server's Retry-After wins over the computed backoff, uncapped: it knows its own load.
-      retryDelayMs: ({ context }) =>
-        retryAfterMs(context.lastError) ?? backoffDelay(context.attempt, context.retry, context.random),
+      retryDelayMs: ({ context }) => retryAfterMs(context.lastError) ?? backoffDelay(context.attempt, context.retry, context.random),
     }),
     emitRefreshStarted: emit(({ context }) => ({
       type: 'refresh.started' as const,
@@ -265,7 +256,10 @@ export const tokenMachine = setup({
               {
                 guard: 'hasParked',
                 target: '#token.refreshing',
-                actions: [{ type: 'keepRefreshToken', params: ({ event }) => event }, { type: 'startCycle', params: {} }],
+                actions: [
+                  { type: 'keepRefreshToken', params: ({ event }) => event },
+                  { type: 'startCycle', params: {} },
+                ],
               },
               { target: 'empty', actions: { type: 'keepRefreshToken', params: ({ event }) => event } },
             ],
@@ -284,7 +278,10 @@ export const tokenMachine = setup({
             ],
             'token.hydrated': {
               target: '#token.refreshing',
-              actions: [{ type: 'keepRefreshToken', params: ({ event }) => event }, { type: 'startCycle', params: { reason: 'forced' } }],
+              actions: [
+                { type: 'keepRefreshToken', params: ({ event }) => event },
+                { type: 'startCycle', params: { reason: 'forced' } },
+              ],
             },
           },
         },
@@ -294,11 +291,17 @@ export const tokenMachine = setup({
         // Only idle.empty gets here, where nobody is parked: the request that starts a cycle always fits.
         'token.get': {
           target: 'refreshing',
-          actions: [{ type: 'parkWaiter', params: ({ event }) => event }, { type: 'startCycle', params: {} }],
+          actions: [
+            { type: 'parkWaiter', params: ({ event }) => event },
+            { type: 'startCycle', params: {} },
+          ],
         },
         'token.refresh': {
           target: 'refreshing',
-          actions: [{ type: 'parkWaiter', params: ({ event }) => event }, { type: 'startCycle', params: { reason: 'forced' } }],
+          actions: [
+            { type: 'parkWaiter', params: ({ event }) => event },
+            { type: 'startCycle', params: { reason: 'forced' } },
+          ],
         },
         // Logout during hydration: the stored token is gone, so drop the read's late result; requests
         // already parked get a cycle at once instead of waiting for a hydration that will be ignored.
@@ -322,12 +325,18 @@ export const tokenMachine = setup({
           // Nobody is parked in valid: the request that starts a cycle always fits.
           {
             target: 'refreshing',
-            actions: [{ type: 'parkWaiter', params: ({ event }) => event }, { type: 'startCycle', params: { reason: 'expired' } }],
+            actions: [
+              { type: 'parkWaiter', params: ({ event }) => event },
+              { type: 'startCycle', params: { reason: 'expired' } },
+            ],
           },
         ],
         'token.refresh': {
           target: 'refreshing',
-          actions: [{ type: 'parkWaiter', params: ({ event }) => event }, { type: 'startCycle', params: { reason: 'forced' } }],
+          actions: [
+            { type: 'parkWaiter', params: ({ event }) => event },
+            { type: 'startCycle', params: { reason: 'forced' } },
+          ],
         },
         // Only the current token's rejection refreshes: a 401 for an older one is already handled.
         'token.invalidate': {
@@ -357,12 +366,7 @@ export const tokenMachine = setup({
           on: {
             'fetch.succeeded': {
               target: '#token.valid',
-              actions: [
-                { type: 'storeToken', params: ({ event }) => event },
-                'emitRefreshSucceeded',
-                'releaseParked',
-                'forgetParked',
-              ],
+              actions: [{ type: 'storeToken', params: ({ event }) => event }, 'emitRefreshSucceeded', 'releaseParked', 'forgetParked'],
             },
             'fetch.failed': [
               {
@@ -413,11 +417,17 @@ export const tokenMachine = setup({
         // Entering failed rejected everyone parked: the request that starts the next cycle always fits.
         'token.get': {
           target: 'refreshing',
-          actions: [{ type: 'parkWaiter', params: ({ event }) => event }, { type: 'startCycle', params: {} }],
+          actions: [
+            { type: 'parkWaiter', params: ({ event }) => event },
+            { type: 'startCycle', params: {} },
+          ],
         },
         'token.refresh': {
           target: 'refreshing',
-          actions: [{ type: 'parkWaiter', params: ({ event }) => event }, { type: 'startCycle', params: { reason: 'forced' } }],
+          actions: [
+            { type: 'parkWaiter', params: ({ event }) => event },
+            { type: 'startCycle', params: { reason: 'forced' } },
+          ],
         },
         'token.clear': { target: 'idle.empty', actions: ['forgetTokens', 'emitTokenCleared'] },
       },

@@ -27,7 +27,8 @@ for (const mod of project.children ?? []) {
     checked++
     const comments = [item.comment, ...(item.signatures ?? []).map((s) => s.comment)].filter((c): c is Comment => !!c)
     if (!comments.some((c) => (c.summary ?? []).length > 0)) problems.push(`${mod.name}: ${kind} ${item.name} has no summary`)
-    if (!comments.some((c) => (c.blockTags ?? []).some((t) => t.tag === '@example'))) problems.push(`${mod.name}: ${kind} ${item.name} has no @example`)
+    if (!comments.some((c) => (c.blockTags ?? []).some((t) => t.tag === '@example')))
+      problems.push(`${mod.name}: ${kind} ${item.name} has no @example`)
   }
 }
 for (const problem of problems) console.error(problem)

@@ -63,7 +63,10 @@ console.log(`consumer project: ${app}`)
 
 let tarball = ''
 await step('npm pack', () => {
-  const packed = JSON.parse(run('npm', ['pack', '--json', '--pack-destination', work], root)) as { filename: string; files: { path: string }[] }[]
+  const packed = JSON.parse(run('npm', ['pack', '--json', '--pack-destination', work], root)) as {
+    filename: string
+    files: { path: string }[]
+  }[]
   tarball = path.join(work, packed[0]!.filename)
   const files = packed[0]!.files.map((f) => f.path)
   const stray = files.filter((f) => !/^(dist\/|README\.md$|LICENSE$|package\.json$)/.test(f))
@@ -297,7 +300,11 @@ for (const page of pages) {
     })
     const outputs = (Array.isArray(built) ? built : [built]).flatMap((b) => b.output).filter((o) => o.type === 'chunk')
     // A module whose code was all shaken away still appears with renderedLength 0: count only what was kept.
-    const kept = outputs.flatMap((o) => Object.entries(o.modules ?? {}).filter(([, m]) => m.renderedLength > 0).map(([id]) => id))
+    const kept = outputs.flatMap((o) =>
+      Object.entries(o.modules ?? {})
+        .filter(([, m]) => m.renderedLength > 0)
+        .map(([id]) => id),
+    )
     const code = outputs.map((o) => o.code ?? '').join('\n')
     const problems: string[] = []
     for (const pattern of page.absent) {
@@ -309,7 +316,8 @@ for (const page of pages) {
     const hasCryptoText = /HmacSHA256|CryptoJS/.test(code)
     if (page.absent.includes(cryptoJs) && hasCryptoText) problems.push('the minified output mentions HmacSHA256/CryptoJS')
     if (page.present.includes(cryptoJs) && !hasCryptoText) problems.push('the control page output does not mention HmacSHA256/CryptoJS')
-    if (problems.length) throw new Error(`${problems.join('\n')}\nkept modules:\n${kept.map((id) => `  ${path.relative(app, id)}`).join('\n')}`)
+    if (problems.length)
+      throw new Error(`${problems.join('\n')}\nkept modules:\n${kept.map((id) => `  ${path.relative(app, id)}`).join('\n')}`)
     console.log(`      ${(code.length / 1024).toFixed(1)} KB minified, ${kept.length} modules kept`)
   })
 }

@@ -35,7 +35,12 @@ rows = rows.concat(
     .filter((row) => row.name.startsWith('createTokenController + '))
     .map((row) => {
       const added = row.size - controller.size
-      return { name: `${row.name.slice('createTokenController + '.length).replace(' (our code)', '')} added to the controller`, size: added, sizeLimit: ADAPTER_BUDGET, passed: added <= ADAPTER_BUDGET }
+      return {
+        name: `${row.name.slice('createTokenController + '.length).replace(' (our code)', '')} added to the controller`,
+        size: added,
+        sizeLimit: ADAPTER_BUDGET,
+        passed: added <= ADAPTER_BUDGET,
+      }
     }),
 )
 

@@ -50,11 +50,11 @@ export interface TokenController {
   clear(): void
   /** Rejects parked and later requests with `STOPPED`; aborts a running fetch. */
   stop(): void
-    /** The machine's top-level state: `idle`, `valid`, `refreshing` or `failed`. */
+  /** The machine's top-level state: `idle`, `valid`, `refreshing` or `failed`. */
   readonly state: TokenState
-    /** Requests parked right now, waiting for a token. */
+  /** Requests parked right now, waiting for a token. */
   readonly queueSize: number
-    /** The XState actor running {@link tokenMachine}, for inspection (`actor.subscribe`, `getSnapshot()`). Send it nothing. */
+  /** The XState actor running {@link tokenMachine}, for inspection (`actor.subscribe`, `getSnapshot()`). Send it nothing. */
   readonly actor: Actor<typeof tokenMachine>
 }
 
@@ -128,7 +128,9 @@ export function createTokenController(options: TokenControllerOptions): TokenCon
     const abortHandle = createAbortHandle()
     let finished = false
     new Promise((resolve) => {
-      resolve(config.fetchToken({ attempt: input.attempt, signal: abortHandle.signal, reason: input.reason, refreshToken: input.refreshToken }))
+      resolve(
+        config.fetchToken({ attempt: input.attempt, signal: abortHandle.signal, reason: input.reason, refreshToken: input.refreshToken }),
+      )
     }).then(
       (response) => {
         if (finished) return
@@ -214,7 +216,7 @@ export function createTokenController(options: TokenControllerOptions): TokenCon
     // actor's end rejected what it held (settleStranded).
     if (waiter.settled) return waiter.promise
     // stop() ran before the actor could take the event (from inspect): nobody holds this request but us.
-    if (!isRunning()) return waiter.reject(new StoppedError()), waiter.promise
+    if (!isRunning()) return (waiter.reject(new StoppedError()), waiter.promise)
     if (report) report({ type: 'request.parked', id: waiter.id, queueSize: parkedSize(actor.getSnapshot().context.parked) })
     if (signal) {
       // The machine settles a parked waiter, so that its count of parked requests stays exact (it ignores a
@@ -285,7 +287,9 @@ export function createTokenController(options: TokenControllerOptions): TokenCon
     currentToken(): string | undefined {
       const snapshot = actor.getSnapshot()
       const context = snapshot.context
-      return snapshot.status === 'active' && snapshot.value === 'valid' && isFresh(context, now()) ? (context.accessToken as string) : undefined
+      return snapshot.status === 'active' && snapshot.value === 'valid' && isFresh(context, now())
+        ? (context.accessToken as string)
+        : undefined
     },
 
     invalidate(rejectedToken: string): void {

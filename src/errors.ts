@@ -11,14 +11,7 @@
  * }
  */
 export type TokenErrorCode =
-  | 'REFRESH_FAILED'
-  | 'WAIT_TIMEOUT'
-  | 'QUEUE_FULL'
-  | 'ABORTED'
-  | 'STOPPED'
-  | 'INVALID_TOKEN_RESPONSE'
-  | 'FETCH_TIMEOUT'
-  | 'INSECURE_URL'
+  'REFRESH_FAILED' | 'WAIT_TIMEOUT' | 'QUEUE_FULL' | 'ABORTED' | 'STOPPED' | 'INVALID_TOKEN_RESPONSE' | 'FETCH_TIMEOUT' | 'INSECURE_URL'
 
 /**
  * The base class of every error painless-token rejects with. Branch on `code` ({@link TokenErrorCode}).

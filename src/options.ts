@@ -146,7 +146,10 @@ export function resolveOptions(options: TokenControllerOptions): ResolvedOptions
     fetchToken: options.fetchToken,
     storage: checkStorage(orDefault(options.storage, memoryStorage())),
     storageKey: checkString('storageKey', orDefault(options.storageKey, DEFAULTS.storageKey)),
-    now: checkFunction('now', orDefault(options.now, () => Date.now())),
+    now: checkFunction(
+      'now',
+      orDefault(options.now, () => Date.now()),
+    ),
     clock: checkClock(orDefault(options.clock, platformClock)),
     leewayMs: checkNumber('leewayMs', orDefault(options.leewayMs, DEFAULTS.leewayMs), 0, Number.MAX_SAFE_INTEGER),
     retry: {
@@ -204,7 +207,11 @@ function checkFunction<F>(name: string, value: F): F {
 }
 
 function checkStorage(storage: TokenStorage): TokenStorage {
-  if (typeof storage !== 'object' || storage === null || ['get', 'set', 'remove'].some((m) => typeof (storage as unknown as Record<string, unknown>)[m] !== 'function')) {
+  if (
+    typeof storage !== 'object' ||
+    storage === null ||
+    ['get', 'set', 'remove'].some((m) => typeof (storage as unknown as Record<string, unknown>)[m] !== 'function')
+  ) {
     throw new TypeError('createTokenController: storage must have get, set and remove methods')
   }
   return storage

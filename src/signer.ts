@@ -98,8 +98,7 @@ const ORIGIN = /^([a-z][a-z\d+\-.]*:)?\/\/[^/]*/i
  * // config.header now has X-Timestamp, X-Nonce and X-Signature
  */
 export function createSigner(options: SignerOptions): Sign {
-  const { secret, algorithm = 'HMAC-SHA256', headers, nonce = defaultNonce, now = () => Date.now() } =
-    options ?? ({} as SignerOptions)
+  const { secret, algorithm = 'HMAC-SHA256', headers, nonce = defaultNonce, now = () => Date.now() } = options ?? ({} as SignerOptions)
   if (typeof secret !== 'string' || secret === '') throw new TypeError('createSigner: `secret` must be a non-empty string')
   if (ALGORITHMS.indexOf(algorithm) === -1) {
     throw new TypeError(`createSigner: \`algorithm\` must be 'HMAC-SHA256' or 'MD5', got ${JSON.stringify(algorithm)}`)

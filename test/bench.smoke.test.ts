@@ -25,14 +25,17 @@ describe('bench contenders', () => {
     instance.close()
   })
 
-  it.each(refreshers.map((c) => [c.id, c] as const))('%s turns 50 requests with an expired token into one token call', async (_, contender) => {
-    const transport = await createTransport('microtask')
-    const instance = contender.create({ transport, start: { kind: 'expired' } })
+  it.each(refreshers.map((c) => [c.id, c] as const))(
+    '%s turns 50 requests with an expired token into one token call',
+    async (_, contender) => {
+      const transport = await createTransport('microtask')
+      const instance = contender.create({ transport, start: { kind: 'expired' } })
 
-    const outcome = await fireBurst(instance, 50, 5_000)
+      const outcome = await fireBurst(instance, 50, 5_000)
 
-    expect(outcome).toMatchObject({ ok: 50, hanging: 0, failures: {} })
-    expect(transport.server.calls('/token')).toBe(1)
-    instance.close()
-  })
+      expect(outcome).toMatchObject({ ok: 50, hanging: 0, failures: {} })
+      expect(transport.server.calls('/token')).toBe(1)
+      instance.close()
+    },
+  )
 })

@@ -164,7 +164,10 @@ describe('a custom clock', () => {
   /** A clock that records each timer with its delay and hands back `handle()` as its id. */
   function recordingClock(handle: () => unknown) {
     const timers: Array<{ run: () => void; ms: number }> = []
-    return { timers, clock: { setTimeout: (run: () => void, ms: number) => (timers.push({ run, ms }), handle()), clearTimeout: () => undefined } }
+    return {
+      timers,
+      clock: { setTimeout: (run: () => void, ms: number) => (timers.push({ run, ms }), handle()), clearTimeout: () => undefined },
+    }
   }
 
   it('parks and times out requests with a clock whose setTimeout returns no handle, as some platforms do', async () => {

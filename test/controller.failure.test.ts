@@ -28,7 +28,12 @@ describe('retries', () => {
     })
     void tokens.getToken().catch(() => undefined)
 
-    for (const [attempt, delay] of [[1, 100], [2, 200], [3, 250], [4, 250]] as const) {
+    for (const [attempt, delay] of [
+      [1, 100],
+      [2, 200],
+      [3, 250],
+      [4, 250],
+    ] as const) {
       expect(fetch.count).toBe(attempt)
       fetch.last().fail(new NetworkError())
       await settle()
@@ -95,7 +100,11 @@ describe('retries', () => {
     vi.spyOn(Math, 'random').mockReturnValue(0.999_999)
     const events: TokenControllerEvent[] = []
     const fetch = fakeFetch((call) => call.fail(new NetworkError()))
-    const tokens = createTokenController({ fetchToken: fetch.fetchToken, retry: { attempts: 2, baseDelayMs: 400 }, onEvent: (e) => events.push(e) })
+    const tokens = createTokenController({
+      fetchToken: fetch.fetchToken,
+      retry: { attempts: 2, baseDelayMs: 400 },
+      onEvent: (e) => events.push(e),
+    })
     void tokens.getToken().catch(() => undefined)
     await settle()
 
@@ -139,15 +148,17 @@ describe('retries', () => {
       expect.objectContaining({ attempt: 1, delayMs: 100, code: 'E_NETWORK' }),
       expect.objectContaining({ attempt: 2, delayMs: 200, code: 'E_NETWORK' }),
     ])
-    expect(events.filter((e) => e.type === 'refresh.failed')).toEqual([
-      expect.objectContaining({ reason: 'missing', attempts: 3 }),
-    ])
+    expect(events.filter((e) => e.type === 'refresh.failed')).toEqual([expect.objectContaining({ reason: 'missing', attempts: 3 })])
   })
 
   it('gives a retried error without a code the code FETCH_FAILED', async () => {
     const events: TokenControllerEvent[] = []
     const fetch = fakeFetch((call) => call.fail(new Error('plain')))
-    const tokens = createTokenController({ fetchToken: fetch.fetchToken, retry: { attempts: 2, baseDelayMs: 0 }, onEvent: (e) => events.push(e) })
+    const tokens = createTokenController({
+      fetchToken: fetch.fetchToken,
+      retry: { attempts: 2, baseDelayMs: 0 },
+      onEvent: (e) => events.push(e),
+    })
 
     await Promise.allSettled([tokens.getToken(), vi.advanceTimersByTimeAsync(10)])
 
@@ -233,4 +244,3 @@ describe('malformed token responses', () => {
     expect(await tokens.getToken()).toBe('token-sync')
   })
 })
-

@@ -9,7 +9,11 @@ const KEY = 'painless-token'
 
 function mapStorage() {
   const map = new Map<string, string>()
-  const storage: TokenStorage = { get: (key) => map.get(key), set: (key, value) => void map.set(key, value), remove: (key) => void map.delete(key) }
+  const storage: TokenStorage = {
+    get: (key) => map.get(key),
+    set: (key, value) => void map.set(key, value),
+    remove: (key) => void map.delete(key),
+  }
   return { map, storage }
 }
 
@@ -141,7 +145,10 @@ describe('the controller, called back from onEvent', () => {
     const controller = new AbortController()
     let answer!: (value: unknown) => void
     const tokens = start({
-      fetchToken: () => (controller.abort('navigated away'), new Promise<never>((resolve) => (answer = resolve as (value: unknown) => void))),
+      fetchToken: () => (
+        controller.abort('navigated away'),
+        new Promise<never>((resolve) => (answer = resolve as (value: unknown) => void))
+      ),
     })
 
     const request = track(tokens.getToken({ signal: controller.signal }))
@@ -281,7 +288,11 @@ describe('the controller, handed odd objects', () => {
       remove: () => undefined,
     }
 
-    const tokens = start({ storage, fetchToken: async () => ({ accessToken: 'SECRET-1', expiresIn: 3600 }), onEvent: (e) => void events.push(e.type) })
+    const tokens = start({
+      storage,
+      fetchToken: async () => ({ accessToken: 'SECRET-1', expiresIn: 3600 }),
+      onEvent: (e) => void events.push(e.type),
+    })
 
     expect(await tokens.getToken()).toBe('SECRET-1')
     expect(events).toContain('storage.failed')
@@ -309,8 +320,16 @@ describe('the controller, handed odd objects', () => {
 
   it('settles every parked request when a fetch error has throwing code and retryAfterMs getters', async () => {
     const hostile = Object.defineProperties(new Error('down'), {
-      code: { get: () => { throw new Error('no code') } },
-      retryAfterMs: { get: () => { throw new Error('no retry') } },
+      code: {
+        get: () => {
+          throw new Error('no code')
+        },
+      },
+      retryAfterMs: {
+        get: () => {
+          throw new Error('no retry')
+        },
+      },
     })
     const tokens = start({ retry: { attempts: 2, baseDelayMs: 10 }, fetchToken: () => Promise.reject(hostile) })
 

@@ -84,7 +84,11 @@ describe('refreshToken', () => {
 
     await tokens.getToken()
 
-    expect(JSON.parse(storage.get(KEY) as string)).toEqual({ accessToken: 'token-1', expiresAt: 9_000_000_000_000, refreshToken: 'refresh-1' })
+    expect(JSON.parse(storage.get(KEY) as string)).toEqual({
+      accessToken: 'token-1',
+      expiresAt: 9_000_000_000_000,
+      refreshToken: 'refresh-1',
+    })
   })
 
   it('forgets it on clear(): the next fetch gets none', async () => {
@@ -124,7 +128,14 @@ describe('refreshToken', () => {
     tokens.clear()
 
     const types = new Set(events.map((e) => e.type))
-    for (const type of ['refresh.started', 'refresh.succeeded', 'refresh.retrying', 'refresh.failed', 'token.invalidated', 'token.cleared']) {
+    for (const type of [
+      'refresh.started',
+      'refresh.succeeded',
+      'refresh.retrying',
+      'refresh.failed',
+      'token.invalidated',
+      'token.cleared',
+    ]) {
       expect(types).toContain(type)
     }
     const text = JSON.stringify(events)

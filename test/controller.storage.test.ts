@@ -208,7 +208,12 @@ describe('hydration', () => {
   })
 
   it.each([
-    ['throws', () => { throw new Error('disk gone') }],
+    [
+      'throws',
+      () => {
+        throw new Error('disk gone')
+      },
+    ],
     ['rejects', () => Promise.reject(new Error('disk gone'))],
   ])('treats a storage.get that %s as empty and reports storage.failed', async (_name, get) => {
     const events: TokenControllerEvent[] = []
@@ -250,7 +255,12 @@ describe('writing', () => {
   })
 
   it.each([
-    ['throws', () => { throw new Error('quota exceeded') }],
+    [
+      'throws',
+      () => {
+        throw new Error('quota exceeded')
+      },
+    ],
     ['rejects', () => Promise.reject(new Error('quota exceeded'))],
   ])('keeps the token in memory and reports storage.failed when set %s', async (_name, set) => {
     const events: TokenControllerEvent[] = []

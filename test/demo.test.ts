@@ -53,7 +53,13 @@ describe('npm run demo -- --duration 3 --concurrency 20', () => {
   })
 
   it('ends with the summary table and a verdict that every request settled and no token was printed', () => {
-    const rows = ['requests', 'parked (waited for a token)', 'replayed after a 401', 'refreshes (cycles)', 'failures (cycles out of attempts)']
+    const rows = [
+      'requests',
+      'parked (waited for a token)',
+      'replayed after a 401',
+      'refreshes (cycles)',
+      'failures (cycles out of attempts)',
+    ]
     for (const row of rows) expect(run.stdout).toMatch(new RegExp(`│ ${escapeRegExp(row)} +│ +[1-9]\\d* │`))
     expect(run.stdout).toMatch(/│ +rejected, not a TokenError +│ +0 │/)
     expect(run.stdout).toMatch(/│ tokens never printed +│ +yes │/)

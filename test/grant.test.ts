@@ -38,12 +38,13 @@ describe('parseTokenResponse: usable responses', () => {
     expect(grant.refreshToken).toBe(REFRESH)
   })
 
-  it.each([['7200', 7_200_000], [' 7200 ', 7_200_000], ['1.5', 1500]])(
-    'accepts the numeric string expires_in %j',
-    (expiresIn, ms) => {
-      expect(grantOf({ access_token: ACCESS, expires_in: expiresIn }).expiresAt).toBe(RECEIVED_AT + ms)
-    },
-  )
+  it.each([
+    ['7200', 7_200_000],
+    [' 7200 ', 7_200_000],
+    ['1.5', 1500],
+  ])('accepts the numeric string expires_in %j', (expiresIn, ms) => {
+    expect(grantOf({ access_token: ACCESS, expires_in: expiresIn }).expiresAt).toBe(RECEIVED_AT + ms)
+  })
 
   it('lets an absolute expiresAt win over expiresIn', () => {
     const grant = grantOf({ accessToken: ACCESS, expiresIn: 60, expiresAt: RECEIVED_AT + 5000 })
@@ -171,7 +172,10 @@ describe('the stored form', () => {
     })
   })
 
-  it.each([['with', REFRESH], ['without', null]])('round-trips through parseStoredToken %s a refresh token', (_, refreshToken) => {
+  it.each([
+    ['with', REFRESH],
+    ['without', null],
+  ])('round-trips through parseStoredToken %s a refresh token', (_, refreshToken) => {
     const stored = parseStoredToken(serializeGrant({ accessToken: ACCESS, expiresAt: RECEIVED_AT, refreshToken }))
 
     expect(stored.kind).toBe('grant')

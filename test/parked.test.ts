@@ -1,15 +1,7 @@
 // The parked-request queue: arrival order, settled waiters leaving from the head or the middle,
 // compaction once the dead outnumber the living, and O(1) parking (100k parks, no quadratic copy).
 import { describe, expect, it } from 'vitest'
-import {
-  emptyParked,
-  enqueue,
-  forEachPending,
-  forgetSettled,
-  oldestParked,
-  parkedSize,
-  type Parked,
-} from '../machines/parked.ts'
+import { emptyParked, enqueue, forEachPending, forgetSettled, oldestParked, parkedSize, type Parked } from '../machines/parked.ts'
 import type { Waiter } from '../machines/token.types.ts'
 
 interface PlainWaiter extends Waiter {

@@ -24,7 +24,9 @@ describe('redactInspectionEvent', () => {
   })
 
   it("masks the tokens in an actor's snapshot read through the redacted view", () => {
-    const actorRef = { getSnapshot: () => ({ context: { accessToken: 'SeCrEt', refreshToken: 'SeCrEt2', expiresAt: 5 } }) } as unknown as AnyActorRef
+    const actorRef = {
+      getSnapshot: () => ({ context: { accessToken: 'SeCrEt', refreshToken: 'SeCrEt2', expiresAt: 5 } }),
+    } as unknown as AnyActorRef
     const event = { type: '@xstate.actor', actorRef } as unknown as InspectionEvent
 
     const redacted = redactInspectionEvent(event) as unknown as { actorRef: AnyActorRef }

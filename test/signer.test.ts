@@ -28,9 +28,7 @@ describe('md5Hex', () => {
     expect(md5Hex('abc')).toBe('900150983cd24fb0d6963f7d28e17f72')
     expect(md5Hex('message digest')).toBe('f96b697d7cb7938d525a2f31aaf161d0')
     expect(md5Hex('abcdefghijklmnopqrstuvwxyz')).toBe('c3fcd3d76192e4007dfb496cca67e13b')
-    expect(md5Hex('ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789')).toBe(
-      'd174ab98d277d9f5a5611c2c9f419d9f',
-    )
+    expect(md5Hex('ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789')).toBe('d174ab98d277d9f5a5611c2c9f419d9f')
     expect(md5Hex('1234567890'.repeat(8))).toBe('57edf4a22be3c955ac49da2e2107b67a')
   })
 
@@ -45,15 +43,9 @@ describe('md5Hex', () => {
 
 describe('hmacSha256Hex', () => {
   it('matches RFC 4231 test cases 1, 2, 3, 4, 6 and 7', () => {
-    expect(hmacSha256Hex(bytes(0x0b, 20), 'Hi There')).toBe(
-      'b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7',
-    )
-    expect(hmacSha256Hex('Jefe', 'what do ya want for nothing?')).toBe(
-      '5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843',
-    )
-    expect(hmacSha256Hex(bytes(0xaa, 20), bytes(0xdd, 50))).toBe(
-      '773ea91e36800e46854db8ebd09181a72959098b3ef8c122d9635514ced565fe',
-    )
+    expect(hmacSha256Hex(bytes(0x0b, 20), 'Hi There')).toBe('b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7')
+    expect(hmacSha256Hex('Jefe', 'what do ya want for nothing?')).toBe('5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843')
+    expect(hmacSha256Hex(bytes(0xaa, 20), bytes(0xdd, 50))).toBe('773ea91e36800e46854db8ebd09181a72959098b3ef8c122d9635514ced565fe')
     expect(hmacSha256Hex(Hex.parse('0102030405060708090a0b0c0d0e0f10111213141516171819'), bytes(0xcd, 50))).toBe(
       '82558a389a443c0ea4cc819899f2083a85f0faa3e578f8077a2e3ff46729665b',
     )
@@ -63,9 +55,7 @@ describe('hmacSha256Hex', () => {
     const case7 =
       'This is a test using a larger than block-size key and a larger than block-size data. ' +
       'The key needs to be hashed before being used by the HMAC algorithm.'
-    expect(hmacSha256Hex(bytes(0xaa, 131), case7)).toBe(
-      '9b09ffa71b942fcb27635fbcd5b0e944bfdc63644f0713938a7f51535c3a35e2',
-    )
+    expect(hmacSha256Hex(bytes(0xaa, 131), case7)).toBe('9b09ffa71b942fcb27635fbcd5b0e944bfdc63644f0713938a7f51535c3a35e2')
   })
 
   it('matches the example in its documentation', () => {
@@ -210,7 +200,7 @@ describe('createSigner', () => {
     })
   })
 
-  it('writes into a plain headers object, and signs fetch\'s body when there is no data', () => {
+  it("writes into a plain headers object, and signs fetch's body when there is no data", () => {
     const sign = createSigner({ secret: 's3cret', ...fixed })
     const config = { method: 'POST', url: '/orders', headers: { 'Content-Type': 'application/json' }, body: '{"n":1}' }
 

@@ -78,7 +78,7 @@ describe.each([
   ['uniStorage', uniStorage, 'uni'],
   ['wxStorage', wxStorage, 'wx'],
 ] as const)('%s', (name, create, globalName) => {
-  it('returns what was set, and the platform\'s empty string once removed', async () => {
+  it("returns what was set, and the platform's empty string once removed", async () => {
     const api = fakeSyncStorage()
     expect(await roundTrip(create(api))).toEqual({ stored: '{"accessToken":"abc"}', removed: '' })
     expect(api.data.size).toBe(0)

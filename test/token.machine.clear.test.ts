@@ -1,16 +1,7 @@
 // The token machine on clear (logout): tokens are forgotten; a running fetch's answer belongs to the
 // old session and is dropped; requests still parked get a new cycle at once, others leave idle.empty.
 import { describe, expect, it, vi } from 'vitest'
-import {
-  accessTokenNo,
-  grantNo,
-  HOUR_MS,
-  NOW,
-  refreshTokenNo,
-  startEmpty,
-  startValid,
-  useMachineHarness,
-} from './helpers/token-machine.ts'
+import { accessTokenNo, grantNo, HOUR_MS, NOW, refreshTokenNo, startEmpty, startValid, useMachineHarness } from './helpers/token-machine.ts'
 
 useMachineHarness()
 

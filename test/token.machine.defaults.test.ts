@@ -28,7 +28,11 @@ describe('token machine: no input', () => {
   it('fills in what a partial input leaves out', () => {
     const actor = createActor(tokenMachine, { input: { retry: { attempts: 5 }, maxQueue: 3 } }).start()
 
-    expect(actor.getSnapshot().context).toMatchObject({ retry: { attempts: 5, baseDelayMs: 300, maxDelayMs: 10_000 }, maxQueue: 3, leewayMs: 30_000 })
+    expect(actor.getSnapshot().context).toMatchObject({
+      retry: { attempts: 5, baseDelayMs: 300, maxDelayMs: 10_000 },
+      maxQueue: 3,
+      leewayMs: 30_000,
+    })
     actor.stop()
   })
 })

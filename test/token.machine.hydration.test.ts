@@ -1,15 +1,7 @@
 // The token machine while storage is read (idle.hydrating): requests wait without a fetch, and the
 // stored token decides between valid, a refresh for the waiting requests, and idle.empty.
 import { describe, expect, it } from 'vitest'
-import {
-  accessTokenNo,
-  grantNo,
-  HOUR_MS,
-  NOW,
-  refreshTokenNo,
-  startMachine,
-  useMachineHarness,
-} from './helpers/token-machine.ts'
+import { accessTokenNo, grantNo, HOUR_MS, NOW, refreshTokenNo, startMachine, useMachineHarness } from './helpers/token-machine.ts'
 
 useMachineHarness()
 

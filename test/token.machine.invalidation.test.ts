@@ -1,16 +1,7 @@
 // The token machine on a 401: an invalidation names a token by generation, and only the current
 // token's rejection leaves valid; a late 401 for an older token must not start a second refresh.
 import { describe, expect, it } from 'vitest'
-import {
-  accessTokenNo,
-  grantNo,
-  HOUR_MS,
-  NOW,
-  refreshTokenNo,
-  startEmpty,
-  startValid,
-  useMachineHarness,
-} from './helpers/token-machine.ts'
+import { accessTokenNo, grantNo, HOUR_MS, NOW, refreshTokenNo, startEmpty, startValid, useMachineHarness } from './helpers/token-machine.ts'
 
 useMachineHarness()
 

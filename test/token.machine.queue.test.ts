@@ -2,16 +2,7 @@
 // timeout without cancelling the shared fetch, and token.stop rejecting everything parked.
 import { describe, expect, it, vi } from 'vitest'
 import { QueueFullError, StoppedError } from '../src/errors.ts'
-import {
-  accessTokenNo,
-  grantNo,
-  HOUR_MS,
-  NOW,
-  startEmpty,
-  startMachine,
-  startValid,
-  useMachineHarness,
-} from './helpers/token-machine.ts'
+import { accessTokenNo, grantNo, HOUR_MS, NOW, startEmpty, startMachine, startValid, useMachineHarness } from './helpers/token-machine.ts'
 
 useMachineHarness()
 

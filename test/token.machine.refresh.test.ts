@@ -1,16 +1,7 @@
 // The token machine's main path: a request with no fresh token parks and starts one fetch; its
 // success stores the token and releases every parked request with it, in arrival order.
 import { describe, expect, it } from 'vitest'
-import {
-  accessTokenNo,
-  grantNo,
-  HOUR_MS,
-  NOW,
-  refreshTokenNo,
-  startEmpty,
-  startValid,
-  useMachineHarness,
-} from './helpers/token-machine.ts'
+import { accessTokenNo, grantNo, HOUR_MS, NOW, refreshTokenNo, startEmpty, startValid, useMachineHarness } from './helpers/token-machine.ts'
 
 useMachineHarness()
 

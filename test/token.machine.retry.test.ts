@@ -2,16 +2,7 @@
 // Retry-After), the fetch timeout, and failed with every parked request rejected once attempts run out.
 import { describe, expect, it, vi } from 'vitest'
 import { InvalidTokenResponseError, TokenError, TokenRefreshError } from '../src/errors.ts'
-import {
-  accessTokenNo,
-  grantNo,
-  HOUR_MS,
-  NOW,
-  refreshTokenNo,
-  startEmpty,
-  startValid,
-  useMachineHarness,
-} from './helpers/token-machine.ts'
+import { accessTokenNo, grantNo, HOUR_MS, NOW, refreshTokenNo, startEmpty, startValid, useMachineHarness } from './helpers/token-machine.ts'
 
 useMachineHarness()
 
@@ -85,19 +76,21 @@ describe('token machine: retrying', () => {
     expect(h.calls).toHaveLength(2)
   })
 
-  it.each([['negative', -1], ['NaN', Number.NaN], ['Infinity', Infinity], ['a string', '5000']])(
-    'ignores a retryAfterMs that is %s and waits the backoff',
-    async (_, retryAfterMs) => {
-      const h = startEmpty({ retry: { attempts: 2, baseDelayMs: 300, maxDelayMs: 10_000 } })
-      h.get()
+  it.each([
+    ['negative', -1],
+    ['NaN', Number.NaN],
+    ['Infinity', Infinity],
+    ['a string', '5000'],
+  ])('ignores a retryAfterMs that is %s and waits the backoff', async (_, retryAfterMs) => {
+    const h = startEmpty({ retry: { attempts: 2, baseDelayMs: 300, maxDelayMs: 10_000 } })
+    h.get()
 
-      h.fetch.fail({ retryAfterMs })
+    h.fetch.fail({ retryAfterMs })
 
-      expect(h.emittedOf('refresh.retrying')[0]?.delayMs).toBe(300)
-      await vi.advanceTimersByTimeAsync(300)
-      expect(h.calls).toHaveLength(2)
-    },
-  )
+    expect(h.emittedOf('refresh.retrying')[0]?.delayMs).toBe(300)
+    await vi.advanceTimersByTimeAsync(300)
+    expect(h.calls).toHaveLength(2)
+  })
 
   it("emits refresh.retrying with the attempt, the delay and the error's code", () => {
     const h = startEmpty()

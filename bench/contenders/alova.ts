@@ -41,7 +41,10 @@ export const alovaTokenAuth: Contender = {
       refreshToken: {
         isExpired: () => expiresAt <= Date.now(),
         handler: async () => {
-          const body = (await alova.Post('/token', {}, { meta: { authRole: 'refreshToken' } })) as { access_token: string; expires_in: number }
+          const body = (await alova.Post('/token', {}, { meta: { authRole: 'refreshToken' } })) as {
+            access_token: string
+            expires_in: number
+          }
           token = body.access_token
           expiresAt = Date.now() + body.expires_in * 1000
         },
@@ -66,7 +69,11 @@ export const alovaTokenAuth: Contender = {
     const alova = createAlova(options)
 
     return {
-      send: (path = '/api/data') => alova.Get(path).send().then(() => 200),
+      send: (path = '/api/data') =>
+        alova
+          .Get(path)
+          .send()
+          .then(() => 200),
       close: () => {},
     }
   },

@@ -18,7 +18,14 @@ export function uniAdapter(transport: Transport): AxiosAdapter {
         data: config.data,
         dataType: 'json',
         success: (answer) => {
-          const response: AxiosResponse = { data: answer.data, status: answer.statusCode, statusText: '', headers: answer.header, config, request }
+          const response: AxiosResponse = {
+            data: answer.data,
+            status: answer.statusCode,
+            statusText: '',
+            headers: answer.header,
+            config,
+            request,
+          }
           if (!config.validateStatus || config.validateStatus(answer.statusCode)) return resolve(response)
           const code = answer.statusCode >= 500 ? AxiosError.ERR_BAD_RESPONSE : AxiosError.ERR_BAD_REQUEST
           reject(new AxiosError(`Request failed with status code ${answer.statusCode}`, code, config, request, response))

@@ -13,7 +13,8 @@ export const getTokenAlone: Contender = {
     const { transport } = setup
     const tokens = controllerFor(setup, async () => {
       const answer = await sendOver(transport, { url: transport.baseURL + '/token', method: 'POST', data: {}, dataType: 'json' })
-      if (answer.statusCode !== 200) throw Object.assign(new Error(`token endpoint answered ${answer.statusCode}`), { status: answer.statusCode })
+      if (answer.statusCode !== 200)
+        throw Object.assign(new Error(`token endpoint answered ${answer.statusCode}`), { status: answer.statusCode })
       return answer.data
     })
     return {

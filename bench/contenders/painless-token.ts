@@ -9,7 +9,10 @@ import { FAR_FUTURE_MS, STALE_TOKEN, type ContenderSetup, type Contender } from 
 /** A controller whose storage already holds the start token, valid or expired. */
 export function controllerFor({ start, maxQueue }: ContenderSetup, fetchToken: () => Promise<unknown>): TokenController {
   const storage = memoryStorage()
-  const stored = start.kind === 'valid' ? { accessToken: start.token, expiresAt: Date.now() + FAR_FUTURE_MS } : { accessToken: STALE_TOKEN, expiresAt: Date.now() - 1 }
+  const stored =
+    start.kind === 'valid'
+      ? { accessToken: start.token, expiresAt: Date.now() + FAR_FUTURE_MS }
+      : { accessToken: STALE_TOKEN, expiresAt: Date.now() - 1 }
   storage.set('painless-token', serializeGrant({ ...stored, refreshToken: null }))
   return createTokenController({ fetchToken: fetchToken as never, storage, ...(maxQueue === undefined ? {} : { maxQueue }) })
 }

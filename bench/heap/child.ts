@@ -75,14 +75,20 @@ async function parkedBytes(): Promise<Record<string, unknown>> {
   await settle()
   const after = heapUsed()
   let settledEarly = 0
-  for (const p of held) (p as Promise<unknown>).then(() => settledEarly++, () => settledEarly++)
+  for (const p of held)
+    (p as Promise<unknown>).then(
+      () => settledEarly++,
+      () => settledEarly++,
+    )
   await settle()
   return { subject, n, bytesPerParked: (after - before) / n, heapBefore: before, heapAfter: after, settledEarly }
 }
 
 async function fastPathAllocation(): Promise<Record<string, unknown>> {
   const transport = await createTransport('microtask')
-  const tokens = controllerFor({ transport, start: { kind: 'valid', token: await transport.server.issue() } }, () => Promise.reject(new Error('no fetch expected')))
+  const tokens = controllerFor({ transport, start: { kind: 'valid', token: await transport.server.issue() } }, () =>
+    Promise.reject(new Error('no fetch expected')),
+  )
   const calls = 5_000
   for (let i = 0; i < 50_000; i++) void tokens.getToken()
   const snapshot = tokens.actor.getSnapshot()
@@ -99,7 +105,12 @@ async function fastPathAllocation(): Promise<Record<string, unknown>> {
   }
   const perCall = bytes(() => tokens.getToken())
   const promiseAlone = bytes(() => Promise.resolve('token'))
-  return { subject, bytesPerCall: perCall, bytesPerResolvedPromise: promiseAlone, actorEvents: tokens.actor.getSnapshot() === snapshot ? 0 : 'some' }
+  return {
+    subject,
+    bytesPerCall: perCall,
+    bytesPerResolvedPromise: promiseAlone,
+    actorEvents: tokens.actor.getSnapshot() === snapshot ? 0 : 'some',
+  }
 }
 
 const result = subject === 'fast-alloc' ? await fastPathAllocation() : await parkedBytes()

@@ -26,7 +26,8 @@ export async function runHeap(plan: Plan): Promise<{ rows: HeapRow[]; fastPath: 
   for (const { n, contenders, repeats } of plan.heap) {
     for (const subject of contenders) {
       const runs: Array<{ bytesPerParked: number; settledEarly: number }> = []
-      for (let i = 0; i < repeats; i++) runs.push((await runChild([subject, String(n)])) as { bytesPerParked: number; settledEarly: number })
+      for (let i = 0; i < repeats; i++)
+        runs.push((await runChild([subject, String(n)])) as { bytesPerParked: number; settledEarly: number })
       const samples = runs.map((r) => r.bytesPerParked)
       rows.push({ subject, n, bytesPerParked: median(samples), samples, settledEarly: Math.max(...runs.map((r) => r.settledEarly)) })
     }
@@ -37,9 +38,13 @@ export async function runHeap(plan: Plan): Promise<{ rows: HeapRow[]; fastPath: 
 
 function runChild(args: string[]): Promise<unknown> {
   const runner = path.resolve('scripts/run-ts.mjs')
-  const child = spawn(process.execPath, ['--expose-gc', '--max-old-space-size=4096', runner, path.resolve('bench/heap/child.ts'), ...args], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  })
+  const child = spawn(
+    process.execPath,
+    ['--expose-gc', '--max-old-space-size=4096', runner, path.resolve('bench/heap/child.ts'), ...args],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  )
   let out = ''
   child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString('utf8')))
   return new Promise((resolve, reject) => {

@@ -28,7 +28,13 @@ export interface RoundOptions {
   warmup?: boolean
 }
 
-export async function runRounds(cells: readonly RoundCell[], rounds: number, random: Random, baselineId: string, options: RoundOptions = {}): Promise<RoundResults> {
+export async function runRounds(
+  cells: readonly RoundCell[],
+  rounds: number,
+  random: Random,
+  baselineId: string,
+  options: RoundOptions = {},
+): Promise<RoundResults> {
   const { warmup = true } = options
   let warmFigures = new Map<string, Figures>()
   const samples = new Map<string, Figures[]>(cells.map((c) => [c.id, []]))

@@ -20,7 +20,8 @@ export function writeResultsMarkdown(header: string, tables: string): string {
   const current = existsSync(file) ? readFileSync(file, 'utf8') : `# Benchmark results\n\n${START}\n${END}\n`
   const from = current.indexOf(START)
   const to = current.indexOf(END)
-  const next = from === -1 || to === -1 ? `${current.trimEnd()}\n\n${section}\n` : current.slice(0, from) + section + current.slice(to + END.length)
+  const next =
+    from === -1 || to === -1 ? `${current.trimEnd()}\n\n${section}\n` : current.slice(0, from) + section + current.slice(to + END.length)
   writeFileSync(file, next)
   return file
 }

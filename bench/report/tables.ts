@@ -65,7 +65,18 @@ function summary(r: RunResults): string {
     '(the spreads are in the sections below). ' +
     'Heap: retained bytes per parked request at N = 10,000, in brackets what the contender holds beyond luch-request itself.\n\n' +
     table(
-      ['contender', 'A fast path (wall / CPU)', 'B 10k burst', 'B 100k burst', `growth k ${growthSpan(r)}`, 'heap / parked', 'C hanging (500 / drop)', 'C recovery (500 / drop)', 'D 20 revoked', 'D always-401'],
+      [
+        'contender',
+        'A fast path (wall / CPU)',
+        'B 10k burst',
+        'B 100k burst',
+        `growth k ${growthSpan(r)}`,
+        'heap / parked',
+        'C hanging (500 / drop)',
+        'C recovery (500 / drop)',
+        'D 20 revoked',
+        'D always-401',
+      ],
       rows,
     )
   )
@@ -80,7 +91,8 @@ function noise(r: RunResults): string {
   const rows: string[][] = []
   const aa = (rows: Array<{ id: string; ratio?: { wall: Spread; cpu: Spread } }>) => rows.find((row) => row.id === 'baseline-aa')?.ratio
   for (const f of r.fastPath ?? []) rows.push([`A ${f.transport}`, ratio(aa(f.rows)?.wall), ratio(aa(f.rows)?.cpu), String(f.rounds)])
-  for (const b of r.burst ?? []) rows.push([`B ${b.transport} N=${count(b.n)}`, ratio(aa(b.rows)?.wall), ratio(aa(b.rows)?.cpu), String(b.rounds)])
+  for (const b of r.burst ?? [])
+    rows.push([`B ${b.transport} N=${count(b.n)}`, ratio(aa(b.rows)?.wall), ratio(aa(b.rows)?.cpu), String(b.rounds)])
   if (rows.length === 0) return ''
   return (
     '## Noise floor (A/A: the baseline against itself)\n\n' +
@@ -108,7 +120,9 @@ function fastPath(r: RunResults): string {
   const alloc = r.heap?.fastPath
   const extra = call
     ? `\n\n\`getToken()\` on a valid token: ${nanos(call.callNs)} per call, ${nanos(call.awaitedNs)} awaited` +
-      (alloc ? `; allocates ${bytes(alloc.bytesPerCall)} per call (a resolved promise alone: ${bytes(alloc.bytesPerResolvedPromise)}); actor events: ${alloc.actorEvents}.` : '.')
+      (alloc
+        ? `; allocates ${bytes(alloc.bytesPerCall)} per call (a resolved promise alone: ${bytes(alloc.bytesPerResolvedPromise)}); actor events: ${alloc.actorEvents}.`
+        : '.')
     : ''
   return '## A: fast path (valid token, sequential requests)\n\n' + sections.join('\n\n') + extra
 }
@@ -135,7 +149,11 @@ function burst(r: RunResults): string {
         const last = s.rows.find((x) => x.id === c.id)?.last
         if (!last) return '—'
         const fails = failures(last.failures)
-        return `${last.tokenCalls} token call(s), ${count(last.ok)} ok` + (fails === '—' ? '' : `, ${fails}`) + (last.hanging ? `, ${count(last.hanging)} unsettled at the cut-off` : '')
+        return (
+          `${last.tokenCalls} token call(s), ${count(last.ok)} ok` +
+          (fails === '—' ? '' : `, ${fails}`) +
+          (last.hanging ? `, ${count(last.hanging)} unsettled at the cut-off` : '')
+        )
       }),
     ])
     return (
@@ -204,6 +222,9 @@ function revocation(r: RunResults): string {
   return (
     '## D: revocation (real HTTP)\n\n' +
     '20 requests in flight get a 401 for the same revoked token; then 20 requests to a path that answers 401 to every token.\n\n' +
-    table(['contender', 'refreshes', 'replays', 'succeeded', 'failed', 'always-401: sends', 'always-401: refreshes', 'always-401: stops'], rows)
+    table(
+      ['contender', 'refreshes', 'replays', 'succeeded', 'failed', 'always-401: sends', 'always-401: refreshes', 'always-401: stops'],
+      rows,
+    )
   )
 }

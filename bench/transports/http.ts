@@ -19,8 +19,7 @@ export async function createHttpTransport(): Promise<Transport> {
         return (await server.fetchToken()).access_token
       },
       revokeAll: () => server.revokeAll(),
-      setTokenBehaviour: (behaviour) =>
-        server.setTokenBehaviour({ tokenStatus: behaviour.tokenStatus, tokenFault: behaviour.tokenFault }),
+      setTokenBehaviour: (behaviour) => server.setTokenBehaviour({ tokenStatus: behaviour.tokenStatus, tokenFault: behaviour.tokenFault }),
     },
     request: (options) => shim.request(options),
     async close() {

@@ -32,7 +32,10 @@ export interface Transport {
 }
 
 /** A transport answer as axios' and alova's adapters need it: resolves on any HTTP status, rejects when none came. */
-export function sendOver(transport: Transport, options: Omit<UniRequestOptions, 'success' | 'fail' | 'complete'> & { url: string }): Promise<UniRequestSuccess> {
+export function sendOver(
+  transport: Transport,
+  options: Omit<UniRequestOptions, 'success' | 'fail' | 'complete'> & { url: string },
+): Promise<UniRequestSuccess> {
   return new Promise((resolve, reject) => {
     transport.request({
       ...(options as UniRequestOptions),

@@ -70,7 +70,10 @@ export async function runBurst(plan: Plan, random: Random, checks: Checks): Prom
             // The baseline and its twin are the reference every ratio needs: never skipped.
             if (figures.wall > plan.slowMs && !contender.id.startsWith('baseline')) {
               slowHere.add(contender.id)
-              slow.set(contender.id, `took ${(figures.wall / 1000).toFixed(1)} s at N=${n.toLocaleString('en')} (> ${plan.slowMs / 1000} s)`)
+              slow.set(
+                contender.id,
+                `took ${(figures.wall / 1000).toFixed(1)} s at N=${n.toLocaleString('en')} (> ${plan.slowMs / 1000} s)`,
+              )
             }
             return figures
           },
@@ -116,7 +119,11 @@ async function burstCell(
     const where = `B ${name} N=${n}: ${contender.id}`
     checks.expect(contender.strict, tokenCalls === (isBaseline ? 0 : 1), `${where} made ${tokenCalls} token calls`)
     checks.expect(contender.strict, outcome.ok === n, `${where}: ${outcome.ok} of ${n} answered 200 (${JSON.stringify(outcome.failures)})`)
-    checks.expect(contender.strict, outcome.hanging === 0, `${where}: ${outcome.hanging} unsettled after ${(CUT_OFF_FACTOR * slowMs) / 1000} s`)
+    checks.expect(
+      contender.strict,
+      outcome.hanging === 0,
+      `${where}: ${outcome.hanging} unsettled after ${(CUT_OFF_FACTOR * slowMs) / 1000} s`,
+    )
     return { outcome: { ...outcome, tokenCalls }, figures }
   } finally {
     instance.close()

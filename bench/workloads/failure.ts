@@ -35,7 +35,8 @@ export interface FailureRow {
 export async function runFailure(plan: Plan, checks: Checks): Promise<FailureRow[]> {
   const rows: FailureRow[] = []
   for (const fault of ['500', 'drop'] as const) {
-    for (const contender of refreshers.filter((c) => plan.failurePeers || c.strict)) rows.push(await failureCell(contender, fault, plan.failureParked, checks))
+    for (const contender of refreshers.filter((c) => plan.failurePeers || c.strict))
+      rows.push(await failureCell(contender, fault, plan.failureParked, checks))
   }
   return rows
 }
@@ -54,7 +55,11 @@ async function failureCell(contender: Contender, fault: Fault, parked: number, c
     const settled = outcome.hanging === 0
     const where = `C ${fault}: ${contender.id}`
     checks.expect(contender.strict, settled, `${where} left ${outcome.hanging} of ${parked} hanging`)
-    checks.expect(contender.strict, outcome.failures['REFRESH_FAILED'] === parked, `${where}: failures ${JSON.stringify(outcome.failures)}, not ${parked} × REFRESH_FAILED`)
+    checks.expect(
+      contender.strict,
+      outcome.failures['REFRESH_FAILED'] === parked,
+      `${where}: failures ${JSON.stringify(outcome.failures)}, not ${parked} × REFRESH_FAILED`,
+    )
     checks.expect(contender.strict, tokenCalls === DEFAULT_ATTEMPTS, `${where}: ${tokenCalls} token calls, not ${DEFAULT_ATTEMPTS}`)
     checks.expect(contender.strict, recovery === 'ok', `${where}: the next request did not recover (${recovery})`)
     const lastAnswer = lastTokenAnswerAt()

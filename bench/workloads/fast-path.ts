@@ -72,7 +72,9 @@ async function timeCell(contender: Contender, name: TransportName, minCpuMs: num
 /** `getToken()` on a valid token: the synchronous call (returns a resolved promise) and the awaited call, ns. */
 export async function timeGetTokenCall(repeats: number): Promise<{ callNs: number; awaitedNs: number }> {
   const transport = await createTransport('microtask')
-  const tokens = controllerFor({ transport, start: { kind: 'valid', token: await transport.server.issue() } }, () => Promise.reject(new Error('no fetch expected')))
+  const tokens = controllerFor({ transport, start: { kind: 'valid', token: await transport.server.issue() } }, () =>
+    Promise.reject(new Error('no fetch expected')),
+  )
   const calls: number[] = []
   const awaited: number[] = []
   for (let i = 0; i < repeats; i++) {

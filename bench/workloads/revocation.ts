@@ -26,7 +26,8 @@ export interface RevocationRow {
 export async function runRevocation(plan: Plan, checks: Checks): Promise<RevocationRow[]> {
   const rows: RevocationRow[] = []
   // getToken() alone sends nothing, so nothing of it can get a 401.
-  for (const contender of refreshers.filter((c) => !c.noHttp && (plan.failurePeers || c.strict))) rows.push(await revocationCell(contender, plan.revocationInFlight, checks))
+  for (const contender of refreshers.filter((c) => !c.noHttp && (plan.failurePeers || c.strict)))
+    rows.push(await revocationCell(contender, plan.revocationInFlight, checks))
   return rows
 }
 
@@ -57,7 +58,13 @@ async function revocationCell(contender: Contender, n: number, checks: Checks): 
   try {
     const outcome = await fireBurst(second, n, CAP_MS, { path: '/always401', allAtOnce: true })
     const sends = refusing.server.calls('/always401')
-    const always401 = { sends, refreshes: refusing.server.calls('/token'), settled: n - outcome.hanging, hanging: outcome.hanging, failures: outcome.failures }
+    const always401 = {
+      sends,
+      refreshes: refusing.server.calls('/token'),
+      settled: n - outcome.hanging,
+      hanging: outcome.hanging,
+      failures: outcome.failures,
+    }
     checks.expect(contender.strict, outcome.hanging === 0, `${where} always-401 left ${outcome.hanging} hanging`)
     checks.expect(contender.strict, sends === n * (1 + MAX_REPLAYS), `${where} always-401 sent ${sends}, not ${n * (1 + MAX_REPLAYS)}`)
     return { id: contender.id, label: contender.label, ...revocation, always401 }

@@ -35,7 +35,8 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
     }
     const value = Number(raw)
     if (name === 'duration') {
-      if (!(value >= 2 && value <= 120)) return { kind: 'error', message: `--duration must be a number of seconds from 2 to 120, got ${raw}` }
+      if (!(value >= 2 && value <= 120))
+        return { kind: 'error', message: `--duration must be a number of seconds from 2 to 120, got ${raw}` }
       args.durationMs = Math.round(value * 1000)
     } else {
       if (!Number.isInteger(value) || value < 1 || value > 2000) {

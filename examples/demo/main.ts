@@ -62,7 +62,9 @@ async function main(durationMs: number, concurrency: number, tracePath: string |
   try {
     const missed = await runScenario({ plan, server, load, timeline, events })
     const settled = await load.drain(5_000)
-    const stored = shim.storage.has('painless-token') ? `uni storage holds token #${timeline.tally.generation} for the next launch` : 'uni storage is empty'
+    const stored = shim.storage.has('painless-token')
+      ? `uni storage holds token #${timeline.tally.generation} for the next launch`
+      : 'uni storage is empty'
     timeline.note(`${stored}; ${seconds(timeline.elapsed())} in all`)
     if (trace && tracePath !== undefined) timeline.note(`trace written to ${trace.write(tracePath)} (open it in the visualizer)`)
     passed = printSummary(out, {

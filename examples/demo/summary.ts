@@ -45,7 +45,8 @@ export function printSummary(out: Output, input: SummaryInput): boolean {
   ]
   const labelWidth = Math.max(...rows.map(([label]) => label.length))
   const valueWidth = Math.max(...rows.map(([, value]) => String(value).length))
-  const rule = (left: string, middle: string, right: string) => `${left}${'─'.repeat(labelWidth + 2)}${middle}${'─'.repeat(valueWidth + 2)}${right}`
+  const rule = (left: string, middle: string, right: string) =>
+    `${left}${'─'.repeat(labelWidth + 2)}${middle}${'─'.repeat(valueWidth + 2)}${right}`
   out.line()
   out.line(colour.bold('summary'))
   out.line(rule('┌', '┬', '┐'))

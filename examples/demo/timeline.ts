@@ -57,7 +57,8 @@ export function createTimeline(out: Output, leewayMs: number): Timeline {
 
   const elapsed = () => performance.now() - startedAt
   const stamp = () => colour.dim(`+${(elapsed() / 1000).toFixed(3)}s`.padStart(9))
-  const row = (state: string, detail: string) => out.line(`${stamp()}  ${state}${' '.repeat(Math.max(1, STATE_COLUMN - visible(state)))}${detail}`)
+  const row = (state: string, detail: string) =>
+    out.line(`${stamp()}  ${state}${' '.repeat(Math.max(1, STATE_COLUMN - visible(state)))}${detail}`)
   const painted = (state: string) =>
     state === 'valid' ? colour.green(state) : state === 'failed' ? colour.red(state) : state === 'refreshing' ? colour.yellow(state) : state
 
@@ -75,7 +76,8 @@ export function createTimeline(out: Output, leewayMs: number): Timeline {
         return
       case 'refresh.retrying':
         failedAttempt = Number(event.attempt)
-        pending = () => `failed: ${colour.red(String(event.code))} · retry in ${Math.round(Number(event.delayMs))} ms (backoff) · queue ${queueSize()}`
+        pending = () =>
+          `failed: ${colour.red(String(event.code))} · retry in ${Math.round(Number(event.delayMs))} ms (backoff) · queue ${queueSize()}`
         return
       case 'refresh.succeeded': {
         tally.succeeded++
@@ -90,7 +92,8 @@ export function createTimeline(out: Output, leewayMs: number): Timeline {
       case 'refresh.failed': {
         tally.failed++
         const rejected = Number(event.rejected)
-        pending = () => `${Number(event.attempts)} attempts, last ${String(event.code)} · ${colour.red(`${rejected} parked rejected with REFRESH_FAILED`)}`
+        pending = () =>
+          `${Number(event.attempts)} attempts, last ${String(event.code)} · ${colour.red(`${rejected} parked rejected with REFRESH_FAILED`)}`
         return
       }
       case 'token.restored':

@@ -23,7 +23,11 @@ export function createUpstreamClient(options: BackendOptions) {
   const http = axios.create({ baseURL: options.baseURL, timeout: 10_000 })
   const tokens = createTokenController({
     fetchToken: async () => {
-      const form = new URLSearchParams({ grant_type: 'client_credentials', client_id: options.clientId, client_secret: options.clientSecret })
+      const form = new URLSearchParams({
+        grant_type: 'client_credentials',
+        client_id: options.clientId,
+        client_secret: options.clientSecret,
+      })
       // tokenAuth false: this is the call that makes the token. A 429's Retry-After reaches the controller.
       return (await http.post('/token', form, { tokenAuth: false })).data
     },

@@ -43,7 +43,11 @@ export function createApi(options: ApiOptions) {
     },
     /** Saves an order; the body goes again, unchanged, if the first send meets a 401. */
     async saveOrder(order: unknown): Promise<unknown> {
-      const response = await api(options.baseUrl + '/api/orders', { method: 'POST', body: JSON.stringify(order), headers: { 'content-type': 'application/json' } })
+      const response = await api(options.baseUrl + '/api/orders', {
+        method: 'POST',
+        body: JSON.stringify(order),
+        headers: { 'content-type': 'application/json' },
+      })
       return response.json()
     },
     /** Forgets the token, in storage too. */

@@ -1,7 +1,9 @@
 // The page's script: wires the button to the API client. Credentials come from a prompt, for the example only.
 import { createApi } from './api.ts'
 
-declare const document: { getElementById(id: string): { textContent: string | null; addEventListener(type: 'click', f: () => void): void } | null }
+declare const document: {
+  getElementById(id: string): { textContent: string | null; addEventListener(type: 'click', f: () => void): void } | null
+}
 declare const localStorage: Parameters<typeof createApi>[0]['storage']
 declare const prompt: (message: string) => string | null
 

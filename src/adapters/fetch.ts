@@ -66,7 +66,11 @@ interface RequestLike {
  * const orders = await (await api('https://api.example.com/orders')).json()
  * await api('https://api.example.com/token', { method: 'POST', auth: false }) // no token
  */
-export function withTokens<R extends ResponseLike>(fetch: FetchLike<R>, tokens: TokenController, options: FetchAdapterOptions = {}): FetchLike<R> {
+export function withTokens<R extends ResponseLike>(
+  fetch: FetchLike<R>,
+  tokens: TokenController,
+  options: FetchAdapterOptions = {},
+): FetchLike<R> {
   if (typeof fetch !== 'function') throw new TypeError('withTokens: fetch must be a function')
   if (typeof Headers !== 'function') throw new TypeError('withTokens: this platform has no Headers class, so no fetch to wrap')
   const HeadersClass = Headers
@@ -94,7 +98,12 @@ export function withTokens<R extends ResponseLike>(fetch: FetchLike<R>, tokens: 
 
 // By shape, not instanceof: no Request global is needed, and a polyfilled Request fits too.
 function isRequest(input: unknown): input is RequestLike {
-  return typeof input === 'object' && input !== null && typeof (input as RequestLike).url === 'string' && typeof (input as RequestLike).clone === 'function'
+  return (
+    typeof input === 'object' &&
+    input !== null &&
+    typeof (input as RequestLike).url === 'string' &&
+    typeof (input as RequestLike).clone === 'function'
+  )
 }
 
 function isStream(body: unknown): boolean {

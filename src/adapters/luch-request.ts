@@ -69,7 +69,11 @@ const REPLAYS = Symbol('painless-token.replays')
  * http.get('/orders', { custom: { auth: false } }) // skips the token
  * http.get('/orders', { custom: { signal } }) // an abort while waiting for the token rejects with ABORTED
  */
-export function attachTokenController(http: LuchRequestInstance, tokens: TokenController, options: LuchRequestAdapterOptions = {}): () => void {
+export function attachTokenController(
+  http: LuchRequestInstance,
+  tokens: TokenController,
+  options: LuchRequestAdapterOptions = {},
+): () => void {
   const policy = createAuthPolicy(tokens, options, (response: LuchResponse) => response.statusCode)
   const optedOut = (config: LuchRequestConfig | undefined) => !config || config.custom?.auth === false
 
@@ -108,7 +112,8 @@ export function attachTokenController(http: LuchRequestInstance, tokens: TokenCo
 
   function conclude(answer: unknown, rejected: boolean, verdict: Verdict, config: LuchRequestConfig | undefined, replays: number): unknown {
     // Through the whole chain again, so the replay is re-authorised and re-signed.
-    if (verdict === 'replay') return http.middleware(Object.assign({}, config, { custom: Object.assign({}, config?.custom, { [REPLAYS]: replays + 1 }) }))
+    if (verdict === 'replay')
+      return http.middleware(Object.assign({}, config, { custom: Object.assign({}, config?.custom, { [REPLAYS]: replays + 1 }) }))
     // An unauthorized 2xx (a business code) with its replays spent is rejected, as a 401 is.
     if (verdict === 'pass' && !rejected) return answer
     throw answer

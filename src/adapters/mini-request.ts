@@ -74,23 +74,30 @@ export function sendMiniRequest(policy: AuthPolicy<MiniRequestSuccess>, platform
   const abortHandle = createAbortHandle()
   const calls: Array<[(typeof FORWARDED)[number], unknown[]]> = []
   let current: Partial<MiniRequestTask> | undefined | void
-  const forward = (name: (typeof FORWARDED)[number], args: unknown[]) => current && current[name] && (current[name] as (...a: unknown[]) => void)(...args)
+  const forward = (name: (typeof FORWARDED)[number], args: unknown[]) =>
+    current && current[name] && (current[name] as (...a: unknown[]) => void)(...args)
 
-  const promise = sendWithPolicy(policy, { url: String(rest.url), optedOut: auth === false, signal: abortHandle.signal }, (token) =>
-    new Promise<MiniRequestSuccess>((resolve, reject) => {
-      // `rest` is our own copy: a replay sets the same header again, and the signer signs it again.
-      if (token !== undefined) policy.putToken((rest.header = Object.assign({}, rest.header)), token)
-      const sent = token === undefined ? rest : policy.signed(rest, token)
-      const answered = (result: MiniRequestSuccess) => (noteRetryAfter(result, result.statusCode, result.header), resolve(result))
-      current = platformRequest(Object.assign({}, sent, { success: answered, fail: reject }))
-      for (const [name, args] of calls) forward(name, args)
-    }),
+  const promise = sendWithPolicy(
+    policy,
+    { url: String(rest.url), optedOut: auth === false, signal: abortHandle.signal },
+    (token) =>
+      new Promise<MiniRequestSuccess>((resolve, reject) => {
+        // `rest` is our own copy: a replay sets the same header again, and the signer signs it again.
+        if (token !== undefined) policy.putToken((rest.header = Object.assign({}, rest.header)), token)
+        const sent = token === undefined ? rest : policy.signed(rest, token)
+        const answered = (result: MiniRequestSuccess) => (noteRetryAfter(result, result.statusCode, result.header), resolve(result))
+        current = platformRequest(Object.assign({}, sent, { success: answered, fail: reject }))
+        for (const [name, args] of calls) forward(name, args)
+      }),
   ).catch((error: unknown) => {
     throw withErrMsg(error)
   })
   // With callbacks, the callbacks are how the caller hears of a failure: no unhandled rejection on top.
   if (success || fail || complete) {
-    promise.then((result) => (success?.(result), complete?.(result)), (error: unknown) => (fail?.(error), complete?.(error)))
+    promise.then(
+      (result) => (success?.(result), complete?.(result)),
+      (error: unknown) => (fail?.(error), complete?.(error)),
+    )
   }
 
   const task = { abort: () => (abortHandle.abort(), current?.abort?.()) } as MiniRequestTask

@@ -55,18 +55,26 @@ const NEVER = new Promise<never>(() => undefined)
 export function installUniInterceptor(tokens: TokenController, options: UniInterceptorOptions = {}): () => void {
   const policy = createAuthPolicy(tokens, options, (result: MiniRequestSuccess) => result.statusCode)
   const host = options.uni ?? (typeof uni !== 'undefined' ? uni : undefined)
-  if (!host || typeof host.addInterceptor !== 'function') throw new TypeError('installUniInterceptor: no uni.addInterceptor here; pass options.uni')
+  if (!host || typeof host.addInterceptor !== 'function')
+    throw new TypeError('installUniInterceptor: no uni.addInterceptor here; pass options.uni')
 
   const interceptor = {
     invoke(args: Options) {
       if (args.auth === false) return void delete args.auth
-      return policy
-        .authorize(String(args.url))
-        .then((token) => (policy.putToken((args.header = Object.assign({}, args.header)), token), stampToken(policy.signed(args, token), token)))
-        // Also what `format` or `sign` throws: uni drops a rejected invoke silently, so the caller hears it here.
-        .then(undefined, (error: unknown) => {
-          return withErrMsg(error), args.fail?.(error), args.complete?.(error), NEVER
-        })
+      return (
+        policy
+          .authorize(String(args.url))
+          .then(
+            (token) => (
+              policy.putToken((args.header = Object.assign({}, args.header)), token),
+              stampToken(policy.signed(args, token), token)
+            ),
+          )
+          // Also what `format` or `sign` throws: uni drops a rejected invoke silently, so the caller hears it here.
+          .then(undefined, (error: unknown) => {
+            return (withErrMsg(error), args.fail?.(error), args.complete?.(error), NEVER)
+          })
+      )
     },
     success(result: MiniRequestSuccess, params?: Options) {
       noteRetryAfter(result, result.statusCode, result.header)
@@ -74,13 +82,16 @@ export function installUniInterceptor(tokens: TokenController, options: UniInter
       const replays = params[REPLAYS] ?? 0
       // In the executor, so an isUnauthorized that throws ends in the request's fail instead of in uni's callback.
       const final = new Promise((resolve) => resolve(policy.verdict(result, sentToken(params), replays))).then((verdict) =>
-        verdict !== 'replay' ? result : new Promise((resolve, reject) => {
-          // Through uni.request again, so our invoke sets the new token; the replay's own answer is judged too.
-          // The replay settles this request; the caller's complete still runs once, on the original.
-          const replay = Object.assign({}, params, { [REPLAYS]: replays + 1, success: resolve, fail: reject })
-          delete replay.complete
-          host.request(replay)
-        }))
+        verdict !== 'replay'
+          ? result
+          : new Promise((resolve, reject) => {
+              // Through uni.request again, so our invoke sets the new token; the replay's own answer is judged too.
+              // The replay settles this request; the caller's complete still runs once, on the original.
+              const replay = Object.assign({}, params, { [REPLAYS]: replays + 1, success: resolve, fail: reject })
+              delete replay.complete
+              host.request(replay)
+            }),
+      )
       Object.defineProperty(params, FINAL, { value: final, configurable: true })
       // A replay that got no answer ends in the request's fail, and its success never runs.
       return final.then(undefined, (error: unknown) => (params.fail?.(error), NEVER))

@@ -1,7 +1,13 @@
 // wx.request mapped onto the shared policy, with wx's own shape: success/fail/complete and a RequestTask back.
 // wx.request is called only once the token is there, so parked requests hold none of its 10 concurrent slots.
 import type { TokenController } from '../controller.ts'
-import { sendMiniRequest, type MiniRequestFunction, type MiniRequestOptions, type MiniRequestSuccess, type MiniRequestTask } from './mini-request.ts'
+import {
+  sendMiniRequest,
+  type MiniRequestFunction,
+  type MiniRequestOptions,
+  type MiniRequestSuccess,
+  type MiniRequestTask,
+} from './mini-request.ts'
 import { createAuthPolicy, type AuthPolicyOptions } from './policy.ts'
 
 /**

@@ -45,7 +45,10 @@ export function uniStorage(uniApi?: UniStorageApi): TokenStorage {
 function isStorageApi(value: unknown): value is UniStorageApi {
   const api = value as UniStorageApi | null
   return (
-    typeof api === 'object' && api !== null && typeof api.getStorageSync === 'function' &&
-    typeof api.setStorageSync === 'function' && typeof api.removeStorageSync === 'function'
+    typeof api === 'object' &&
+    api !== null &&
+    typeof api.getStorageSync === 'function' &&
+    typeof api.setStorageSync === 'function' &&
+    typeof api.removeStorageSync === 'function'
   )
 }

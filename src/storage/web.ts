@@ -24,8 +24,11 @@ export interface WebStorageLike {
  */
 export function webStorage(store: WebStorageLike): TokenStorage {
   if (
-    typeof store !== 'object' || store === null || typeof store.getItem !== 'function' ||
-    typeof store.setItem !== 'function' || typeof store.removeItem !== 'function'
+    typeof store !== 'object' ||
+    store === null ||
+    typeof store.getItem !== 'function' ||
+    typeof store.setItem !== 'function' ||
+    typeof store.removeItem !== 'function'
   ) {
     throw new TypeError('webStorage: `store` must have getItem, setItem and removeItem (e.g. localStorage)')
   }

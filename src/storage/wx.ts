@@ -45,7 +45,10 @@ export function wxStorage(wxApi?: WxStorageApi): TokenStorage {
 function isStorageApi(value: unknown): value is WxStorageApi {
   const api = value as WxStorageApi | null
   return (
-    typeof api === 'object' && api !== null && typeof api.getStorageSync === 'function' &&
-    typeof api.setStorageSync === 'function' && typeof api.removeStorageSync === 'function'
+    typeof api === 'object' &&
+    api !== null &&
+    typeof api.getStorageSync === 'function' &&
+    typeof api.setStorageSync === 'function' &&
+    typeof api.removeStorageSync === 'function'
   )
 }

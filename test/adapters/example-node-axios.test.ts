@@ -52,8 +52,11 @@ describe('examples/node-axios', () => {
     cleanups.push(() => server.close())
 
     const stdout = await new Promise<string>((resolve, reject) =>
-      execFile(process.execPath, ['scripts/run-ts.mjs', 'examples/node-axios/main.ts'], { env: { ...process.env, API_BASE: server.url }, timeout: 30_000 }, (error, out) =>
-        error ? reject(error) : resolve(out),
+      execFile(
+        process.execPath,
+        ['scripts/run-ts.mjs', 'examples/node-axios/main.ts'],
+        { env: { ...process.env, API_BASE: server.url }, timeout: 30_000 },
+        (error, out) => (error ? reject(error) : resolve(out)),
       ),
     )
 

@@ -10,7 +10,12 @@ afterEach(async () => {
 
 function memoryLocalStorage() {
   const items = new Map<string, string>()
-  return { items, getItem: (k: string) => items.get(k) ?? null, setItem: (k: string, v: string) => void items.set(k, v), removeItem: (k: string) => void items.delete(k) }
+  return {
+    items,
+    getItem: (k: string) => items.get(k) ?? null,
+    setItem: (k: string, v: string) => void items.set(k, v),
+    removeItem: (k: string) => void items.delete(k),
+  }
 }
 
 async function started(options: TokenServerOptions = {}) {

@@ -30,8 +30,7 @@ export function scenarioSigner(kind: ClientConfig['sign']): ((request: object, t
 
 /** An HTTP answer (resolved or rejected, as the client does it), or a failure with its TokenError code. */
 export type Outcome =
-  | { status: number; code?: unknown; retryAfterMs?: number }
-  | { error: string; attempts?: number; causeRetryAfterMs?: number }
+  { status: number; code?: unknown; retryAfterMs?: number } | { error: string; attempts?: number; causeRetryAfterMs?: number }
 
 export interface Sent {
   outcome: Promise<Outcome>

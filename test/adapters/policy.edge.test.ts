@@ -13,7 +13,11 @@ const status = (answer: { status: number }) => answer.status
 
 describe('policy edges', () => {
   it('keeps the request when sign mutates it in place and returns nothing', () => {
-    const policy = createAuthPolicy(standIn(), { sign: (request: { sig?: string }, token) => void (request.sig = `signed ${token}`) }, status)
+    const policy = createAuthPolicy(
+      standIn(),
+      { sign: (request: { sig?: string }, token) => void (request.sig = `signed ${token}`) },
+      status,
+    )
     const request: { sig?: string } = {}
 
     expect(policy.signed(request, 't1')).toBe(request)
@@ -42,13 +46,17 @@ describe('policy edges', () => {
     expect(() => policy.checkUrl(url)).toThrow(expect.objectContaining({ code: 'INSECURE_URL' }))
   })
 
-  it.each([['https://api.example.com/a'], [' https://api.example.com'], ['/relative/path'], ['http:localhost:8080/a'], ['http://[::1]/a'], ['HTTP://127.0.0.1:9/a']])(
-    'lets %j through by default',
-    (url) => {
-      const policy = createAuthPolicy(standIn(), {}, status)
-      expect(() => policy.checkUrl(url)).not.toThrow()
-    },
-  )
+  it.each([
+    ['https://api.example.com/a'],
+    [' https://api.example.com'],
+    ['/relative/path'],
+    ['http:localhost:8080/a'],
+    ['http://[::1]/a'],
+    ['HTTP://127.0.0.1:9/a'],
+  ])('lets %j through by default', (url) => {
+    const policy = createAuthPolicy(standIn(), {}, status)
+    expect(() => policy.checkUrl(url)).not.toThrow()
+  })
 
   it('sets the token header once, replacing the same header in another case, and keeps the others', () => {
     const policy = createAuthPolicy(standIn(), {}, status)

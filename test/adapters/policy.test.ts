@@ -90,7 +90,9 @@ describe('createAuthPolicy', () => {
     tokens.getToken.mockImplementation(() => Promise.resolve('t1').finally(() => void (signal.aborted = true)))
     const send = vi.fn(async () => ({ status: 200 }))
 
-    await expect(sendWithPolicy(createAuthPolicy(tokens, {}, status), { url: 'https://a.example/x', signal }, send)).rejects.toMatchObject({ code: 'ABORTED' })
+    await expect(sendWithPolicy(createAuthPolicy(tokens, {}, status), { url: 'https://a.example/x', signal }, send)).rejects.toMatchObject({
+      code: 'ABORTED',
+    })
     expect(send).not.toHaveBeenCalled()
   })
 })

@@ -51,24 +51,22 @@ export const scenarios: Scenario[] = [
       for (const i of range(10)) expect(server.calls(`/api/item/${i}`)).toBe(2)
     },
   },
-  ...(['in-place', 'copy'] as const).map(
-    (sign): Scenario => ({
-      name: `signs every send and replay so the server accepts it (createSigner, ${sign === 'copy' ? 'returning a signed copy' : 'in place'})`,
-      server: { signatureSecret: SCENARIO_SECRET },
-      async run({ server, start }) {
-        const client = await start({ sign })
-        expect(await client.send('/api/warm-up').outcome).toEqual({ status: 200, code: 200 })
+  ...(['in-place', 'copy'] as const).map((sign): Scenario => ({
+    name: `signs every send and replay so the server accepts it (createSigner, ${sign === 'copy' ? 'returning a signed copy' : 'in place'})`,
+    server: { signatureSecret: SCENARIO_SECRET },
+    async run({ server, start }) {
+      const client = await start({ sign })
+      expect(await client.send('/api/warm-up').outcome).toEqual({ status: 200, code: 200 })
 
-        server.revokeAll()
-        const outcomes = await all(range(3).map((i) => client.send(`/api/item/${i}`)))
+      server.revokeAll()
+      const outcomes = await all(range(3).map((i) => client.send(`/api/item/${i}`)))
 
-        // A bad signature is a 400; a lost sent token would replay the revoked one and end in 401.
-        expect(outcomes).toEqual(range(3).map(() => ({ status: 200, code: 200 })))
-        expect(server.calls('/token')).toBe(2)
-        for (const i of range(3)) expect(server.calls(`/api/item/${i}`)).toBe(2)
-      },
-    }),
-  ),
+      // A bad signature is a 400; a lost sent token would replay the revoked one and end in 401.
+      expect(outcomes).toEqual(range(3).map(() => ({ status: 200, code: 200 })))
+      expect(server.calls('/token')).toBe(2)
+      for (const i of range(3)) expect(server.calls(`/api/item/${i}`)).toBe(2)
+    },
+  })),
   {
     name: 'replays a request refused with business code 401 inside an HTTP 200',
     async run({ server, start }) {

@@ -71,8 +71,22 @@ describe('installUniInterceptor', () => {
 
   // uni-app drops a rejected invoke without a word: the request would hang with no callback at all.
   it.each([
-    ['sign', { sign: () => { throw new TypeError('cannot sign this body') } }],
-    ['format', { format: () => { throw new TypeError('cannot format this token') } }],
+    [
+      'sign',
+      {
+        sign: () => {
+          throw new TypeError('cannot sign this body')
+        },
+      },
+    ],
+    [
+      'format',
+      {
+        format: () => {
+          throw new TypeError('cannot format this token')
+        },
+      },
+    ],
   ])('calls fail, then complete, with what %s throws, and sends nothing', async (_name, options) => {
     const { server, uni, sent } = await installed(undefined, undefined, options)
     const seen = await callbacksSeen(uni, server.url + '/api/orders')

@@ -61,7 +61,9 @@ describe('examples/uni-app built for H5, in headless Chromium', () => {
   it('builds with uni build into an index.html and scripts that hold painless-token from source', () => {
     const files = readTree(build.dir)
     expect(files['index.html']).toContain('<div id="app">')
-    const scripts = Object.entries(files).filter(([path]) => path.endsWith('.js')).map(([, code]) => code)
+    const scripts = Object.entries(files)
+      .filter(([path]) => path.endsWith('.js'))
+      .map(([, code]) => code)
     expect(scripts.some((code) => code.includes('token refresh failed after'))).toBe(true)
   })
 

@@ -27,12 +27,18 @@ afterEach(async () => {
 
 describe('the mp-weixin build of examples/uni-app', () => {
   it('holds app.js, common/vendor.js and the page, with painless-token bundled from source', () => {
-    expect(Object.keys(files)).toEqual(expect.arrayContaining(['app.js', 'app.json', 'common/vendor.js', 'pages/index/index.js', 'pages/index/index.wxml']))
+    expect(Object.keys(files)).toEqual(
+      expect.arrayContaining(['app.js', 'app.json', 'common/vendor.js', 'pages/index/index.js', 'pages/index/index.wxml']),
+    )
     expect(files['common/vendor.js']).toContain('token refresh failed after')
   })
 
   it('probes with typeof every global it names that the mini-program runtime does not offer', () => {
-    const scripts = Object.fromEntries(Object.entries(files).filter(([path]) => path.endsWith('.js')).map(([path, code]) => [path.slice(0, -3), code]))
+    const scripts = Object.fromEntries(
+      Object.entries(files)
+        .filter(([path]) => path.endsWith('.js'))
+        .map(([path, code]) => [path.slice(0, -3), code]),
+    )
     const offered = new Set<string>(OFFERED_GLOBALS)
     const unguarded = Object.entries(freeGlobals(scripts)).flatMap(([script, globals]) =>
       Object.entries(globals)
@@ -70,7 +76,10 @@ describe.each([
     }
   }
 
-  const outcome = (page: MiniProgramPage) => ({ result: page.attribute(OUTCOME, 'data-result'), error: page.attribute(OUTCOME, 'data-error') })
+  const outcome = (page: MiniProgramPage) => ({
+    result: page.attribute(OUTCOME, 'data-result'),
+    error: page.attribute(OUTCOME, 'data-error'),
+  })
   const batchShown = (page: MiniProgramPage, batch: number) => page.until(() => page.attribute(OUTCOME, 'data-batch') === batch)
 
   /** Taps a button and waits for the batch it starts to be rendered. */

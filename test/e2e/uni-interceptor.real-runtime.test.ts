@@ -50,7 +50,11 @@ async function bundleRuntime(): Promise<string> {
 
 /** A fresh runtime per client: uni-app keeps interceptors in module state. */
 function loadUni(code: string, shim: UniShim) {
-  const wx = { request: shim.request, getSystemInfoSync: () => ({ platform: 'devtools', language: 'en' }), getAppBaseInfo: () => ({ language: 'en' }) }
+  const wx = {
+    request: shim.request,
+    getSystemInfoSync: () => ({ platform: 'devtools', language: 'en' }),
+    getAppBaseInfo: () => ({ language: 'en' }),
+  }
   const module = { exports: {} as { default?: unknown } }
   new Function('wx', 'module', 'exports', code)(wx, module, module.exports)
   return module.exports.default as Parameters<typeof startUniInterceptor>[1]
@@ -60,7 +64,8 @@ const runScenario = useScenarioRunner()
 
 describe(`the uni interceptor on uni-app's own runtime (${path.relative('.', runtimeFile)})`, () => {
   beforeAll(() => {
-    if (!installed) throw new Error(`needs @dcloudio/uni-mp-weixin in ${modules}: run \`npm ci --prefix examples/uni-app\`, or set UNI_RUNTIME_MODULES`)
+    if (!installed)
+      throw new Error(`needs @dcloudio/uni-mp-weixin in ${modules}: run \`npm ci --prefix examples/uni-app\`, or set UNI_RUNTIME_MODULES`)
   })
 
   let code = ''

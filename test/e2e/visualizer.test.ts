@@ -65,7 +65,11 @@ async function open(query: string): Promise<Page> {
       if (active && active !== seen.at(-1)) seen.push(active)
     }
     record()
-    new MutationObserver(record).observe(document.getElementById('diagram') as HTMLElement, { attributes: true, subtree: true, attributeFilter: ['data-active'] })
+    new MutationObserver(record).observe(document.getElementById('diagram') as HTMLElement, {
+      attributes: true,
+      subtree: true,
+      attributeFilter: ['data-active'],
+    })
   })
   return page
 }
@@ -102,17 +106,23 @@ function pauseAfterRefreshSucceeds(after: number): Promise<unknown> {
 
 /** Waits until the active top-level states have passed through `sequence` in order. */
 function waitForSequence(sequence: string[]): Promise<unknown> {
-  return page.waitForFunction((wanted) => {
-    const seen = (window as unknown as { __activeSeen: string[] }).__activeSeen
-    let i = 0
-    for (const state of seen) if (state === wanted[i]) i++
-    return i === wanted.length
-  }, sequence, { timeout: 30_000 })
+  return page.waitForFunction(
+    (wanted) => {
+      const seen = (window as unknown as { __activeSeen: string[] }).__activeSeen
+      let i = 0
+      for (const state of seen) if (state === wanted[i]) i++
+      return i === wanted.length
+    },
+    sequence,
+    { timeout: 30_000 },
+  )
 }
 
 afterEach(async (context) => {
   if (!page) return
-  await page.screenshot({ path: path.join(screenshots, `visualizer-${context.task.name.replace(/\W+/g, '-').slice(0, 60)}.png`) }).catch(() => {})
+  await page
+    .screenshot({ path: path.join(screenshots, `visualizer-${context.task.name.replace(/\W+/g, '-').slice(0, 60)}.png`) })
+    .catch(() => {})
   // Every token the simulated server issued, checked against the whole document, SVG and scripts included.
   const leaked = await page.evaluate(() => {
     const issued = (window as unknown as { __visualizer: { issuedTokens(): string[] } }).__visualizer.issuedTokens()
@@ -127,13 +137,26 @@ afterEach(async (context) => {
 describe('the visualizer build, opened from disk', () => {
   it('draws every state and every transition of the machine definition in the SVG', async () => {
     await open('?autostart=0')
-    for (const top of ['idle', 'valid', 'refreshing', 'failed']) await expect(page.locator(`svg [data-state="${top}"]`).count()).resolves.toBe(1)
+    for (const top of ['idle', 'valid', 'refreshing', 'failed'])
+      await expect(page.locator(`svg [data-state="${top}"]`).count()).resolves.toBe(1)
     const drawn = await page.evaluate(() => ({
       states: Array.from(document.querySelectorAll('svg [data-state]')).map((e) => e.getAttribute('data-state')),
-      transitions: Array.from(document.querySelectorAll('svg [data-transition]')).map((e) => [e.getAttribute('data-transition'), e.getAttribute('data-event')]),
+      transitions: Array.from(document.querySelectorAll('svg [data-transition]')).map((e) => [
+        e.getAttribute('data-transition'),
+        e.getAttribute('data-event'),
+      ]),
     }))
-    expect(drawn.states.sort()).toEqual(allStates(graph).filter((s) => s.path !== '').map((s) => s.path).sort())
-    expect(drawn.transitions.sort()).toEqual(allTransitions(graph).map((t) => [t.id, t.eventType]).sort())
+    expect(drawn.states.sort()).toEqual(
+      allStates(graph)
+        .filter((s) => s.path !== '')
+        .map((s) => s.path)
+        .sort(),
+    )
+    expect(drawn.transitions.sort()).toEqual(
+      allTransitions(graph)
+        .map((t) => [t.id, t.eventType])
+        .sort(),
+    )
   })
 
   it('fits the whole diagram in the window at 1500×1000 and in the page width at 1280, with no sideways scrolling', async () => {
@@ -142,7 +165,13 @@ describe('the visualizer build, opened from disk', () => {
       page.evaluate(() => {
         const svg = (document.querySelector('#diagram svg') as SVGSVGElement).getBoundingClientRect()
         const box = (document.getElementById('diagram') as HTMLElement).getBoundingClientRect()
-        return { svg: { right: svg.right, bottom: svg.bottom, width: svg.width }, box: { right: box.right }, scrollWidth: document.documentElement.scrollWidth, innerWidth, innerHeight }
+        return {
+          svg: { right: svg.right, bottom: svg.bottom, width: svg.width },
+          box: { right: box.right },
+          scrollWidth: document.documentElement.scrollWidth,
+          innerWidth,
+          innerHeight,
+        }
       })
     const wide = await fit()
     expect(wide.svg.right).toBeLessThanOrEqual(wide.box.right + 0.5)
@@ -151,7 +180,9 @@ describe('the visualizer build, opened from disk', () => {
     await page.setViewportSize({ width: 1280, height: 800 })
     // The chart follows its panel through a ResizeObserver, a frame or more after the resize: wait for the page to
     // settle (at most 5 s), then measure. A page that never fits still fails below.
-    await page.waitForFunction(() => document.documentElement.scrollWidth <= window.innerWidth, undefined, { timeout: 5_000 }).catch(() => undefined)
+    await page
+      .waitForFunction(() => document.documentElement.scrollWidth <= window.innerWidth, undefined, { timeout: 5_000 })
+      .catch(() => undefined)
     const narrow = await fit()
     expect(narrow.svg.right).toBeLessThanOrEqual(narrow.box.right + 0.5)
     expect(narrow.scrollWidth).toBeLessThanOrEqual(narrow.innerWidth)
@@ -164,7 +195,9 @@ describe('the visualizer build, opened from disk', () => {
     await waitForSequence(['valid', 'refreshing', 'valid'])
     expect(await counter('refreshes')).toBeGreaterThanOrEqual(2)
     expect(await counter('requests')).toBeGreaterThan(0)
-    const issued = await page.evaluate(() => (window as unknown as { __visualizer: { issuedTokens(): string[] } }).__visualizer.issuedTokens().length)
+    const issued = await page.evaluate(
+      () => (window as unknown as { __visualizer: { issuedTokens(): string[] } }).__visualizer.issuedTokens().length,
+    )
     expect(issued).toBeGreaterThanOrEqual(2)
   })
 
@@ -172,24 +205,33 @@ describe('the visualizer build, opened from disk', () => {
     await open('?failureRate=1&speed=10&retryBaseDelayMs=50')
     // `failed` lasts until the next request (10 simulated ms), rarely to the end of a frame: the recorder sees it.
     await waitForSequence(['refreshing', 'failed'])
-    await page.waitForFunction(() => Number(document.querySelector('[data-counter="REFRESH_FAILED"]')?.textContent) > 0, undefined, { timeout: 30_000 })
+    await page.waitForFunction(() => Number(document.querySelector('[data-counter="REFRESH_FAILED"]')?.textContent) > 0, undefined, {
+      timeout: 30_000,
+    })
     expect(await counter('refreshFailures')).toBeGreaterThan(0)
   })
 
   it('replays requests after the server revokes the token, and otherwise refreshes once per TTL with no request lost', async () => {
     await open('?speed=10&rate=100&ttlMs=10000&leewayMs=2000&latencyMs=300')
     // Two ordinary cycles first, so the chart and the timeline show the rhythm the revocation breaks.
-    await page.waitForFunction(() => Number(document.querySelector('[data-counter="refreshes"]')?.textContent) >= 3, undefined, { timeout: 30_000 })
+    await page.waitForFunction(() => Number(document.querySelector('[data-counter="refreshes"]')?.textContent) >= 3, undefined, {
+      timeout: 30_000,
+    })
     await page.waitForSelector('[data-state="valid"][data-active="true"]', { timeout: 30_000 })
     expect(await counter('replayed')).toBe(0)
     await page.click('[data-action="revoke"]')
-    await page.waitForFunction(() => Number(document.querySelector('[data-counter="replayed"]')?.textContent) > 0, undefined, { timeout: 30_000 })
+    await page.waitForFunction(() => Number(document.querySelector('[data-counter="replayed"]')?.textContent) > 0, undefined, {
+      timeout: 30_000,
+    })
     await waitForSequence(['valid', 'refreshing', 'valid'])
     // Then one more ordinary refresh, paused just as it succeeds: the picture the README shows.
     await pauseAfterRefreshSucceeds(await counter('refreshes'))
     await page.screenshot({ path: path.join(screenshots, HEALTHY_SCREENSHOT) })
 
-    const simulatedMs = await page.locator('#status').textContent().then((text) => Number(/simulated ([\d.]+) s/.exec(text ?? '')?.[1]) * 1000)
+    const simulatedMs = await page
+      .locator('#status')
+      .textContent()
+      .then((text) => Number(/simulated ([\d.]+) s/.exec(text ?? '')?.[1]) * 1000)
     // One refresh per TTL (a token is fresh for TTL - leeway), one more for the revocation, and the first.
     expect(await counter('refreshes')).toBeLessThanOrEqual(Math.floor(simulatedMs / (10_000 - 2_000)) + 2)
     expect(await counter('replayed')).toBeGreaterThan(0)
@@ -207,7 +249,9 @@ describe('the visualizer build, opened from disk', () => {
     await page.waitForSelector('#mode[data-mode="replay"]')
     await expect(page.locator('#mode').textContent()).resolves.toBe('trace replay')
     await waitForSequence(['refreshing', 'valid', 'refreshing', 'failed', 'refreshing', 'valid'])
-    await page.waitForFunction(() => Number(document.querySelector('[data-counter="REFRESH_FAILED"]')?.textContent) > 0, undefined, { timeout: 30_000 })
+    await page.waitForFunction(() => Number(document.querySelector('[data-counter="REFRESH_FAILED"]')?.textContent) > 0, undefined, {
+      timeout: 30_000,
+    })
     expect(await counter('released')).toBeGreaterThan(0)
     // The scrubber moves back: the diagram shows the state at that moment.
     // Once the replay has finished: scrubbing a playing replay plays on from there.

@@ -121,11 +121,15 @@ export function useFaultRig() {
   function luchClient(server: TokenServer, options: ClientOptions = {}) {
     const http = new Request({ baseURL: server.url })
     const fetchToken: FetchToken = async ({ signal }) => {
-      const response = await http.post('/token', { grant_type: 'client_credentials' }, {
-        header: { 'content-type': 'application/x-www-form-urlencoded' },
-        custom: { auth: false },
-        getTask: (task) => signal.addEventListener('abort', () => task.abort()),
-      })
+      const response = await http.post(
+        '/token',
+        { grant_type: 'client_credentials' },
+        {
+          header: { 'content-type': 'application/x-www-form-urlencoded' },
+          custom: { auth: false },
+          getTask: (task) => signal.addEventListener('abort', () => task.abort()),
+        },
+      )
       return response.data as TokenResponse
     }
     const client = controller({ ...options, fetchToken })
@@ -144,7 +148,8 @@ export function useFaultRig() {
       ...client,
       send: (i) => http.get(`/api/item/${i}`),
       apiCalls: () => fixture.shim.calls() - fixture.shim.calls('/token'),
-      tokenOf: (value) => /^Bearer (.+)$/.exec(String((value as { config: { header: Record<string, string> } }).config.header.Authorization))?.[1],
+      tokenOf: (value) =>
+        /^Bearer (.+)$/.exec(String((value as { config: { header: Record<string, string> } }).config.header.Authorization))?.[1],
     }
   }
 

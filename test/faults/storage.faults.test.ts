@@ -303,7 +303,13 @@ describe('a custom async storage', () => {
     storage.get = () => new Promise(() => {})
     const server = await rig.startServer()
     const clock = createVirtualClock()
-    const { tokens, events, fetches } = rig.controller({ fetchToken: rig.directFetch(server), storage: counted, clock, now: clock.now, waitTimeoutMs: 5_000 })
+    const { tokens, events, fetches } = rig.controller({
+      fetchToken: rig.directFetch(server),
+      storage: counted,
+      clock,
+      now: clock.now,
+      waitTimeoutMs: 5_000,
+    })
 
     const requests = ledger()
     for (let i = 0; i < N; i++) requests.track(tokens.getToken())

@@ -105,7 +105,11 @@ export async function settle(): Promise<void> {
 }
 
 /** A promise's outcome so far, without waiting: 'pending', or how it settled. */
-export function track<T>(promise: Promise<T>): { readonly status: 'pending' | 'fulfilled' | 'rejected'; readonly value?: T; readonly reason?: unknown } {
+export function track<T>(promise: Promise<T>): {
+  readonly status: 'pending' | 'fulfilled' | 'rejected'
+  readonly value?: T
+  readonly reason?: unknown
+} {
   const state: { status: 'pending' | 'fulfilled' | 'rejected'; value?: T; reason?: unknown } = { status: 'pending' }
   promise.then(
     (value) => Object.assign(state, { status: 'fulfilled', value }),

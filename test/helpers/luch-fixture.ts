@@ -48,7 +48,9 @@ export function useLuchFixture() {
   const onCleanup = (cleanup: () => unknown): void => void cleanups.push(cleanup)
 
   /** Until the test ends, uni.request goes through `wrap`; `send` is the test's shim, not an earlier wrapper. */
-  function wrapUniRequest(wrap: (options: UniRequestOptions, send: (options: UniRequestOptions) => UniRequestTask) => UniRequestTask): void {
+  function wrapUniRequest(
+    wrap: (options: UniRequestOptions, send: (options: UniRequestOptions) => UniRequestTask) => UniRequestTask,
+  ): void {
     const base = currentShim()
     onCleanup(installUniShim({ ...base, request: (options) => wrap(options, base.request) }))
   }
@@ -97,5 +99,6 @@ export function useLuchFixture() {
 
 // Compared as booleans so a failing assertion never prints a token.
 export const carried = (response: HttpResponse, token: string | undefined) => response.config.header?.Authorization === `Bearer ${token}`
-export const burst = (n: number, send: (i: number) => Promise<HttpResponse>) => Promise.allSettled(Array.from({ length: n }, (_, i) => send(i)))
+export const burst = (n: number, send: (i: number) => Promise<HttpResponse>) =>
+  Promise.allSettled(Array.from({ length: n }, (_, i) => send(i)))
 export const count = (events: TokenControllerEvent[], type: string) => events.filter((e) => e.type === type).length

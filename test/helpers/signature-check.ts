@@ -4,13 +4,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto'
 import type { IncomingHttpHeaders } from 'node:http'
 
 /** True when X-Signature is the HMAC of this request's canonical lines under `secret`. */
-export function hasValidSignature(
-  secret: string,
-  method: string,
-  rawUrl: string,
-  body: string,
-  headers: IncomingHttpHeaders,
-): boolean {
+export function hasValidSignature(secret: string, method: string, rawUrl: string, body: string, headers: IncomingHttpHeaders): boolean {
   const timestamp = headers['x-timestamp']
   const nonce = headers['x-nonce']
   const signature = headers['x-signature']

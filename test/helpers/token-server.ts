@@ -104,10 +104,13 @@ export async function startTokenServer(options: TokenServerOptions = {}): Promis
       notify()
     })
     notify()
-    readBody(req).then((body) => {
-      if (path === '/token') answerToken(res)
-      else answerApi(req, res, rawUrl, path, body)
-    }, () => req.socket.destroy())
+    readBody(req).then(
+      (body) => {
+        if (path === '/token') answerToken(res)
+        else answerApi(req, res, rawUrl, path, body)
+      },
+      () => req.socket.destroy(),
+    )
   })
 
   function answerToken(res: ServerResponse): void {

@@ -25,7 +25,14 @@ function signalLike() {
     addEventListener: (_: 'abort', listener: () => void) => listeners.push(listener),
     removeEventListener: (_: 'abort', listener: () => void) => listeners.splice(listeners.indexOf(listener), 1),
   }
-  return { signal, abort: (reason: unknown) => { signal.aborted = true; signal.reason = reason; listeners.slice().forEach((l) => l()) } }
+  return {
+    signal,
+    abort: (reason: unknown) => {
+      signal.aborted = true
+      signal.reason = reason
+      listeners.slice().forEach((l) => l())
+    },
+  }
 }
 
 const tick = () => new Promise((resolve) => setTimeout(resolve, 0))

@@ -19,7 +19,10 @@ describe('in a runtime without window, fetch, AbortController, URL, TextEncoder,
     expect(seen.stateAfterFailure).toBe('failed')
     expect(seen.aborted).toMatchObject({ code: 'ABORTED' })
     expect(seen.timedOut).toMatchObject({ code: 'WAIT_TIMEOUT' })
-    expect(seen.stopped).toEqual([{ code: 'STOPPED', attempts: undefined }, { code: 'STOPPED', attempts: undefined }])
+    expect(seen.stopped).toEqual([
+      { code: 'STOPPED', attempts: undefined },
+      { code: 'STOPPED', attempts: undefined },
+    ])
   })
 
   it('signs requests and hashes credentials', async () => {

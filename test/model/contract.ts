@@ -48,7 +48,8 @@ export function brokenContract(system: SystemRecords, event: ModelEvent, replay:
   require(fetch.maxInFlight <= 1, 'at most one fetch in flight, ever')
   require(vi.getTimerCount() === 0, 'no timer outside the injected clock')
   for (const request of requests) {
-    if (codeOf(request) === 'REFRESH_FAILED') require((request.outcome.reason as { attempts: number }).attempts === attempts, 'a failed cycle made every attempt')
+    if (codeOf(request) === 'REFRESH_FAILED')
+      require((request.outcome.reason as { attempts: number }).attempts === attempts, 'a failed cycle made every attempt')
   }
   if (fetch.count > fetchesBefore) {
     const call = fetch.last()
@@ -70,10 +71,13 @@ export function brokenContract(system: SystemRecords, event: ModelEvent, replay:
     const answered = pendingBefore.every((request) => request.outcome.status === 'fulfilled' && request.outcome.value === lastIssued)
     require(answered, 'requests parked before valid answered with the token handed over last')
     require(pendingOf(requests).length === 0, 'no request waits in valid')
-    require(store.held !== undefined && (JSON.parse(store.held) as { accessToken: string }).accessToken === lastIssued, 'valid: the current token is stored')
+    require(store.held !== undefined &&
+      (JSON.parse(store.held) as { accessToken: string }).accessToken === lastIssued, 'valid: the current token is stored')
   }
   if (state === 'failed') {
-    require(pendingBefore.every((request) => codeOf(request) === 'REFRESH_FAILED'), 'requests parked before failed rejected with REFRESH_FAILED')
+    require(pendingBefore.every(
+      (request) => codeOf(request) === 'REFRESH_FAILED',
+    ), 'requests parked before failed rejected with REFRESH_FAILED')
     require(pendingOf(requests).length === 0, 'no request waits in failed')
   }
   if (state.startsWith('refreshing')) {

@@ -42,8 +42,7 @@ export interface ModelConfig {
 
 /** A machine event as the model sends it, tagged with how the system should produce it. */
 export type ModelEvent =
-  | (TokenEvent & { readonly variant?: string })
-  | { readonly type: `xstate.after.${string}`; readonly variant?: undefined }
+  (TokenEvent & { readonly variant?: string }) | { readonly type: `xstate.after.${string}`; readonly variant?: undefined }
 
 export type WaiterKind = 'get' | 'refresh'
 export interface KindedWaiter extends Waiter {
@@ -138,7 +137,8 @@ const START: Shadow = { gone: new Set(), stopped: false }
 
 function nextShadow(shadow: Shadow, event: ModelEvent): Shadow {
   if (event.type === 'token.stop') return { ...shadow, stopped: true }
-  if (event.type === 'waiter.abort' || event.type === 'waiter.timeout') return { ...shadow, gone: new Set([...shadow.gone, event.waiter.id]) }
+  if (event.type === 'waiter.abort' || event.type === 'waiter.timeout')
+    return { ...shadow, gone: new Set([...shadow.gone, event.waiter.id]) }
   return shadow
 }
 

@@ -136,7 +136,11 @@ export function createReplay(input: TokenInput & { waitTimeoutMs: number; leeway
         // As the controller does: the machine hears of it and rejects the waiter itself.
         const target = event.type === 'waiter.abort' ? pending().find((w) => w.kind === 'get') : pending()[0]
         if (!target) throw new Error(`replay: no parked request for ${event.type}`)
-        return { sent: event.type === 'waiter.abort' ? { type: event.type, waiter: target, reason: 'model' } : { type: event.type, waiter: target }, waiter: target }
+        return {
+          sent:
+            event.type === 'waiter.abort' ? { type: event.type, waiter: target, reason: 'model' } : { type: event.type, waiter: target },
+          waiter: target,
+        }
       }
       default:
         return { sent: { type: event.type } }

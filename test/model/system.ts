@@ -80,7 +80,9 @@ export function startSystem(options: ModelOptions) {
     if (grant === null) return store.finishRead(undefined)
     if (variant === 'fresh') lastIssued = grant.accessToken
     lastRefreshToken = grant.refreshToken
-    store.finishRead(JSON.stringify({ accessToken: grant.accessToken, expiresAt: onSystemClock(grant.expiresAt), refreshToken: grant.refreshToken }))
+    store.finishRead(
+      JSON.stringify({ accessToken: grant.accessToken, expiresAt: onSystemClock(grant.expiresAt), refreshToken: grant.refreshToken }),
+    )
   }
 
   function request(kind: 'get' | 'refresh', model: RecordingWaiter): void {
@@ -148,7 +150,9 @@ export function startSystem(options: ModelOptions) {
     const { context } = replay.snapshot
     const fetching = replay.state === 'refreshing.fetching' && !replay.stopped
     // The machine waits for exactly the delays the model names, through the injected clock only.
-    const waitsFor = replay.stopped ? [] : replay.snapshot._nodes.flatMap((node) => [...node.transitions.keys()].filter((type) => type.startsWith('xstate.after.')))
+    const waitsFor = replay.stopped
+      ? []
+      : replay.snapshot._nodes.flatMap((node) => [...node.transitions.keys()].filter((type) => type.startsWith('xstate.after.')))
     const observed = {
       // Every request settled as the model settled its twin: same token, same error code, or still waiting.
       requests: requests.map(({ outcome }) => outcomeOf(outcome)),
@@ -156,7 +160,10 @@ export function startSystem(options: ModelOptions) {
       fetchesStarted: fetch.count,
       fetchesInFlight: fetch.inFlight,
       fetchInput: fetching ? { attempt: fetch.last().attempt, reason: fetch.last().reason } : undefined,
-      machineTimers: clock.pending().filter((timer) => timer.owner === 'machine').map((timer) => [timer.event, timer.ms]),
+      machineTimers: clock
+        .pending()
+        .filter((timer) => timer.owner === 'machine')
+        .map((timer) => [timer.event, timer.ms]),
     }
     expect(observed, `the controller ${where}`).toEqual({
       requests: requests.map(({ model }) => model.outcome),
@@ -197,7 +204,9 @@ export function startSystem(options: ModelOptions) {
       await microtasks()
       const abortedNow = { outcome: outcomeOf(parked), queueSize: tokens.queueSize }
       expect({ parkedNow, abortedNow }, `a new request ${where}, then its abort`).toMatchObject({
-        parkedNow: full ? { outcome: { code: 'QUEUE_FULL' }, queueSize: replay.queueSize, fetches } : { outcome: { status: 'pending' }, queueSize: replay.queueSize + 1, fetches },
+        parkedNow: full
+          ? { outcome: { code: 'QUEUE_FULL' }, queueSize: replay.queueSize, fetches }
+          : { outcome: { status: 'pending' }, queueSize: replay.queueSize + 1, fetches },
         abortedNow: { outcome: { code: full ? 'QUEUE_FULL' : 'ABORTED' }, queueSize: replay.queueSize },
       })
     }

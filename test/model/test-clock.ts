@@ -47,7 +47,9 @@ export function createTestClock(start: number): TestClock {
     const fresh = Object.entries(system.getSnapshot()._scheduledEvents).filter(([key]) => !claimed.has(key))
     if (fresh.length > 1) throw new Error(`test clock: ${fresh.length} delayed events scheduled at once`)
     const [entry] = fresh
-    return entry ? { owner: 'machine', event: entry[1].event.type, key: entry[0] } : { owner: 'controller', event: undefined, key: undefined }
+    return entry
+      ? { owner: 'machine', event: entry[1].event.type, key: entry[0] }
+      : { owner: 'controller', event: undefined, key: undefined }
   }
 
   function run(timer: TestTimer): void {

@@ -49,7 +49,12 @@ const everything = createTokenModel(EVERYTHING)
 const refreshCycle = createTokenModel(REFRESH_CYCLE)
 const suites = [
   { title: 'shortest paths to every state', config: EVERYTHING, keyOf: everything.keyOf, paths: everything.model.getShortestPaths() },
-  { title: 'simple paths through a refresh cycle', config: REFRESH_CYCLE, keyOf: refreshCycle.keyOf, paths: refreshCycle.model.getSimplePaths({ toState: endsCycle }) },
+  {
+    title: 'simple paths through a refresh cycle',
+    config: REFRESH_CYCLE,
+    keyOf: refreshCycle.keyOf,
+    paths: refreshCycle.model.getSimplePaths({ toState: endsCycle }),
+  },
 ]
 
 /** What each path did when it ran; a path a filtered run skipped is replayed on the model alone. */
@@ -76,7 +81,9 @@ function recordsOfAllPaths(): PathRecord[] {
 describe('coverage of the machine definition', () => {
   it('visits every state node, compound and atomic', () => {
     const visited = new Set(recordsOfAllPaths().flatMap((record) => [...record.visited]))
-    const missing = allStateNodes().map((node) => node.id).filter((id) => !visited.has(id))
+    const missing = allStateNodes()
+      .map((node) => node.id)
+      .filter((id) => !visited.has(id))
     expect(missing, `state nodes no path visits:\n${missing.join('\n')}`).toEqual([])
   })
 

@@ -23,7 +23,8 @@ function candidatesOf(node: AnyStateNode): AnyTransitionDefinition[] {
  * guarded one is `else`, and the position tells two candidates with the same guard apart.
  */
 export function transitionName(transition: AnyTransitionDefinition): string {
-  const siblings = transition.eventType === '' ? (transition.source.always ?? []) : (transition.source.transitions.get(transition.eventType) ?? [])
+  const siblings =
+    transition.eventType === '' ? (transition.source.always ?? []) : (transition.source.transitions.get(transition.eventType) ?? [])
   const index = siblings.indexOf(transition)
   if (index === -1) throw new Error(`a transition on ${transition.eventType} is not in ${transition.source.id}'s definition`)
   const guard = guardName(transition.guard) ?? (siblings.length > 1 ? 'else' : undefined)

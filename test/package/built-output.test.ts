@@ -81,7 +81,9 @@ describe('the build', () => {
   // toPrimitive, typeof, objectWithoutProperties): 0.4 kB min+gzip in every bundle. src/ uses Object.assign instead.
   it('ships no down-levelling helpers (src/ writes Object.assign, not object spread or rest)', () => {
     const helpers = files.flatMap((file) =>
-      [...readFileSync(path.join(outDir, file), 'utf8').matchAll(/@oxc-project\+runtime@[^/]+\/helpers\/(\w+)/g)].map((m) => `${file}: ${m[1]}`),
+      [...readFileSync(path.join(outDir, file), 'utf8').matchAll(/@oxc-project\+runtime@[^/]+\/helpers\/(\w+)/g)].map(
+        (m) => `${file}: ${m[1]}`,
+      ),
     )
     expect(helpers).toEqual([])
   })
@@ -97,7 +99,10 @@ describe('the build', () => {
 
   it('keeps the adapters free of xstate, and the signing entry free of both xstate and adapters', () => {
     for (const entry of ['luch-request', 'uni', 'wx', 'axios', 'fetch', 'signing']) {
-      expect([...externalsReachedFrom(`${entry}.js`)].filter((id) => id === 'xstate'), entry).toEqual([])
+      expect(
+        [...externalsReachedFrom(`${entry}.js`)].filter((id) => id === 'xstate'),
+        entry,
+      ).toEqual([])
     }
     expect(externalsReachedFrom('machine.js')).toEqual(new Set(['xstate']))
   })
@@ -125,7 +130,10 @@ function readImports(file: string): string[] {
   const ast = parse2017(code, 'module')
   const ids: string[] = []
   for (const node of ast.body) {
-    if ((node.type === 'ImportDeclaration' || node.type === 'ExportNamedDeclaration' || node.type === 'ExportAllDeclaration') && node.source) {
+    if (
+      (node.type === 'ImportDeclaration' || node.type === 'ExportNamedDeclaration' || node.type === 'ExportAllDeclaration') &&
+      node.source
+    ) {
       ids.push(String(node.source.value))
     }
   }

@@ -70,10 +70,16 @@ export interface ControllerPlan {
  * event, or reports a 401 while handling one does it inside onEvent, while the controller is mid-step.
  */
 export interface Reaction {
-  on: 'refresh.started' | 'refresh.retrying' | 'refresh.succeeded' | 'refresh.failed' | 'request.parked' | 'request.released' | 'request.rejected'
+  on:
+    | 'refresh.started'
+    | 'refresh.retrying'
+    | 'refresh.succeeded'
+    | 'refresh.failed'
+    | 'request.parked'
+    | 'request.released'
+    | 'request.rejected'
   act: 'clear' | 'stop' | 'invalidate'
 }
-
 
 /** At most this many requests (getToken and refresh calls) per run. */
 export const MAX_REQUESTS = 50
@@ -133,7 +139,10 @@ export const storagePlan: fc.Arbitrary<StoragePlan> = fc.oneof(
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('sync' as const), expiresInMs: fc.integer({ min: -60_000, max: 600_000 }) }) },
   {
     weight: 1,
-    arbitrary: fc.record({ kind: fc.constant('async' as const), stored: fc.constantFrom('none' as const, 'garbage' as const, 'fails' as const) }),
+    arbitrary: fc.record({
+      kind: fc.constant('async' as const),
+      stored: fc.constantFrom('none' as const, 'garbage' as const, 'fails' as const),
+    }),
   },
   {
     weight: 2,
@@ -150,7 +159,15 @@ const reaction: fc.Arbitrary<Reaction | null> = fc.oneof(
   {
     weight: 1,
     arbitrary: fc.record({
-      on: fc.constantFrom<Reaction['on']>('refresh.started', 'refresh.retrying', 'refresh.succeeded', 'refresh.failed', 'request.parked', 'request.released', 'request.rejected'),
+      on: fc.constantFrom<Reaction['on']>(
+        'refresh.started',
+        'refresh.retrying',
+        'refresh.succeeded',
+        'refresh.failed',
+        'request.parked',
+        'request.released',
+        'request.rejected',
+      ),
       act: fc.constantFrom<Reaction['act']>('clear', 'stop', 'invalidate'),
     }),
   },
@@ -164,7 +181,10 @@ export const controllerPlan: fc.Arbitrary<ControllerPlan> = fc.record({
     maxDelayMs: fc.integer({ min: 0, max: 5_000 }),
   }),
   fetchTimeoutMs: fc.integer({ min: 1, max: 20_000 }),
-  waitTimeoutMs: fc.oneof({ weight: 1, arbitrary: fc.integer({ min: 1, max: 1_000 }) }, { weight: 3, arbitrary: fc.integer({ min: 1_000, max: 60_000 }) }),
+  waitTimeoutMs: fc.oneof(
+    { weight: 1, arbitrary: fc.integer({ min: 1, max: 1_000 }) },
+    { weight: 3, arbitrary: fc.integer({ min: 1_000, max: 60_000 }) },
+  ),
   // Mostly roomy; sometimes small enough that a burst overflows it.
   maxQueue: fc.oneof({ weight: 1, arbitrary: fc.integer({ min: 1, max: 8 }) }, { weight: 4, arbitrary: fc.constant(10_000) }),
   reaction,
@@ -192,7 +212,10 @@ const action: fc.Arbitrary<Action> = fc.oneof(
   { weight: 4, arbitrary: fc.record({ kind: fc.constant('abort' as const), target: fc.nat({ max: 49 }) }) },
   {
     weight: 3,
-    arbitrary: fc.record({ kind: fc.constant('invalidate' as const), which: fc.constantFrom('current' as const, 'old' as const, 'unknown' as const) }),
+    arbitrary: fc.record({
+      kind: fc.constant('invalidate' as const),
+      which: fc.constantFrom('current' as const, 'old' as const, 'unknown' as const),
+    }),
   },
   {
     weight: 4,

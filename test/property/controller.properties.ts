@@ -5,7 +5,18 @@
 import fc from 'fast-check'
 import { createTokenController } from '../../src/index.ts'
 import { minimalSignal } from '../helpers/fake-fetch.ts'
-import { controllerPlan, fetchPlans, program, storagePlan, type Action, type ControllerPlan, type FetchPlan, type Follow, type Reaction, type StoragePlan } from './arbitraries.ts'
+import {
+  controllerPlan,
+  fetchPlans,
+  program,
+  storagePlan,
+  type Action,
+  type ControllerPlan,
+  type FetchPlan,
+  type Follow,
+  type Reaction,
+  type StoragePlan,
+} from './arbitraries.ts'
 import { createMonitor, type TrackedRequest } from './invariants.ts'
 import { scheduledStorage, STORED_TOKEN } from './scheduled-storage.ts'
 import { scriptedFetch } from './scripted-fetch.ts'
@@ -69,7 +80,11 @@ export async function runControllerProgram({ scheduler, plan, fetches, storage, 
         for (let i = 0; i < action.count; i++) {
           const { tracked, promise } = monitor.request('get', action.abortable ? minimalSignal() : undefined)
           if (tracked.signal) abortable.push(tracked)
-          if (action.follow !== 'none') promise.then((token) => followUp(action.follow, token), () => {})
+          if (action.follow !== 'none')
+            promise.then(
+              (token) => followUp(action.follow, token),
+              () => {},
+            )
         }
         return
       case 'refresh':

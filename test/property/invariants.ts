@@ -93,7 +93,8 @@ export function createMonitor(options: { clock: VirtualClock; plan: ControllerPl
     // the token of this very generation may invalidate it (events can be queued, so not "right now").
     if (event.type === 'token.invalidated') {
       const token = tokenOfGeneration.get(event.generation as number)
-      if (token === undefined || !reported401.has(token)) fail(`generation ${String(event.generation)} invalidated without a 401 for its token`)
+      if (token === undefined || !reported401.has(token))
+        fail(`generation ${String(event.generation)} invalidated without a 401 for its token`)
     }
     if (event.type !== 'request.parked' && event.type !== 'request.released' && event.type !== 'request.rejected') return
     const request = waiterOf(event.id as number)
@@ -117,7 +118,8 @@ export function createMonitor(options: { clock: VirtualClock; plan: ControllerPl
     if (cycle < 0) fail(`fetch ${record.index} started outside any refresh cycle`)
     else {
       attemptsInCycle[cycle]!++
-      if (record.attempt !== attemptsInCycle[cycle]) fail(`fetch ${record.index} is attempt ${record.attempt}, expected ${attemptsInCycle[cycle]}`)
+      if (record.attempt !== attemptsInCycle[cycle])
+        fail(`fetch ${record.index} is attempt ${record.attempt}, expected ${attemptsInCycle[cycle]}`)
       if (record.attempt > plan.retry.attempts) fail(`fetch ${record.index} is attempt ${record.attempt} of ${plan.retry.attempts}`)
     }
   }
@@ -148,7 +150,8 @@ export function createMonitor(options: { clock: VirtualClock; plan: ControllerPl
         // Invariants 3 and 4: those released by this step got the token it made current, unexpired now,
         // in the order they arrived.
         for (let i = 1; i < releasedThisStep.length; i++) {
-          if (releasedThisStep[i]!.n < releasedThisStep[i - 1]!.n) fail(`request ${releasedThisStep[i]!.n} released before request ${releasedThisStep[i - 1]!.n}`)
+          if (releasedThisStep[i]!.n < releasedThisStep[i - 1]!.n)
+            fail(`request ${releasedThisStep[i]!.n} released before request ${releasedThisStep[i - 1]!.n}`)
         }
         for (const request of releasedThisStep) {
           request.expectedToken = context.accessToken
@@ -189,7 +192,8 @@ export function createMonitor(options: { clock: VirtualClock; plan: ControllerPl
       tracked.expectedToken = context.accessToken
       tracked.releasedAt = tracked.startedAt
       if (snapshot.value !== 'valid') fail(`request ${tracked.n} answered without parking in ${JSON.stringify(snapshot.value)}`)
-      if (!(context.expiresAt - plan.leewayMs > tracked.startedAt)) fail(`request ${tracked.n} answered at once with a token that is not fresh`)
+      if (!(context.expiresAt - plan.leewayMs > tracked.startedAt))
+        fail(`request ${tracked.n} answered at once with a token that is not fresh`)
     }
     promise.then(
       (token) => settled(tracked, { status: 'resolved', token }),
@@ -205,10 +209,12 @@ export function createMonitor(options: { clock: VirtualClock; plan: ControllerPl
     if (outcome.status === 'resolved') {
       // Invariant 4, resolved: the token current when it was released (compared, never printed).
       if (request.expectedToken === undefined) fail(`request ${request.n} resolved, but no release was seen`)
-      else if (outcome.token !== request.expectedToken) fail(`request ${request.n} resolved with a token that was not current at its release`)
+      else if (outcome.token !== request.expectedToken)
+        fail(`request ${request.n} resolved with a token that was not current at its release`)
       if (request.waiterId !== undefined && request.releasedAt === undefined) fail(`request ${request.n} resolved without request.released`)
       // refresh() forces a new token: it never answers with the one held when it was called.
-      if (request.kind === 'refresh' && outcome.token === request.tokenBefore) fail(`refresh() ${request.n} resolved with the token it was called to replace`)
+      if (request.kind === 'refresh' && outcome.token === request.tokenBefore)
+        fail(`refresh() ${request.n} resolved with the token it was called to replace`)
       return
     }
     checkRejection(request, outcome.error)
@@ -233,10 +239,12 @@ export function createMonitor(options: { clock: VirtualClock; plan: ControllerPl
         if (!stopped) fail(`request ${request.n} rejected STOPPED before stop()`)
         break
       case 'WAIT_TIMEOUT':
-        if (at < request.startedAt + plan.waitTimeoutMs) fail(`request ${request.n} timed out after ${at - request.startedAt} ms of ${plan.waitTimeoutMs}`)
+        if (at < request.startedAt + plan.waitTimeoutMs)
+          fail(`request ${request.n} timed out after ${at - request.startedAt} ms of ${plan.waitTimeoutMs}`)
         break
       case 'QUEUE_FULL':
-        if (request.queueBefore < plan.maxQueue) fail(`request ${request.n} rejected QUEUE_FULL with ${request.queueBefore} of ${plan.maxQueue} parked`)
+        if (request.queueBefore < plan.maxQueue)
+          fail(`request ${request.n} rejected QUEUE_FULL with ${request.queueBefore} of ${plan.maxQueue} parked`)
         break
       case 'REFRESH_FAILED':
         if (!(error instanceof TokenRefreshError) || error.attempts < 1 || error.attempts > plan.retry.attempts) {

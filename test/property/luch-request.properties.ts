@@ -7,7 +7,15 @@ import fc from 'fast-check'
 import Request, { type HttpResponse } from 'luch-request'
 import { attachTokenController, createTokenController, TokenError, type TokenController } from '../../src/index.ts'
 import type { ControllerPlan, FetchPlan } from './arbitraries.ts'
-import { httpPlans, httpProgram, maxReplays, mostlyWorkingFetchPlans, patientControllerPlan, type HttpAction, type HttpPlan } from './luch-request.arbitraries.ts'
+import {
+  httpPlans,
+  httpProgram,
+  maxReplays,
+  mostlyWorkingFetchPlans,
+  patientControllerPlan,
+  type HttpAction,
+  type HttpPlan,
+} from './luch-request.arbitraries.ts'
 import { createMonitor, REQUEST_ERROR_CODES } from './invariants.ts'
 import { scheduledUni } from './scheduled-uni.ts'
 import { scriptedFetch } from './scripted-fetch.ts'
@@ -114,7 +122,7 @@ export async function runLuchProgram({ scheduler, plan, fetches, answers, maxRep
     await untilIdle(scheduler)
     monitor.finish()
     checkHttp()
-      return violations
+    return violations
   } finally {
     tokens.stop()
     uninstall()
@@ -135,15 +143,18 @@ export async function runLuchProgram({ scheduler, plan, fetches, answers, maxRep
       }
       if (outcome.status === 'resolved') {
         const response = outcome.value as HttpResponse
-        if (response.statusCode !== 200 || isUnauthorized(response)) fail(`HTTP request ${request.rid} resolved with an unauthorized or failed answer`)
+        if (response.statusCode !== 200 || isUnauthorized(response))
+          fail(`HTTP request ${request.rid} resolved with an unauthorized or failed answer`)
         continue
       }
       const reason = outcome.reason as { statusCode?: number; data?: unknown; errMsg?: string; code?: unknown }
       if (reason instanceof TokenError) {
-        if (!(REQUEST_ERROR_CODES as readonly unknown[]).includes(reason.code)) fail(`HTTP request ${request.rid} rejected with ${reason.code}`)
+        if (!(REQUEST_ERROR_CODES as readonly unknown[]).includes(reason.code))
+          fail(`HTTP request ${request.rid} rejected with ${reason.code}`)
       } else if (typeof reason === 'object' && reason !== null && isUnauthorized(reason)) {
         // The server's unauthorized answer reaches the caller only once no replay is left.
-        if (sent !== 1 + maxReplays) fail(`HTTP request ${request.rid} rejected unauthorized after ${sent} send(s) with maxReplays ${maxReplays}`)
+        if (sent !== 1 + maxReplays)
+          fail(`HTTP request ${request.rid} rejected unauthorized after ${sent} send(s) with maxReplays ${maxReplays}`)
       } else if (!(typeof reason === 'object' && reason !== null && reason.statusCode === undefined && typeof reason.errMsg === 'string')) {
         fail(`HTTP request ${request.rid} rejected with something unexpected`)
       }

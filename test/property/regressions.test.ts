@@ -24,9 +24,17 @@ const CONTROLLER_REGRESSIONS: Regression[] = [
   { bug: 'stop() from onEvent after an async hydration strands the parked request', seed: 23, path: '67:0:0:0:0:1:1:1:1:1:1' },
   // stop() from onEvent('request.rejected') as a parked request times out: the controller went on to send
   // waiter.timeout to the stopped actor (XState's development build prints such events).
-  { bug: 'a wait timeout whose onEvent stops the controller sends waiter.timeout to the stopped actor', seed: 51, path: '309:0:1:1:1:1:3:3:3:3:4:3:4:3' },
+  {
+    bug: 'a wait timeout whose onEvent stops the controller sends waiter.timeout to the stopped actor',
+    seed: 51,
+    path: '309:0:1:1:1:1:3:3:3:3:4:3:4:3',
+  },
   // The same for an abort: waiter.abort sent to the stopped actor.
-  { bug: 'an abort whose onEvent stops the controller sends waiter.abort to the stopped actor', seed: 53, path: '314:0:0:1:0:0:0:2:0:2:1:0:0:1:0:5:32:12:12:12:12:12:12:28:49:49' },
+  {
+    bug: 'an abort whose onEvent stops the controller sends waiter.abort to the stopped actor',
+    seed: 53,
+    path: '314:0:0:1:0:0:0:2:0:2:1:0:0:1:0:5:32:12:12:12:12:12:12:28:49:49',
+  },
 ]
 
 describe('counterexamples found by the controller property, replayed', () => {

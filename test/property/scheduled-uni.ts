@@ -29,7 +29,11 @@ export interface ScheduledUni {
 }
 
 /** `accepts(token)` is the server's own judgement, used by calls whose plan is 'server'. */
-export function scheduledUni(scheduler: fc.Scheduler, plans: readonly HttpPlan[], accepts: (token: string | undefined) => boolean): ScheduledUni {
+export function scheduledUni(
+  scheduler: fc.Scheduler,
+  plans: readonly HttpPlan[],
+  accepts: (token: string | undefined) => boolean,
+): ScheduledUni {
   const calls: UniCall[] = []
 
   function request(options: UniRequestOptions): { abort(): void } {

@@ -6,7 +6,9 @@ import ts from 'typescript'
 /** Bundles `entry` (a path) or `contents` (source text resolved from `resolveDir`) into one CJS script. */
 export async function bundleForMiniProgram(input: { entry: string } | { contents: string; resolveDir: string }): Promise<string> {
   const result = await build({
-    ...('entry' in input ? { entryPoints: [input.entry] } : { stdin: { contents: input.contents, resolveDir: input.resolveDir, loader: 'ts' } }),
+    ...('entry' in input
+      ? { entryPoints: [input.entry] }
+      : { stdin: { contents: input.contents, resolveDir: input.resolveDir, loader: 'ts' } }),
     bundle: true,
     write: false,
     format: 'cjs',
@@ -31,7 +33,9 @@ export function freeGlobals(scripts: Record<string, string>): Record<string, Rec
   const names = Object.keys(scripts).map((name) => `/sandbox/${name}.js`)
   host.getSourceFile = (file, version) => {
     const name = file.slice('/sandbox/'.length, -'.js'.length)
-    return file.startsWith('/sandbox/') ? ts.createSourceFile(file, scripts[name] as string, ts.ScriptTarget.ES2017, true, ts.ScriptKind.JS) : getSourceFile(file, version)
+    return file.startsWith('/sandbox/')
+      ? ts.createSourceFile(file, scripts[name] as string, ts.ScriptTarget.ES2017, true, ts.ScriptKind.JS)
+      : getSourceFile(file, version)
   }
   host.fileExists = (file) => file.startsWith('/sandbox/') || fileExists(file)
   const program = ts.createProgram(names, { allowJs: true, noEmit: true, lib: ['lib.es2017.d.ts'], types: [], noResolve: true }, host)

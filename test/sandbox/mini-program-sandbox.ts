@@ -7,8 +7,22 @@ import vm from 'node:vm'
 
 /** The globals the sandbox offers, besides the language's own built-ins. */
 export const OFFERED_GLOBALS = [
-  'console', 'setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'wx',
-  'App', 'Page', 'Component', 'Behavior', 'getApp', 'getCurrentPages', 'require', 'module', 'exports', 'global',
+  'console',
+  'setTimeout',
+  'clearTimeout',
+  'setInterval',
+  'clearInterval',
+  'wx',
+  'App',
+  'Page',
+  'Component',
+  'Behavior',
+  'getApp',
+  'getCurrentPages',
+  'require',
+  'module',
+  'exports',
+  'global',
 ] as const
 
 export interface SandboxOptions {
@@ -48,15 +62,17 @@ export function createMiniProgramSandbox(options: SandboxOptions): MiniProgramSa
   // Timers hand out numbers, as WeChat's do; Node's Timeout objects (with unref) would not be faithful.
   const timers = new Map<number, ReturnType<typeof setTimeout>>()
   let nextTimer = 1
-  const later = (repeat: boolean) => (callback: (...args: unknown[]) => void, ms?: number, ...args: unknown[]) => {
-    const id = nextTimer++
-    const run = () => {
-      if (!repeat) timers.delete(id)
-      callback(...args)
+  const later =
+    (repeat: boolean) =>
+    (callback: (...args: unknown[]) => void, ms?: number, ...args: unknown[]) => {
+      const id = nextTimer++
+      const run = () => {
+        if (!repeat) timers.delete(id)
+        callback(...args)
+      }
+      timers.set(id, repeat ? setInterval(run, ms) : setTimeout(run, ms))
+      return id
     }
-    timers.set(id, repeat ? setInterval(run, ms) : setTimeout(run, ms))
-    return id
-  }
   const cancel = (id: unknown) => {
     const handle = timers.get(id as number)
     if (handle !== undefined) clearTimeout(handle)

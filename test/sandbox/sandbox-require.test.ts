@@ -28,6 +28,8 @@ describe('require in a sandboxed project', () => {
   it('refuses a path that names no file of the project', () => {
     sandbox = createMiniProgramSandbox({ wx: {}, files })
 
-    expect(() => sandbox?.load(files['pages/broken/broken.js'], 'pages/broken/broken.js')).toThrow("module '../common/vendor.js' is not defined")
+    expect(() => sandbox?.load(files['pages/broken/broken.js'], 'pages/broken/broken.js')).toThrow(
+      "module '../common/vendor.js' is not defined",
+    )
   })
 })

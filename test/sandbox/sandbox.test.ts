@@ -10,9 +10,30 @@ import { createMiniProgramSandbox, OFFERED_GLOBALS } from './mini-program-sandbo
 import { sandboxDriver } from './sandbox-driver.ts'
 import { createWxRuntime, WX_MAX_IN_FLIGHT } from './wx-runtime.ts'
 
-const MISSING = ['window', 'fetch', 'XMLHttpRequest', 'AbortController', 'AbortSignal', 'URL', 'URLSearchParams', 'TextEncoder',
-  'TextDecoder', 'atob', 'btoa', 'queueMicrotask', 'structuredClone', 'crypto', 'process', 'Buffer', 'self', 'setImmediate',
-  'Headers', 'Request', 'WebAssembly', 'uni']
+const MISSING = [
+  'window',
+  'fetch',
+  'XMLHttpRequest',
+  'AbortController',
+  'AbortSignal',
+  'URL',
+  'URLSearchParams',
+  'TextEncoder',
+  'TextDecoder',
+  'atob',
+  'btoa',
+  'queueMicrotask',
+  'structuredClone',
+  'crypto',
+  'process',
+  'Buffer',
+  'self',
+  'setImmediate',
+  'Headers',
+  'Request',
+  'WebAssembly',
+  'uni',
+]
 
 /**
  * Globals the bundles refer to that the runtime lacks, each reviewed: probed (typeof, or a flag set by typeof)
@@ -35,7 +56,10 @@ const code: Record<string, string> = {}
 beforeAll(async () => {
   code.wx = await bundleForMiniProgram({ entry: 'test/sandbox/entries/wx-client.ts' })
   code.luch = await bundleForMiniProgram({ entry: 'test/sandbox/entries/luch-client.ts' })
-  code.control = await bundleForMiniProgram({ contents: 'queueMicrotask(() => undefined)\nexport const start = () => undefined', resolveDir: '.' })
+  code.control = await bundleForMiniProgram({
+    contents: 'queueMicrotask(() => undefined)\nexport const start = () => undefined',
+    resolveDir: '.',
+  })
 })
 
 describe('the mini-program sandbox', () => {
@@ -65,7 +89,8 @@ describe('the mini-program sandbox', () => {
     expect(unreviewed('luch', ['uni'])).toEqual([])
     expect(unreviewed('control')).toEqual(['queueMicrotask'])
     for (const bundle of ['wx', 'luch']) {
-      for (const [name, seen] of Object.entries(found[bundle] ?? {})) if (name in REVIEWED) expect([bundle, name, seen.typeofRefs > 0]).toEqual([bundle, name, true])
+      for (const [name, seen] of Object.entries(found[bundle] ?? {}))
+        if (name in REVIEWED) expect([bundle, name, seen.typeofRefs > 0]).toEqual([bundle, name, true])
     }
   })
 })

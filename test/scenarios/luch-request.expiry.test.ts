@@ -92,7 +92,10 @@ describe('luch-request: the token endpoint failing', () => {
   })
 
   it('serves the next request once the endpoint recovers', async () => {
-    const { server, http, tokens, issued } = await setup({ server: { tokenStatus: 500 }, tokens: { retry: { attempts: 2, baseDelayMs: 0 } } })
+    const { server, http, tokens, issued } = await setup({
+      server: { tokenStatus: 500 },
+      tokens: { retry: { attempts: 2, baseDelayMs: 0 } },
+    })
     const failed = await burst(3, (i) => http.get(`/api/item/${i}`))
     expect(tokens.state).toBe('failed')
 

@@ -91,10 +91,16 @@ describe('luch-request: custom.auth false', () => {
     const http = new Request({ baseURL: server.url })
     const tokens = createTokenController({
       fetchToken: async () =>
-        (await http.post('/token', { grant_type: 'client_credentials' }, {
-          custom: { auth: false },
-          header: { 'content-type': 'application/x-www-form-urlencoded' },
-        })).data as { access_token: string; expires_in: number },
+        (
+          await http.post(
+            '/token',
+            { grant_type: 'client_credentials' },
+            {
+              custom: { auth: false },
+              header: { 'content-type': 'application/x-www-form-urlencoded' },
+            },
+          )
+        ).data as { access_token: string; expires_in: number },
       retry: { baseDelayMs: 0 },
     })
     onCleanup(() => tokens.stop())
@@ -112,7 +118,8 @@ describe('luch-request: custom.auth false', () => {
     const server = await startServer()
     const http = new Request({ baseURL: server.url })
     const tokens = createTokenController({
-      fetchToken: async () => (await http.post('/token', {}, { custom: { auth: false } })).data as { access_token: string; expires_in: number },
+      fetchToken: async () =>
+        (await http.post('/token', {}, { custom: { auth: false } })).data as { access_token: string; expires_in: number },
       retry: { baseDelayMs: 0 },
     })
     onCleanup(() => tokens.stop())

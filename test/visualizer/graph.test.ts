@@ -35,12 +35,24 @@ describe('extractGraph(tokenMachine)', () => {
     expect(fetching?.invoke).toEqual(['fetchToken'])
     expect(fetching?.entry).toEqual(['countAttempt'])
     expect(fetching?.transitions).toContainEqual(
-      expect.objectContaining({ label: 'after fetchTimeout', delay: 'fetchTimeout', guard: 'hasAttemptsLeft', target: 'refreshing.waitingToRetry' }),
+      expect.objectContaining({
+        label: 'after fetchTimeout',
+        delay: 'fetchTimeout',
+        guard: 'hasAttemptsLeft',
+        target: 'refreshing.waitingToRetry',
+      }),
     )
     const retry = allStates(graph).find((s) => s.path === 'refreshing.waitingToRetry')
-    expect(retry?.transitions).toEqual([expect.objectContaining({ label: 'after retryBackoff', target: 'refreshing.fetching', actions: [] })])
+    expect(retry?.transitions).toEqual([
+      expect.objectContaining({ label: 'after retryBackoff', target: 'refreshing.fetching', actions: [] }),
+    ])
     expect(allTransitions(graph)).toContainEqual(
-      expect.objectContaining({ source: 'valid', eventType: 'token.invalidate', guard: 'isCurrentToken', actions: ['emitTokenInvalidated', 'forgetAccessToken', 'startCycle'] }),
+      expect.objectContaining({
+        source: 'valid',
+        eventType: 'token.invalidate',
+        guard: 'isCurrentToken',
+        actions: ['emitTokenInvalidated', 'forgetAccessToken', 'startCycle'],
+      }),
     )
   })
 

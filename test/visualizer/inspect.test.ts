@@ -44,7 +44,13 @@ describe('createTokenController({ inspect: inspector.inspect })', () => {
     // The inspector hands events on in an idle callback (a timer where there is no requestIdleCallback).
     await vi.runOnlyPendingTimersAsync()
 
-    expect(seen).toEqual(['{"idle":"empty"}', '{"refreshing":"fetching"}', '{"refreshing":"waitingToRetry"}', '{"refreshing":"fetching"}', '"valid"'])
+    expect(seen).toEqual([
+      '{"idle":"empty"}',
+      '{"refreshing":"fetching"}',
+      '{"refreshing":"waitingToRetry"}',
+      '{"refreshing":"fetching"}',
+      '"valid"',
+    ])
     const reported = snapshots(tokens.actor.sessionId).filter((value, i, all) => value !== all[i - 1])
     // Before these: the initial idle.hydrating, which storage hydration leaves at once.
     expect(reported.slice(-seen.length)).toEqual(seen)

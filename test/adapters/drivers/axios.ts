@@ -1,7 +1,15 @@
 // Scenario client on real axios (its Node http adapter) + attachToAxios (painless-token/axios).
 import axios, { type AxiosResponse } from 'axios'
 import { attachToAxios } from '../../../src/entries/axios.ts'
-import { answerOutcome, codeSays401, createHarness, errorOutcome, type ClientConfig, type ScenarioClient, scenarioSigner } from '../harness.ts'
+import {
+  answerOutcome,
+  codeSays401,
+  createHarness,
+  errorOutcome,
+  type ClientConfig,
+  type ScenarioClient,
+  scenarioSigner,
+} from '../harness.ts'
 
 declare module 'axios' {
   interface AxiosRequestConfig {

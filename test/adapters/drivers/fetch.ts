@@ -1,6 +1,14 @@
 // Scenario client on Node's own fetch + withTokens (painless-token/fetch). A business code is read from a clone.
 import { withTokens } from '../../../src/entries/fetch.ts'
-import { answerOutcome, codeSays401, createHarness, errorOutcome, type ClientConfig, type ScenarioClient, scenarioSigner } from '../harness.ts'
+import {
+  answerOutcome,
+  codeSays401,
+  createHarness,
+  errorOutcome,
+  type ClientConfig,
+  type ScenarioClient,
+  scenarioSigner,
+} from '../harness.ts'
 
 const bodyOf = (response: Response) => response.json().catch(() => undefined)
 
@@ -8,7 +16,12 @@ export function startFetch(config: ClientConfig): ScenarioClient {
   let api!: typeof fetch
   const harness = createHarness(config, async () => {
     const form = { 'content-type': 'application/x-www-form-urlencoded' }
-    const response = await api(config.serverUrl + '/token', { method: 'POST', headers: form, body: 'grant_type=client_credentials', auth: false } as RequestInit)
+    const response = await api(config.serverUrl + '/token', {
+      method: 'POST',
+      headers: form,
+      body: 'grant_type=client_credentials',
+      auth: false,
+    } as RequestInit)
     if (!response.ok) throw response
     return response.json()
   })
@@ -21,7 +34,10 @@ export function startFetch(config: ClientConfig): ScenarioClient {
     send(path, options = {}) {
       const controller = new AbortController()
       const init = { method: options.method ?? 'GET', signal: controller.signal, auth: options.auth }
-      const outcome = api(config.serverUrl + path, init as RequestInit).then(async (r) => answerOutcome(r.status, await bodyOf(r), r as unknown as { retryAfterMs?: number }), errorOutcome)
+      const outcome = api(config.serverUrl + path, init as RequestInit).then(
+        async (r) => answerOutcome(r.status, await bodyOf(r), r as unknown as { retryAfterMs?: number }),
+        errorOutcome,
+      )
       return { outcome, abort: () => controller.abort() }
     },
     advanceClock: harness.advanceClock,

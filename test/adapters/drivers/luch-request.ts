@@ -2,7 +2,16 @@
 // provides it (the Node uni shim, or the sandbox's uni built on wx). Rejections that carry an answer are answers.
 import Request from 'luch-request'
 import { attachTokenController } from '../../../src/entries/luch-request.ts'
-import { answerOutcome, codeSays401, createHarness, errorOutcome, signalLike, type ClientConfig, type ScenarioClient, scenarioSigner } from '../harness.ts'
+import {
+  answerOutcome,
+  codeSays401,
+  createHarness,
+  errorOutcome,
+  signalLike,
+  type ClientConfig,
+  type ScenarioClient,
+  scenarioSigner,
+} from '../harness.ts'
 
 type Answer = { statusCode: number; data: unknown; retryAfterMs?: number }
 const isAnswer = (value: unknown): value is Answer => typeof (value as Answer | null)?.statusCode === 'number'

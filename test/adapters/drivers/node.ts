@@ -16,10 +16,12 @@ function alsoOnStop(client: ScenarioClient, cleanup: () => void): ScenarioClient
   return Object.assign(client, { stop: () => (stop(), cleanup()) })
 }
 
-const withShim = (start: (config: Parameters<Driver>[0], shim: ReturnType<typeof createUniShim>) => ScenarioClient): Driver => (config) => {
-  const shim = createUniShim()
-  return alsoOnStop(start(config, shim), () => shim.close())
-}
+const withShim =
+  (start: (config: Parameters<Driver>[0], shim: ReturnType<typeof createUniShim>) => ScenarioClient): Driver =>
+  (config) => {
+    const shim = createUniShim()
+    return alsoOnStop(start(config, shim), () => shim.close())
+  }
 
 export interface DriverEntry {
   name: string
@@ -42,7 +44,12 @@ export const nodeDrivers: DriverEntry[] = [
   { name: 'wx', driver: withShim((config, shim) => startWx(config, shim)) },
   {
     name: 'uni interceptor',
-    driver: withShim((config, shim) => startUniInterceptor(config, createInterceptingUni((options) => shim.request(options as UniRequestOptions)))),
+    driver: withShim((config, shim) =>
+      startUniInterceptor(
+        config,
+        createInterceptingUni((options) => shim.request(options as UniRequestOptions)),
+      ),
+    ),
     cannot: { [ABORT_WHILE_PARKED]: 'uni.addInterceptor gives no task and no signal while invoke waits for the token' },
   },
   { name: 'axios', driver: startAxios },

@@ -1,12 +1,27 @@
 // Scenario client on createUniRequest (painless-token/uni). `uni` is the runtime's, or the global one when omitted.
 import { createUniRequest, type MiniRequestFunction, type UniRequest } from '../../../src/entries/uni.ts'
-import { answerOutcome, codeSays401, createHarness, errorOutcome, type ClientConfig, type ScenarioClient, scenarioSigner } from '../harness.ts'
+import {
+  answerOutcome,
+  codeSays401,
+  createHarness,
+  errorOutcome,
+  type ClientConfig,
+  type ScenarioClient,
+  scenarioSigner,
+} from '../harness.ts'
 
 export function startUni(config: ClientConfig, uni?: { request: MiniRequestFunction }): ScenarioClient {
   let request!: UniRequest
   const harness = createHarness(config, async () => {
     const form = { 'content-type': 'application/x-www-form-urlencoded' }
-    const result = await request({ url: config.serverUrl + '/token', method: 'POST', header: form, data: 'grant_type=client_credentials', dataType: 'json', auth: false })
+    const result = await request({
+      url: config.serverUrl + '/token',
+      method: 'POST',
+      header: form,
+      data: 'grant_type=client_credentials',
+      dataType: 'json',
+      auth: false,
+    })
     if (result.statusCode !== 200) throw result
     return result.data
   })

@@ -1,7 +1,22 @@
 // Scenario client on createWxRequest (painless-token/wx), callback style as wx.request is used. `wx` is the
 // runtime's, or the global one when omitted (the mini-program sandbox).
-import { createWxRequest, type MiniRequestFunction, type MiniRequestOptions, type MiniRequestSuccess, type WxRequest } from '../../../src/entries/wx.ts'
-import { answerOutcome, codeSays401, createHarness, errorOutcome, type ClientConfig, type Outcome, type ScenarioClient, scenarioSigner } from '../harness.ts'
+import {
+  createWxRequest,
+  type MiniRequestFunction,
+  type MiniRequestOptions,
+  type MiniRequestSuccess,
+  type WxRequest,
+} from '../../../src/entries/wx.ts'
+import {
+  answerOutcome,
+  codeSays401,
+  createHarness,
+  errorOutcome,
+  type ClientConfig,
+  type Outcome,
+  type ScenarioClient,
+  scenarioSigner,
+} from '../harness.ts'
 
 export function startWx(config: ClientConfig, wx?: { request: MiniRequestFunction }): ScenarioClient {
   let request!: WxRequest
@@ -9,7 +24,14 @@ export function startWx(config: ClientConfig, wx?: { request: MiniRequestFunctio
     new Promise<MiniRequestSuccess>((resolve, reject) => void request({ ...options, success: resolve, fail: reject }))
   const harness = createHarness(config, async () => {
     const form = { 'content-type': 'application/x-www-form-urlencoded' }
-    const result = await call({ url: config.serverUrl + '/token', method: 'POST', header: form, data: 'grant_type=client_credentials', dataType: 'json', auth: false })
+    const result = await call({
+      url: config.serverUrl + '/token',
+      method: 'POST',
+      header: form,
+      data: 'grant_type=client_credentials',
+      dataType: 'json',
+      auth: false,
+    })
     if (result.statusCode !== 200) throw result
     return result.data
   })

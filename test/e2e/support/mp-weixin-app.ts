@@ -120,7 +120,15 @@ function instantiate(definition: Record<string, any>, route: string, wxml: strin
       const handler = rendered(tag, 'bindtap') ?? rendered(tag, 'catchtap')
       if (typeof handler !== 'string' || typeof instance[handler] !== 'function') throw new Error(`${marker} has no tap handler`)
       const dataset = {}
-      instance[handler]({ type: 'tap', timeStamp: 1, detail: { x: 0, y: 0 }, target: { id: '', dataset }, currentTarget: { id: '', dataset }, touches: [], changedTouches: [] })
+      instance[handler]({
+        type: 'tap',
+        timeStamp: 1,
+        detail: { x: 0, y: 0 },
+        target: { id: '', dataset },
+        currentTarget: { id: '', dataset },
+        touches: [],
+        changedTouches: [],
+      })
     },
     lifecycle: (name, ...args) => call(instance[name], ...args),
     until: (condition) =>

@@ -24,10 +24,15 @@ export function buildUniApp(platform: UniPlatform, env: Record<string, string> =
   return new Promise((resolve, reject) => {
     // The uni CLI resolves the project from the working directory; NODE_ENV is its own business.
     const { NODE_ENV: _, ...inherited } = process.env
-    execFile(join(process.cwd(), UNI_CLI), args, { cwd: UNI_APP_DIR, env: { ...inherited, ...env }, maxBuffer: 16 << 20 }, (error, stdout, stderr) => {
-      if (error) return reject(new Error(`uni ${args.join(' ')} failed: ${error.message}\n${stdout}\n${stderr}`))
-      resolve({ dir: join(UNI_APP_DIR, 'dist/build', platform), ms: Date.now() - started })
-    })
+    execFile(
+      join(process.cwd(), UNI_CLI),
+      args,
+      { cwd: UNI_APP_DIR, env: { ...inherited, ...env }, maxBuffer: 16 << 20 },
+      (error, stdout, stderr) => {
+        if (error) return reject(new Error(`uni ${args.join(' ')} failed: ${error.message}\n${stdout}\n${stderr}`))
+        resolve({ dir: join(UNI_APP_DIR, 'dist/build', platform), ms: Date.now() - started })
+      },
+    )
   })
 }
 

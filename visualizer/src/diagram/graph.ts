@@ -90,7 +90,10 @@ export function allTransitions(graph: MachineGraph): GraphTransition[] {
 export function activePaths(value: unknown, prefix = ''): string[] {
   if (typeof value === 'string') return [prefix + value]
   if (typeof value !== 'object' || value === null) return []
-  return Object.entries(value as Record<string, unknown>).flatMap(([key, child]) => [prefix + key, ...activePaths(child, `${prefix}${key}.`)])
+  return Object.entries(value as Record<string, unknown>).flatMap(([key, child]) => [
+    prefix + key,
+    ...activePaths(child, `${prefix}${key}.`),
+  ])
 }
 
 function walk(node: NodeLike): GraphState {
@@ -138,7 +141,8 @@ function named(actions: unknown[]): string[] {
 function nameOf(thing: unknown): string {
   if (typeof thing === 'string') return thing
   if (typeof thing === 'number') return `${thing} ms`
-  if (typeof thing === 'object' && thing !== null && typeof (thing as { type?: unknown }).type === 'string') return (thing as { type: string }).type
+  if (typeof thing === 'object' && thing !== null && typeof (thing as { type?: unknown }).type === 'string')
+    return (thing as { type: string }).type
   if (typeof thing === 'function' && thing.name) return thing.name
   return '(inline)'
 }

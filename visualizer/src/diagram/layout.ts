@@ -62,7 +62,9 @@ export async function layoutGraph(graph: MachineGraph, overrides: Record<string,
 
   const toElk = (state: GraphState): ElkNode => {
     const notes = [...state.entry.map((a) => `entry / ${a}`), ...state.invoke.map((src) => `invoke ${src}`)]
-    const internal = state.transitions.filter((t) => t.target === undefined).map((transition) => ({ transition, text: fullLabel(transition) }))
+    const internal = state.transitions
+      .filter((t) => t.target === undefined)
+      .map((transition) => ({ transition, text: fullLabel(transition) }))
     boxes.set(state.path, { state, notes, internal })
     for (const transition of state.transitions) {
       if (transition.target === undefined) continue
@@ -143,7 +145,8 @@ export async function layoutGraph(graph: MachineGraph, overrides: Record<string,
   const collect = (node: ElkNode) => {
     for (const edge of node.edges ?? []) {
       const offset = absolute.get(edge.container ?? node.id) ?? { x: 0, y: 0 }
-      const points = (edge.sections ?? []).flatMap((section) => [section.startPoint, ...(section.bendPoints ?? []), section.endPoint])
+      const points = (edge.sections ?? [])
+        .flatMap((section) => [section.startPoint, ...(section.bendPoints ?? []), section.endPoint])
         .map((p) => ({ x: p.x + offset.x, y: p.y + offset.y }))
       if (edge.id.startsWith('ie:')) {
         const marker = initials.find((m) => m.parent === edge.id.slice(3))
@@ -169,4 +172,3 @@ export async function layoutGraph(graph: MachineGraph, overrides: Record<string,
 
   return { width: result.width ?? 0, height: result.height ?? 0, states, edges: lines, initials }
 }
-

@@ -13,10 +13,7 @@ export function toMermaid(graph: MachineGraph): string {
     const state = states.find((s) => s.path === path) as GraphState
     return keys.get(state.key) === 1 ? state.key : path.replace(/\./g, '_')
   }
-  const lines = [
-    `%% Generated from machines/token.machine.ts by \`npm run diagram\`: do not edit by hand.`,
-    'stateDiagram-v2',
-  ]
+  const lines = [`%% Generated from machines/token.machine.ts by \`npm run diagram\`: do not edit by hand.`, 'stateDiagram-v2']
   for (const transition of graph.root.transitions) lines.push(`  %% in every state: ${fullLabel(transition)}`)
   const scopeOf = new Map<string, GraphTransition[]>()
   for (const state of states) {

@@ -55,9 +55,7 @@ function stateSvg(box: StateBox): string {
   const classes = ['state', state.children.length > 0 ? 'compound' : 'atomic', ...(isRoot ? ['machine'] : [])].join(' ')
   const hooks = isRoot ? 'data-machine-root="true"' : `data-state="${escapeXml(state.path)}" data-state-key="${escapeXml(state.key)}"`
   const title = isRoot ? 'token (machine)' : state.key
-  const rows: string[] = [
-    `<text class="title" x="${num(box.x + 12)}" y="${num(box.y + 18)}">${escapeXml(title)}</text>`,
-  ]
+  const rows: string[] = [`<text class="title" x="${num(box.x + 12)}" y="${num(box.y + 18)}">${escapeXml(title)}</text>`]
   let y = box.y + 18 + LINE_HEIGHT + 2
   for (const note of box.notes) {
     rows.push(`<text class="note" x="${num(box.x + 12)}" y="${num(y)}">${escapeXml(note)}</text>`)

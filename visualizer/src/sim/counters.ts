@@ -2,7 +2,16 @@
 // TokenError code, so `data-counter="REFRESH_FAILED"` is the number of requests rejected with it.
 import { TOKEN_ERROR_CODES } from '../../../src/index.ts'
 
-export const COUNTER_NAMES = ['requests', 'answered', 'parked', 'released', 'replayed', 'refreshes', 'fetchAttempts', 'refreshFailures'] as const
+export const COUNTER_NAMES = [
+  'requests',
+  'answered',
+  'parked',
+  'released',
+  'replayed',
+  'refreshes',
+  'fetchAttempts',
+  'refreshFailures',
+] as const
 export type CounterName = (typeof COUNTER_NAMES)[number]
 
 export type Counters = Record<string, number>

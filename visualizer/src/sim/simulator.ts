@@ -112,14 +112,16 @@ export function createSimulator(knobs: () => Knobs, hooks: SimulatorHooks): Simu
       signal = abort.signal
       clock.setTimeout(() => abort.abort(), Math.random() * k.latencyMs * 2)
     }
-    api('https://api.example.test/orders', { requestId: id, signal }).then(
-      (answer) => {
-        if (answer.status === 200) bump(counters, 'answered')
-      },
-      (failure: unknown) => {
-        bump(counters, isTokenError(failure) ? failure.code : 'other')
-      },
-    ).finally(() => calls.delete(id))
+    api('https://api.example.test/orders', { requestId: id, signal })
+      .then(
+        (answer) => {
+          if (answer.status === 200) bump(counters, 'answered')
+        },
+        (failure: unknown) => {
+          bump(counters, isTokenError(failure) ? failure.code : 'other')
+        },
+      )
+      .finally(() => calls.delete(id))
   }
 
   // The load: every 10 simulated ms, the requests that the rate owes by then.

@@ -27,7 +27,7 @@ export function createVirtualClock(start: number): VirtualClock {
   const before = (a: Timer, b: Timer) => a.at < b.at || (a.at === b.at && a.seq < b.seq)
   const push = (timer: Timer) => {
     heap.push(timer)
-    for (let i = heap.length - 1; i > 0; ) {
+    for (let i = heap.length - 1; i > 0;) {
       const parent = (i - 1) >> 1
       if (!before(heap[i] as Timer, heap[parent] as Timer)) break
       ;[heap[i], heap[parent]] = [heap[parent] as Timer, heap[i] as Timer]
@@ -39,7 +39,7 @@ export function createVirtualClock(start: number): VirtualClock {
     const last = heap.pop()
     if (heap.length > 0 && last) {
       heap[0] = last
-      for (let i = 0; ; ) {
+      for (let i = 0; ;) {
         const l = 2 * i + 1
         const r = l + 1
         let m = i

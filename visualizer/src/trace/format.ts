@@ -60,7 +60,8 @@ export function parseTrace(text: string): Trace {
   if (trace.version !== 1) throw new Error(`unsupported trace version ${String(trace.version)}`)
   if (!Array.isArray(trace.entries)) throw new Error('not a trace: no entries')
   for (const entry of trace.entries) {
-    if (typeof entry?.at !== 'number' || (entry.kind !== 'state' && entry.kind !== 'event')) throw new Error('not a trace: a malformed entry')
+    if (typeof entry?.at !== 'number' || (entry.kind !== 'state' && entry.kind !== 'event'))
+      throw new Error('not a trace: a malformed entry')
   }
   return {
     format: TRACE_FORMAT,

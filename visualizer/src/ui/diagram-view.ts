@@ -15,7 +15,8 @@ export function mountDiagram(container: HTMLElement, svg: string): DiagramView {
   root.removeAttribute('height')
   const states = Array.from(root.querySelectorAll<SVGGElement>('[data-state]'))
   const transitions = new Map<string, SVGElement>()
-  for (const element of Array.from(root.querySelectorAll<SVGElement>('[data-transition]'))) transitions.set(element.dataset.transition as string, element)
+  for (const element of Array.from(root.querySelectorAll<SVGElement>('[data-transition]')))
+    transitions.set(element.dataset.transition as string, element)
   let shown = ''
   const flashing = new Map<SVGElement, number>()
 
@@ -36,7 +37,10 @@ export function mountDiagram(container: HTMLElement, svg: string): DiagramView {
         if (!element) continue
         clearTimeout(flashing.get(element))
         element.classList.add('flash')
-        flashing.set(element, window.setTimeout(() => element.classList.remove('flash'), 700))
+        flashing.set(
+          element,
+          window.setTimeout(() => element.classList.remove('flash'), 700),
+        )
       }
     },
   }
