@@ -41,6 +41,11 @@ export interface TokenController {
    * The token if it is fresh right now, else `undefined`: no waiting, no promise, no event. For adapters, so a
    * request that needs no refresh goes out in the same tick; everything else goes through `getToken()`.
    */
+  /**
+   * The controller's clock in epoch ms: the `now` option, `Date.now()` by default. Adapters read it for
+   * HTTP-date `Retry-After` values, so a virtual clock reaches them too.
+   */
+  now(): number
   currentToken(): string | undefined
   /** The server rejected this token. Refreshes only if it is still the current one. */
   invalidate(rejectedToken: string): void
@@ -283,6 +288,8 @@ export function createTokenController(options: TokenControllerOptions): TokenCon
       if (snapshot.value === 'valid' && isFresh(context, now())) return Promise.resolve(context.accessToken as string)
       return park('token.get', signal)
     },
+
+    now,
 
     currentToken(): string | undefined {
       const snapshot = actor.getSnapshot()

@@ -53,3 +53,13 @@ describe('currentToken()', () => {
     expect(tokens.currentToken()).toBeUndefined()
   })
 })
+
+describe('now()', () => {
+  it('reads the injected clock, so adapters share the controller’s notion of time', () => {
+    let at = 1_000
+    const tokens = createTokenController({ fetchToken: fakeFetch().fetchToken, now: () => at })
+    expect(tokens.now()).toBe(1_000)
+    at = 5_000
+    expect(tokens.now()).toBe(5_000)
+  })
+})
