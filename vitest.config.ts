@@ -4,9 +4,10 @@ import { inlineDeps, sourceAliases } from './vitest.shared.ts'
 export default defineConfig({
   resolve: { alias: sourceAliases },
   test: {
+    // The suffix decides where a test runs (test/README.md): `.e2e.test.ts` needs a browser or a build and runs in
+    // `npm run test:e2e` (vitest.e2e.config.ts); every other `.test.ts` runs here.
     include: ['test/**/*.test.ts'],
-    // Browser and build suites run in `npm run test:e2e` (vitest.e2e.config.ts).
-    exclude: [...configDefaults.exclude, 'test/e2e/**'],
+    exclude: [...configDefaults.exclude, 'test/**/*.e2e.test.ts'],
     server: inlineDeps,
     testTimeout: 15_000,
     // `npm test` runs with --coverage; a single file run (`npx vitest run test/x.test.ts`) stays fast and unchecked.

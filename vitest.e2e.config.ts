@@ -7,7 +7,7 @@ import { inlineDeps, sourceAliases } from './vitest.shared.ts'
 export default defineConfig({
   resolve: { alias: sourceAliases },
   test: {
-    include: ['test/e2e/**/*.test.ts'],
+    include: ['test/**/*.e2e.test.ts'],
     testTimeout: 120_000,
     hookTimeout: 300_000,
     fileParallelism: false,

@@ -40,7 +40,7 @@ export function enqueue(parked: Parked, waiter: Waiter): Parked {
 
 /** The oldest pending waiter, whose deadline is the earliest. */
 export function oldestParked(parked: Parked): Waiter | undefined {
-  return parked.front?.head
+  return parked.front === null ? undefined : parked.front.head
 }
 
 /**

@@ -1,19 +1,16 @@
 // The token lifecycle as a statechart: idle → refreshing → valid, with retries, and failed when
 // attempts run out. No I/O, clock or randomness here: time comes on events (`at`), the controller
 // provides `fetchToken` and the jitter source. Its one effect: settling the waiters it holds.
-import { assign, emit, fromCallback, setup } from 'xstate'
-import {
-  AbortedError,
-  FetchTimeoutError,
-  QueueFullError,
-  StoppedError,
-  TokenRefreshError,
-  WaitTimeoutError,
-  type TokenError,
-} from '../src/errors.ts'
-import { backoffDelay, MAX_TIMER_MS } from './backoff.ts'
-import { emptyParked, enqueue, forEachPending, forgetSettled, parkedSize } from './parked.ts'
+import { assign, emit, enqueueActions, fromCallback, setup } from 'xstate'
+import { AbortedError, FetchTimeoutError, QueueFullError, StoppedError, TokenRefreshError, WaitTimeoutError } from '../src/errors.ts'
+import { backoffDelay } from './backoff.ts'
+import { DEFAULT_RETRY, DEFAULT_TIMEOUTS, orDefault } from './defaults.ts'
+import { errorCode, retryAfterMs } from './failure.ts'
+import { emptyParked, enqueue, forEachPending, forgetSettled, parkedSize, type Parked } from './parked.ts'
 import type { Grant, RefreshReason, TokenContext, TokenEmitted, TokenEvent, TokenInput, Waiter } from './token.types.ts'
+
+// Defined in defaults.ts; exported here too, where they were first.
+export { DEFAULT_RETRY, DEFAULT_TIMEOUTS } from './defaults.ts'
 
 /**
  * What the machine's `fetchToken` actor is started with. `refreshToken` is non-enumerable.
@@ -30,18 +27,48 @@ export interface FetchTokenInput {
 }
 
 /**
- * Fresh means exactly `expiresAt - leewayMs > at`: the controller's fast path uses the same rule.
+ * What freshness is judged on: the machine's context, or a grant with the configured leeway.
+ *
+ * @example
+ * const token: FreshnessInput = { expiresAt: Date.now() + 20_000, leewayMs: 30_000, receivedAt: Date.now() }
+ * isFresh(token, Date.now()) // true: a 20 s token keeps 10 s of leeway, not 30
+ */
+export interface FreshnessInput {
+  expiresAt: number
+  leewayMs: number
+  /** Epoch ms the token arrived. Without it the token keeps `leewayMs`. */
+  receivedAt?: number | undefined
+}
+
+/**
+ * Fresh means exactly `expiresAt - leeway > at`; the controller's fast path uses the same rule. The leeway is
+ * `leewayMs`, or half the token's lifetime (`expiresAt - receivedAt`) when it lives no longer than `leewayMs`:
+ * such a token would otherwise be stale on arrival, and every request would fetch another.
  *
  * @example
  * isFresh({ expiresAt: Date.now() + 60_000, leewayMs: 30_000 }, Date.now()) // true
  * isFresh({ expiresAt: Date.now() + 10_000, leewayMs: 30_000 }, Date.now()) // false: inside the leeway
+ * isFresh({ expiresAt: Date.now() + 20_000, leewayMs: 30_000, receivedAt: Date.now() }, Date.now()) // true for 10 s
  */
-export function isFresh(token: { expiresAt: number; leewayMs: number }, at: number): boolean {
-  return token.expiresAt - token.leewayMs > at
+export function isFresh(token: FreshnessInput, at: number): boolean {
+  return token.expiresAt - leewayOf(token) > at
 }
 
-export const DEFAULT_RETRY = { attempts: 3, baseDelayMs: 300, maxDelayMs: 10_000 }
-export const DEFAULT_TIMEOUTS = { leewayMs: 30_000, fetchTimeoutMs: 10_000, waitTimeoutMs: 30_000, maxQueue: 10_000 }
+/** The leeway a token gets: `leewayMs`, or half its lifetime when it lives no longer than that. */
+export function leewayOf(token: FreshnessInput): number {
+  if (token.receivedAt === undefined) return token.leewayMs
+  const lifetimeMs = token.expiresAt - token.receivedAt
+  return lifetimeMs > token.leewayMs ? token.leewayMs : lifetimeMs / 2
+}
+
+/**
+ * Rejects every request still pending in `parked` with a STOPPED error of its own. The one way a stopped
+ * controller's requests settle: the machine runs it on `token.stop`, the controller at the actor's end for
+ * whatever the machine could not reach (a stop() mid-step, `tokens.actor.stop()` from outside).
+ */
+export function rejectStopped(parked: Parked): void {
+  forEachPending(parked, (waiter) => waiter.reject(new StoppedError()))
+}
 
 function fetchInput(context: TokenContext): FetchTokenInput {
   const input: FetchTokenInput = { attempt: context.attempt, reason: context.reason }
@@ -51,26 +78,28 @@ function fetchInput(context: TokenContext): FetchTokenInput {
   return input
 }
 
-// A fetch error is the app's own object: a getter that throws must not end the actor and strand the parked requests.
-function propertyOf(value: unknown, name: string): unknown {
-  try {
-    return (value as Record<string, unknown>)[name]
-  } catch {
-    // null, undefined, or a getter that throws: no such property.
-  }
-  return undefined
-}
-
-function retryAfterMs(error: unknown): number | undefined {
-  const value = propertyOf(error, 'retryAfterMs')
-  // Capped only by what a timer can hold: a longer wait handed to setTimeout would retry at once.
-  return typeof value === 'number' && value >= 0 && value < Infinity ? Math.min(value, MAX_TIMER_MS) : undefined
-}
-
-function errorCode(error: unknown): string {
-  const code = propertyOf(error, 'code')
-  return typeof code === 'string' ? code : 'FETCH_FAILED'
-}
+// Transitions the chart takes in several states, written once. A request that finds a refresh under way
+// (or storage still being read) parks, unless maxQueue requests already wait.
+type RequestEvent = Extract<TokenEvent, { type: 'token.get' | 'token.refresh' }>
+const waiterOf = ({ event }: { event: RequestEvent }) => event
+const refuseIfFull = { guard: 'isQueueFull', actions: { type: 'rejectQueueFull', params: waiterOf } } as const
+const parkOrRefuse = [refuseIfFull, { actions: { type: 'parkWaiter', params: waiterOf } }] as const
+// Where nobody is parked (idle.empty, valid, failed), the request that starts a cycle always fits.
+const parkAndRefresh = {
+  target: '#token.refreshing',
+  actions: [
+    { type: 'parkWaiter', params: waiterOf },
+    { type: 'startCycle', params: {} },
+  ],
+} as const
+const parkAndForceRefresh = {
+  target: '#token.refreshing',
+  actions: [
+    { type: 'parkWaiter', params: waiterOf },
+    { type: 'startCycle', params: { reason: 'forced' } },
+  ],
+} as const
+const forgetAll = { target: '#token.idle.empty', actions: ['forgetTokens', 'emitTokenCleared'] } as const
 
 /**
  * The token lifecycle as an XState v5 statechart: `idle` (`hydrating`, `refreshQueued`, `empty`), `valid`,
@@ -101,6 +130,8 @@ export const tokenMachine = setup({
   },
   guards: {
     isFresh: ({ context }, { at }: { at: number }) => isFresh(context, at),
+    // A stored grant's first lifetime is unknown (storage keeps no receive time), so it keeps leewayMs: a 2-hour
+    // token read back with 20 s left is inside the leeway and refreshed, not taken for a 20 s token.
     isFreshGrant: ({ context }, { grant, at }: { grant: Grant | null; at: number }) =>
       grant !== null && isFresh({ expiresAt: grant.expiresAt, leewayMs: context.leewayMs }, at),
     isQueueFull: ({ context }) => parkedSize(context.parked) >= context.maxQueue,
@@ -123,38 +154,40 @@ export const tokenMachine = setup({
       const token = context.accessToken as string
       forEachPending(context.parked, (waiter) => waiter.resolve(token))
     },
+    // One error per request: a caller that decorates its error (mini-program adapters add errMsg) touches no other.
     rejectParkedRefreshFailed: ({ context }) => {
-      const error = new TokenRefreshError(context.attempt, context.lastError)
-      forEachPending(context.parked, (waiter) => waiter.reject(error))
+      forEachPending(context.parked, (waiter) => waiter.reject(new TokenRefreshError(context.attempt, context.lastError)))
     },
-    rejectParkedStopped: ({ context }) => {
-      const error: TokenError = new StoppedError()
-      forEachPending(context.parked, (waiter) => waiter.reject(error))
-    },
+    rejectParkedStopped: ({ context }) => rejectStopped(context.parked),
     forgetParked: assign({ parked: emptyParked }),
     startCycle: assign(({ context }, { reason }: { reason?: RefreshReason }) => ({
       attempt: 0,
       lastError: undefined,
-      reason: reason ?? (context.accessToken === null ? 'missing' : 'expired'),
+      reason: orDefault(reason, context.accessToken === null ? 'missing' : 'expired'),
     })),
     countAttempt: assign({ attempt: ({ context }) => context.attempt + 1 }),
-    storeToken: assign(({ context }, { grant }: { grant: Grant }) => ({
+    storeToken: assign(({ context }, { grant, at }: { grant: Grant; at?: number }) => ({
       accessToken: grant.accessToken,
       // A grant without a refresh token keeps the previous one: rotation is optional (RFC 6749 §6).
-      refreshToken: grant.refreshToken ?? context.refreshToken,
+      refreshToken: orDefault<string | null>(grant.refreshToken, context.refreshToken),
       expiresAt: grant.expiresAt,
+      receivedAt: at,
       generation: context.generation + 1,
     })),
     keepRefreshToken: assign({
-      refreshToken: ({ context }, { grant }: { grant: Grant | null }) => grant?.refreshToken ?? context.refreshToken,
+      refreshToken: ({ context }, { grant }: { grant: Grant | null }) =>
+        grant === null ? context.refreshToken : orDefault<string | null>(grant.refreshToken, context.refreshToken),
     }),
     forgetAccessToken: assign({ accessToken: null, expiresAt: 0 }),
     forgetTokens: assign({ accessToken: null, refreshToken: null, expiresAt: 0 }),
     recordError: assign({ lastError: (_, { error }: { error: unknown }) => error }),
     recordFetchTimeout: assign({ lastError: ({ context }) => new FetchTimeoutError(context.fetchTimeoutMs) }),
     planRetry: assign({
-      // The server's Retry-After wins over the computed backoff, uncapped: it knows its own load.
-      retryDelayMs: ({ context }) => retryAfterMs(context.lastError) ?? backoffDelay(context.attempt, context.retry, context.random),
+      // The server's Retry-After wins over the computed backoff, up to maxRetryAfterMs (default waitTimeoutMs):
+      // past that no parked request is still waiting, and a day-long wait would leave only clear() to get out.
+      retryDelayMs: ({ context }) =>
+        retryAfterMs(context.lastError, orDefault(context.retry.maxRetryAfterMs, context.waitTimeoutMs)) ??
+        backoffDelay(context.attempt, context.retry, context.random),
     }),
     emitRefreshStarted: emit(({ context }) => ({
       type: 'refresh.started' as const,
@@ -188,6 +221,11 @@ export const tokenMachine = setup({
       generation: context.generation,
       expiresAt: context.expiresAt,
     })),
+    // Once per token, as it is stored: a token that lives no longer than leewayMs gets half its lifetime as leeway.
+    emitLeewayShortened: enqueueActions(({ context, enqueue }) => {
+      const leewayMs = leewayOf(context)
+      if (leewayMs < context.leewayMs) enqueue.emit({ type: 'leeway.shortened', generation: context.generation, leewayMs })
+    }),
     emitTokenInvalidated: emit(({ context }) => ({ type: 'token.invalidated' as const, generation: context.generation })),
     emitTokenCleared: emit({ type: 'token.cleared' as const }),
   },
@@ -197,7 +235,7 @@ export const tokenMachine = setup({
   },
 }).createMachine({
   id: 'token',
-  context: ({ input }) => ({
+  context: ({ input = {} }) => ({
     accessToken: null,
     refreshToken: null,
     expiresAt: 0,
@@ -207,12 +245,12 @@ export const tokenMachine = setup({
     lastError: undefined,
     reason: 'missing',
     retryDelayMs: 0,
-    retry: Object.assign({}, DEFAULT_RETRY, input?.retry),
-    leewayMs: input?.leewayMs ?? DEFAULT_TIMEOUTS.leewayMs,
-    fetchTimeoutMs: input?.fetchTimeoutMs ?? DEFAULT_TIMEOUTS.fetchTimeoutMs,
-    waitTimeoutMs: input?.waitTimeoutMs ?? DEFAULT_TIMEOUTS.waitTimeoutMs,
-    maxQueue: input?.maxQueue ?? DEFAULT_TIMEOUTS.maxQueue,
-    random: input?.random ?? (() => 1),
+    retry: Object.assign({}, DEFAULT_RETRY, input.retry),
+    leewayMs: orDefault(input.leewayMs, DEFAULT_TIMEOUTS.leewayMs),
+    fetchTimeoutMs: orDefault(input.fetchTimeoutMs, DEFAULT_TIMEOUTS.fetchTimeoutMs),
+    waitTimeoutMs: orDefault(input.waitTimeoutMs, DEFAULT_TIMEOUTS.waitTimeoutMs),
+    maxQueue: orDefault(input.maxQueue, DEFAULT_TIMEOUTS.maxQueue),
+    random: orDefault(input.random, () => 1),
   }),
   initial: 'idle',
   on: {
@@ -233,15 +271,9 @@ export const tokenMachine = setup({
         // Reading storage: requests park without starting a fetch; a fresh stored token needs none.
         hydrating: {
           on: {
-            'token.get': [
-              { guard: 'isQueueFull', actions: { type: 'rejectQueueFull', params: ({ event }) => event } },
-              { actions: { type: 'parkWaiter', params: ({ event }) => event } },
-            ],
+            'token.get': parkOrRefuse,
             // A forced refresh waits for the stored refresh token, like any request during hydration.
-            'token.refresh': [
-              { guard: 'isQueueFull', actions: { type: 'rejectQueueFull', params: ({ event }) => event } },
-              { target: 'refreshQueued', actions: { type: 'parkWaiter', params: ({ event }) => event } },
-            ],
+            'token.refresh': [refuseIfFull, { target: 'refreshQueued', actions: { type: 'parkWaiter', params: waiterOf } }],
             'token.hydrated': [
               {
                 guard: { type: 'isFreshGrant', params: ({ event }) => event },
@@ -249,6 +281,7 @@ export const tokenMachine = setup({
                 actions: [
                   { type: 'storeToken', params: ({ event }) => ({ grant: event.grant as Grant }) },
                   'emitTokenRestored',
+                  'emitLeewayShortened',
                   'releaseParked',
                   'forgetParked',
                 ],
@@ -268,14 +301,8 @@ export const tokenMachine = setup({
         // Still reading storage, with a forced refresh waiting: whatever was stored, refresh with its refresh token.
         refreshQueued: {
           on: {
-            'token.get': [
-              { guard: 'isQueueFull', actions: { type: 'rejectQueueFull', params: ({ event }) => event } },
-              { actions: { type: 'parkWaiter', params: ({ event }) => event } },
-            ],
-            'token.refresh': [
-              { guard: 'isQueueFull', actions: { type: 'rejectQueueFull', params: ({ event }) => event } },
-              { actions: { type: 'parkWaiter', params: ({ event }) => event } },
-            ],
+            'token.get': parkOrRefuse,
+            'token.refresh': parkOrRefuse,
             'token.hydrated': {
               target: '#token.refreshing',
               actions: [
@@ -288,21 +315,9 @@ export const tokenMachine = setup({
         empty: {},
       },
       on: {
-        // Only idle.empty gets here, where nobody is parked: the request that starts a cycle always fits.
-        'token.get': {
-          target: 'refreshing',
-          actions: [
-            { type: 'parkWaiter', params: ({ event }) => event },
-            { type: 'startCycle', params: {} },
-          ],
-        },
-        'token.refresh': {
-          target: 'refreshing',
-          actions: [
-            { type: 'parkWaiter', params: ({ event }) => event },
-            { type: 'startCycle', params: { reason: 'forced' } },
-          ],
-        },
+        // Only idle.empty gets here: hydrating and refreshQueued take requests themselves.
+        'token.get': parkAndRefresh,
+        'token.refresh': parkAndForceRefresh,
         // Logout during hydration: the stored token is gone, so drop the read's late result; requests
         // already parked get a cycle at once instead of waiting for a hydration that will be ignored.
         'token.clear': [
@@ -311,7 +326,7 @@ export const tokenMachine = setup({
             target: 'refreshing',
             actions: ['forgetTokens', 'emitTokenCleared', { type: 'startCycle', params: { reason: 'missing' } }],
           },
-          { target: '.empty', actions: ['forgetTokens', 'emitTokenCleared'] },
+          forgetAll,
         ],
       },
     },
@@ -322,29 +337,17 @@ export const tokenMachine = setup({
             guard: { type: 'isFresh', params: ({ event }) => event },
             actions: { type: 'answerWaiter', params: ({ event }) => event },
           },
-          // Nobody is parked in valid: the request that starts a cycle always fits.
-          {
-            target: 'refreshing',
-            actions: [
-              { type: 'parkWaiter', params: ({ event }) => event },
-              { type: 'startCycle', params: { reason: 'expired' } },
-            ],
-          },
+          // Stale: startCycle names the reason expired, as a token is held.
+          parkAndRefresh,
         ],
-        'token.refresh': {
-          target: 'refreshing',
-          actions: [
-            { type: 'parkWaiter', params: ({ event }) => event },
-            { type: 'startCycle', params: { reason: 'forced' } },
-          ],
-        },
+        'token.refresh': parkAndForceRefresh,
         // Only the current token's rejection refreshes: a 401 for an older one is already handled.
         'token.invalidate': {
           guard: { type: 'isCurrentToken', params: ({ event }) => event },
           target: 'refreshing',
           actions: ['emitTokenInvalidated', 'forgetAccessToken', { type: 'startCycle', params: { reason: 'invalidated' } }],
         },
-        'token.clear': { target: 'idle.empty', actions: ['forgetTokens', 'emitTokenCleared'] },
+        'token.clear': forgetAll,
       },
     },
     refreshing: {
@@ -366,7 +369,13 @@ export const tokenMachine = setup({
           on: {
             'fetch.succeeded': {
               target: '#token.valid',
-              actions: [{ type: 'storeToken', params: ({ event }) => event }, 'emitRefreshSucceeded', 'releaseParked', 'forgetParked'],
+              actions: [
+                { type: 'storeToken', params: ({ event }) => event },
+                'emitRefreshSucceeded',
+                'emitLeewayShortened',
+                'releaseParked',
+                'forgetParked',
+              ],
             },
             'fetch.failed': [
               {
@@ -391,14 +400,8 @@ export const tokenMachine = setup({
         },
       },
       on: {
-        'token.get': [
-          { guard: 'isQueueFull', actions: { type: 'rejectQueueFull', params: ({ event }) => event } },
-          { actions: { type: 'parkWaiter', params: ({ event }) => event } },
-        ],
-        'token.refresh': [
-          { guard: 'isQueueFull', actions: { type: 'rejectQueueFull', params: ({ event }) => event } },
-          { actions: { type: 'parkWaiter', params: ({ event }) => event } },
-        ],
+        'token.get': parkOrRefuse,
+        'token.refresh': parkOrRefuse,
         // Logout mid-refresh: that fetch's answer belongs to the old session, so drop it; requests
         // still parked get a new cycle at once.
         'token.clear': [
@@ -408,28 +411,16 @@ export const tokenMachine = setup({
             reenter: true,
             actions: ['forgetTokens', 'emitTokenCleared', { type: 'startCycle', params: { reason: 'missing' } }],
           },
-          { target: 'idle.empty', actions: ['forgetTokens', 'emitTokenCleared'] },
+          forgetAll,
         ],
       },
     },
     failed: {
       on: {
-        // Entering failed rejected everyone parked: the request that starts the next cycle always fits.
-        'token.get': {
-          target: 'refreshing',
-          actions: [
-            { type: 'parkWaiter', params: ({ event }) => event },
-            { type: 'startCycle', params: {} },
-          ],
-        },
-        'token.refresh': {
-          target: 'refreshing',
-          actions: [
-            { type: 'parkWaiter', params: ({ event }) => event },
-            { type: 'startCycle', params: { reason: 'forced' } },
-          ],
-        },
-        'token.clear': { target: 'idle.empty', actions: ['forgetTokens', 'emitTokenCleared'] },
+        // Entering failed rejected everyone parked.
+        'token.get': parkAndRefresh,
+        'token.refresh': parkAndForceRefresh,
+        'token.clear': forgetAll,
       },
     },
   },

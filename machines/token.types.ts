@@ -15,7 +15,8 @@ export type RefreshReason = 'missing' | 'expired' | 'invalidated' | 'forced'
 
 /**
  * Retry limits of one refresh cycle: the delay after failed attempt n is
- * `min(maxDelayMs, baseDelayMs * 2^(n-1))`, times a random factor when jitter is on. Defaults 3 / 300 ms / 10 s.
+ * `min(maxDelayMs, baseDelayMs * 2^(n-1))`, times a random factor when jitter is on. Defaults 3 / 300 ms / 10 s;
+ * a server's Retry-After replaces it, up to `maxRetryAfterMs` (default `waitTimeoutMs`).
  *
  * @example
  * const retry: RetryPolicy = { attempts: 4, baseDelayMs: 250, maxDelayMs: 5_000 }
@@ -25,6 +26,8 @@ export interface RetryPolicy {
   attempts: number
   baseDelayMs: number
   maxDelayMs: number
+  /** The longest wait a server's Retry-After gets; longer ones are cut to it. Default `waitTimeoutMs`. */
+  maxRetryAfterMs?: number
 }
 
 /**
@@ -68,6 +71,8 @@ export interface TokenContext {
   refreshToken: string | null
   /** Epoch ms; 0 when no token is known. */
   expiresAt: number
+  /** Epoch ms the current token arrived (`at` of its event). Unknown (absent): the token keeps `leewayMs`. */
+  receivedAt?: number | undefined
   /** Numbers the tokens this machine has held; 0 before the first. */
   generation: number
   parked: Parked
@@ -102,7 +107,7 @@ export interface TokenInput {
 }
 
 /**
- * What a failed attempt may carry: a server's Retry-After wins over the computed backoff.
+ * What a failed attempt may carry: a server's Retry-After wins over the computed backoff, up to `maxRetryAfterMs`.
  *
  * @example
  * fetchToken: async () => {
@@ -132,7 +137,8 @@ export type TokenEvent =
   | { type: 'waiter.abort'; waiter: Waiter; reason?: unknown }
   /** A parked waiter's deadline passed: the machine rejects it with `WAIT_TIMEOUT`. */
   | { type: 'waiter.timeout'; waiter: Waiter }
-  | { type: 'fetch.succeeded'; grant: Grant }
+  /** `at`: when the answer arrived, from which the grant's lifetime counts; without it the grant keeps `leewayMs`. */
+  | { type: 'fetch.succeeded'; grant: Grant; at?: number }
   | { type: 'fetch.failed'; error: unknown }
 
 /**
@@ -149,6 +155,8 @@ export type TokenEmitted =
   | { type: 'token.invalidated'; generation: number }
   | { type: 'token.cleared' }
   | { type: 'token.restored'; generation: number; expiresAt: number }
+  /** The token lives no longer than `leewayMs`: its leeway is half its lifetime instead (`leewayMs` here). */
+  | { type: 'leeway.shortened'; generation: number; leewayMs: number }
 
 /**
  * The top-level state: `idle` (no usable token known), `valid`, `refreshing` (a fetch in flight or a backoff

@@ -1,16 +1,17 @@
-// Options → machine.provide() → actor → public methods. The only place that creates the actor,
-// reads the clock and touches storage. It sends events and reads snapshots; all state is the machine's.
+// Options → machine.provide() → actor → public methods. The only place that creates the actor and reads
+// the clock; storage follows the machine (storage/sync.ts), one timer watches wait deadlines (deadline.ts).
+// It sends events and reads snapshots; all state is the machine's.
 import { createActor, fromCallback, type Actor, type InspectionEvent } from 'xstate'
-import { MAX_TIMER_MS } from '../machines/backoff.ts'
-import { forEachPending, oldestParked, parkedSize } from '../machines/parked.ts'
-import { isFresh, tokenMachine, type FetchTokenInput } from '../machines/token.machine.ts'
+import { oldestParked, parkedSize } from '../machines/parked.ts'
+import { isFresh, rejectStopped, tokenMachine, type FetchTokenInput } from '../machines/token.machine.ts'
 import type { TokenEvent, TokenState } from '../machines/token.types.ts'
 import { createAbortHandle, type AbortSignalLike } from './abort.ts'
+import { createDeadlineTimer } from './deadline.ts'
 import { AbortedError, StoppedError, TokenError } from './errors.ts'
-import { parseStoredToken, parseTokenResponse, serializeGrant } from './grant.ts'
+import { parseTokenResponse } from './grant.ts'
 import { resolveOptions, type ResolvedOptions, type TokenControllerEvent, type TokenControllerOptions } from './options.ts'
 import { redactInspectionEvent } from './redact.ts'
-import { isThenable } from './thenable.ts'
+import { syncStorage } from './storage/sync.ts'
 import { PendingRequest, type WaiterObserver } from './waiter.ts'
 
 /**
@@ -38,14 +39,14 @@ export interface TokenController {
   /** Resolves with a fresh token; parks while a refresh runs. Rejects with a `TokenError`. */
   getToken(options?: GetTokenOptions): Promise<string>
   /**
-   * The token if it is fresh right now, else `undefined`: no waiting, no promise, no event. For adapters, so a
-   * request that needs no refresh goes out in the same tick; everything else goes through `getToken()`.
-   */
-  /**
    * The controller's clock in epoch ms: the `now` option, `Date.now()` by default. Adapters read it for
    * HTTP-date `Retry-After` values, so a virtual clock reaches them too.
    */
   now(): number
+  /**
+   * The token if it is fresh right now, else `undefined`: no waiting, no promise, no event. For adapters, so a
+   * request that needs no refresh goes out in the same tick; everything else goes through `getToken()`.
+   */
   currentToken(): string | undefined
   /** The server rejected this token. Refreshes only if it is still the current one. */
   invalidate(rejectedToken: string): void
@@ -68,7 +69,8 @@ type TokenActor = Actor<typeof tokenMachine>
 /**
  * Creates the controller that every request asks for a token: one refresh at a time however many requests wait,
  * retries with backoff, storage, and typed errors. Defaults: `memoryStorage()`, `leewayMs` 30 s, 3 attempts
- * (300 ms base delay, 10 s cap, full jitter), `fetchTimeoutMs` 10 s, `waitTimeoutMs` 30 s, `maxQueue` 10,000.
+ * (300 ms base delay, 10 s cap, full jitter, a server's Retry-After waited up to `waitTimeoutMs`), `fetchTimeoutMs`
+ * 10 s, `waitTimeoutMs` 30 s, `maxQueue` 10,000.
  *
  * Throws a `TypeError` naming the option when an option is invalid. `getToken()` and `refresh()` reject with a
  * {@link TokenError}: `REFRESH_FAILED`, `WAIT_TIMEOUT`, `QUEUE_FULL`, `ABORTED` or `STOPPED`.
@@ -82,14 +84,12 @@ type TokenActor = Actor<typeof tokenMachine>
  */
 export function createTokenController(options: TokenControllerOptions): TokenController {
   const config = resolveOptions(options)
-  const { now, clock, storage, storageKey } = config
+  const { now } = config
   const report = eventReporter(config.onEvent)
   let nextWaiterId = 1
   // Set by stop(), which may run inside onEvent while the actor is mid-step: until that step ends the
   // snapshot still says 'active', so the snapshot alone cannot tell that we are stopped.
   let stopped = false
-  // The one timer for the earliest wait deadline: parked requests share it instead of one each.
-  let deadlineTimer: unknown = undefined
 
   const waiterObserver: WaiterObserver | undefined = report && {
     released: (waiter) => report({ type: 'request.released', id: waiter.id }),
@@ -111,19 +111,34 @@ export function createTokenController(options: TokenControllerOptions): TokenCon
     clock: config.clock,
     inspect: inspector(config.inspect),
   })
-
-  actor.on('refresh.succeeded', persistToken)
-  // Storage follows the machine's own order of events: a clear() made while a refresh was succeeding (from
-  // onEvent) removes the token after that refresh saved it, never before.
-  actor.on('token.cleared', () => guardStorage('remove', () => storage.remove(storageKey)))
+  const deadlines = createDeadlineTimer(
+    config.clock,
+    now,
+    () => oldestParked(actor.getSnapshot().context.parked),
+    isRunning,
+    (waiter) => send({ type: 'waiter.timeout', waiter }),
+  )
   if (report) actor.on('*', (event) => report(event as unknown as TokenControllerEvent))
-  // `tokens.actor.stop()` from outside skips stop(): whatever the last snapshot holds parked must still settle.
-  actor.subscribe({ complete: settleStranded })
+  // The actor's end, however it came (stop(), or tokens.actor.stop() from outside): whatever the last snapshot
+  // still holds parked is rejected here, as token.stop would have.
+  actor.subscribe({ complete: settleStopped })
   actor.start()
-  hydrate()
+  syncStorage(actor, config, isRunning, send, report)
 
   function isRunning(): boolean {
     return !stopped && actor.getSnapshot().status === 'active'
+  }
+
+  // Every event but token.stop goes through here: XState's development build prints an event sent to a stopped actor.
+  function send(event: TokenEvent): void {
+    if (isRunning()) actor.send(event)
+  }
+
+  // Every way a stopped controller's requests settle runs through here (and the machine's token.stop runs the
+  // same rejectStopped): a waiter already settled is skipped, so running it twice settles no one twice.
+  function settleStopped(): void {
+    deadlines.stop()
+    rejectStopped(actor.getSnapshot().context.parked)
   }
 
   // One attempt of the injected fetchToken, as XState's callback actor: no AbortController needed.
@@ -140,14 +155,16 @@ export function createTokenController(options: TokenControllerOptions): TokenCon
       (response) => {
         if (finished) return
         finished = true
+        const at = now()
         let grant: ReturnType<typeof parseTokenResponse>
         try {
-          grant = parseTokenResponse(response, now())
+          grant = parseTokenResponse(response, at)
         } catch (error) {
           // A response whose getters throw fails this attempt now, not at fetchTimeoutMs.
-          return sendBack({ type: 'fetch.failed', error })
+          sendBack({ type: 'fetch.failed', error })
+          return
         }
-        sendBack(grant instanceof TokenError ? { type: 'fetch.failed', error: grant } : { type: 'fetch.succeeded', grant })
+        sendBack(grant instanceof TokenError ? { type: 'fetch.failed', error: grant } : { type: 'fetch.succeeded', grant, at })
       },
       (error: unknown) => {
         if (finished) return
@@ -163,115 +180,29 @@ export function createTokenController(options: TokenControllerOptions): TokenCon
     }
   }
 
-  function persistToken(): void {
-    // refresh.succeeded is emitted after the step that stored the token: the snapshot holds it.
-    const { accessToken, expiresAt, refreshToken } = actor.getSnapshot().context
-    guardStorage('set', () => storage.set(storageKey, serializeGrant({ accessToken: accessToken as string, expiresAt, refreshToken })))
-  }
-
-  function hydrate(): void {
-    let raw: unknown
-    try {
-      raw = storage.get(storageKey)
-    } catch (error) {
-      reportStorageFailure('get', error)
-      raw = undefined
-    }
-    if (!isThenable(raw)) return finishHydration(raw)
-    const failed = (error: unknown) => {
-      reportStorageFailure('get', error)
-      finishHydration(undefined)
-    }
-    try {
-      raw.then(finishHydration, failed)
-    } catch (error) {
-      failed(error)
-    }
-  }
-
-  function finishHydration(raw: unknown): void {
-    if (!isRunning()) return
-    const stored = parseStoredToken(raw)
-    // Corrupt or foreign JSON under our key: remove it and start clean, never throw.
-    if (stored.kind === 'foreign') guardStorage('remove', () => storage.remove(storageKey))
-    // A failed remove reaches onEvent, which may stop() us.
-    if (!isRunning()) return
-    actor.send({ type: 'token.hydrated', grant: stored.kind === 'grant' ? stored.grant : null, at: now() })
-  }
-
-  function guardStorage(operation: 'set' | 'remove', write: () => void | Promise<void>): void {
-    try {
-      const result = write()
-      if (isThenable(result)) result.then(undefined, (error: unknown) => reportStorageFailure(operation, error))
-    } catch (error) {
-      reportStorageFailure(operation, error)
-    }
-  }
-
-  function reportStorageFailure(operation: 'get' | 'set' | 'remove', error: unknown): void {
-    // The error's name only: a storage error message could quote the value it failed to write.
-    if (report) report({ type: 'storage.failed', operation, error: error instanceof Error ? error.name : typeof error })
-  }
-
   function park(type: 'token.get' | 'token.refresh', signal: AbortSignalLike | undefined): Promise<string> {
     const at = now()
     const waiter = new PendingRequest(nextWaiterId++, at + config.waitTimeoutMs, waiterObserver)
-    actor.send({ type, waiter, at })
+    send({ type, waiter, at })
     // Settled already: answered at once, refused, or stop() ran inside this very send (from onEvent) and the
-    // actor's end rejected what it held (settleStranded).
+    // actor's end rejected what it held (settleStopped).
     if (waiter.settled) return waiter.promise
     // stop() ran before the actor could take the event (from inspect): nobody holds this request but us.
-    if (!isRunning()) return (waiter.reject(new StoppedError()), waiter.promise)
+    if (!isRunning()) {
+      waiter.reject(new StoppedError())
+      return waiter.promise
+    }
     if (report) report({ type: 'request.parked', id: waiter.id, queueSize: parkedSize(actor.getSnapshot().context.parked) })
     if (signal) {
       // The machine settles a parked waiter, so that its count of parked requests stays exact (it ignores a
-      // waiter already settled). A stopped controller has settled everyone already: there is no one to tell.
-      const onAbort = () => void (isRunning() && actor.send({ type: 'waiter.abort', waiter, reason: signal.reason }))
+      // waiter already settled). A stopped controller has settled everyone already: send() sends nothing then.
+      const onAbort = () => send({ type: 'waiter.abort', waiter, reason: signal.reason })
       waiter.watch(signal, onAbort)
       // Aborted during the send above (by fetchToken or onEvent): no abort event will come.
       if (signal.aborted) onAbort()
     }
-    armDeadlineTimer(waiter.deadline)
+    deadlines.arm(waiter.deadline)
     return waiter.promise
-  }
-
-  // `latest`: the deadline of a request parked inside a step (from onEvent), which the snapshot does not hold yet.
-  function armDeadlineTimer(latest?: number): void {
-    if (deadlineTimer !== undefined) return
-    const oldest = oldestParked(actor.getSnapshot().context.parked)
-    const deadline = oldest ? oldest.deadline : latest
-    if (deadline === undefined || !isRunning()) return
-    // Capped: after the wall clock jumps back by weeks, an overflowing delay would fire every millisecond.
-    deadlineTimer = clock.setTimeout(expireOverdue, Math.min(MAX_TIMER_MS, Math.max(0, deadline - now())))
-    // Node only: a pending deadline alone should not keep a script alive.
-    const unref = (deadlineTimer as { unref?: () => void } | null)?.unref
-    if (typeof unref === 'function') unref.call(deadlineTimer)
-  }
-
-  function expireOverdue(): void {
-    deadlineTimer = undefined
-    if (!isRunning()) return
-    const at = now()
-    // The oldest parked waiter is pending: the machine rejects it and prunes settled ones from the head.
-    for (let oldest = oldestOf(actor); oldest && oldest.deadline <= at; oldest = oldestOf(actor)) {
-      actor.send({ type: 'waiter.timeout', waiter: oldest })
-      // onEvent heard the rejection and may have stopped us: send nothing to a stopped actor.
-      if (!isRunning()) return
-      // A clock that calls back inside a step gets the event queued: try again on the next turn, never spin.
-      if (oldestOf(actor) === oldest) break
-    }
-    armDeadlineTimer()
-  }
-
-  function settleStranded(): void {
-    stopTimer()
-    const error = new StoppedError()
-    forEachPending(actor.getSnapshot().context.parked, (waiter) => waiter.reject(error))
-  }
-
-  function stopTimer(): void {
-    if (deadlineTimer !== undefined) clock.clearTimeout(deadlineTimer)
-    deadlineTimer = undefined
   }
 
   return {
@@ -282,7 +213,7 @@ export function createTokenController(options: TokenControllerOptions): TokenCon
       if (signal !== undefined && !isSignalLike(signal)) {
         return Promise.reject(new TypeError('getToken: signal must have aborted, addEventListener and removeEventListener'))
       }
-      if (signal?.aborted) return Promise.reject(new AbortedError(signal.reason))
+      if (signal !== undefined && signal.aborted) return Promise.reject(new AbortedError(signal.reason))
       // The fast path every request pays for: no event, no allocation beyond the promise.
       const context = snapshot.context
       if (snapshot.value === 'valid' && isFresh(context, now())) return Promise.resolve(context.accessToken as string)
@@ -300,11 +231,11 @@ export function createTokenController(options: TokenControllerOptions): TokenCon
     },
 
     invalidate(rejectedToken: string): void {
-      if (!isRunning()) return
       const context = actor.getSnapshot().context
-      const isCurrent = context.accessToken !== null && context.accessToken === rejectedToken
-      // Events name tokens by generation; -1 names "an older token", which the machine ignores.
-      actor.send({ type: 'token.invalidate', generation: isCurrent ? context.generation : -1 })
+      // Events name tokens by generation; -1 names "an older token", which the machine ignores. No token held:
+      // the machine's isCurrentToken refuses the generation anyway.
+      const isCurrent = context.accessToken === rejectedToken
+      send({ type: 'token.invalidate', generation: isCurrent ? context.generation : -1 })
     },
 
     refresh(): Promise<string> {
@@ -313,21 +244,19 @@ export function createTokenController(options: TokenControllerOptions): TokenCon
     },
 
     clear(): void {
-      // Storage is emptied when the machine emits token.cleared (see above).
-      if (isRunning()) actor.send({ type: 'token.clear' })
+      // Storage is emptied when the machine emits token.cleared (storage/sync.ts).
+      send({ type: 'token.clear' })
     },
 
     stop(): void {
       if (!isRunning()) return
       stopped = true
-      stopTimer()
-      // Called inside onEvent, the actor is mid-step: this event is only queued, and actor.stop() drops
-      // the queue. So reject what the latest snapshot holds parked here as well (settled ones are skipped).
-      const parked = actor.getSnapshot().context.parked
+      // The machine rejects what it holds on token.stop. Called inside onEvent, the actor is mid-step: the event
+      // is only queued, and actor.stop() drops it and waits for the step to end. So settle what the latest
+      // snapshot holds now (stop() settles everyone at once), and the actor's end settles what that step parks.
       actor.send({ type: 'token.stop' })
       actor.stop()
-      const error = new StoppedError()
-      forEachPending(parked, (waiter) => waiter.reject(error))
+      settleStopped()
     },
 
     get state(): TokenState {
@@ -343,10 +272,6 @@ export function createTokenController(options: TokenControllerOptions): TokenCon
   }
 }
 
-function oldestOf(actor: TokenActor): PendingRequest | undefined {
-  return oldestParked(actor.getSnapshot().context.parked) as PendingRequest | undefined
-}
-
 function isSignalLike(value: unknown): value is AbortSignalLike {
   const signal = value as AbortSignalLike | null
   return signal !== null && typeof signal.addEventListener === 'function' && typeof signal.removeEventListener === 'function'
@@ -354,25 +279,23 @@ function isSignalLike(value: unknown): value is AbortSignalLike {
 
 function eventReporter(onEvent: ResolvedOptions['onEvent']): ((event: TokenControllerEvent) => void) | undefined {
   if (!onEvent) return undefined
-  return (event) => {
-    // A throwing listener must not break a refresh or leave a request unsettled.
-    try {
-      onEvent(event)
-    } catch {
-      /* ignored on purpose */
-    }
-  }
+  return ignoringErrors(onEvent)
 }
 
 function inspector(inspect: ResolvedOptions['inspect']): ((event: InspectionEvent) => void) | undefined {
   if (!inspect) return undefined
-  const deliver = typeof inspect === 'function' ? inspect : (event: InspectionEvent) => inspect.next?.(event)
-  return (event) => {
-    // XState does not catch an inspector's error: it would end the actor and strand every parked request.
+  const deliver = typeof inspect === 'function' ? inspect : (event: InspectionEvent) => inspect.next!(event)
+  return ignoringErrors((event) => deliver(redactInspectionEvent(event)))
+}
+
+// The app's onEvent and inspect: one that throws must not break a refresh or leave a request unsettled (XState does
+// not catch an inspector's error: it would end the actor and strand every parked request).
+function ignoringErrors<T>(listener: (value: T) => void): (value: T) => void {
+  return (value) => {
     try {
-      deliver(redactInspectionEvent(event))
+      listener(value)
     } catch {
-      /* ignored on purpose, as for onEvent */
+      /* ignored on purpose */
     }
   }
 }

@@ -78,9 +78,10 @@ export function serializeGrant(token: { accessToken: string; expiresAt: number; 
 
 export type StoredToken = { kind: 'absent' } | { kind: 'foreign' } | { kind: 'grant'; grant: Grant }
 
-const STORED_KEYS = ['accessToken', 'expiresAt', 'refreshToken']
-
-/** Reads what storage held. Anything but our own JSON is foreign: the caller removes it. */
+/**
+ * Reads what storage held. Keys it does not know are ignored: another version of the app (or a newer tab) may
+ * store more, and must not log this one out. Only what cannot be read as a grant is foreign: the caller removes it.
+ */
 export function parseStoredToken(raw: unknown): StoredToken {
   // uni and wx answer '' for a missing key, localStorage null, a Map undefined.
   if (raw === undefined || raw === null || raw === '') return { kind: 'absent' }
@@ -93,8 +94,6 @@ export function parseStoredToken(raw: unknown): StoredToken {
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return { kind: 'foreign' }
   const stored = value as { accessToken?: unknown; expiresAt?: unknown; refreshToken?: unknown }
-  const keys = Object.keys(stored)
-  if (keys.some((key) => STORED_KEYS.indexOf(key) === -1)) return { kind: 'foreign' }
   if (typeof stored.accessToken !== 'string' || stored.accessToken === '') return { kind: 'foreign' }
   if (typeof stored.expiresAt !== 'number' || !isFinite(stored.expiresAt)) return { kind: 'foreign' }
   if (stored.refreshToken !== undefined && (typeof stored.refreshToken !== 'string' || stored.refreshToken === '')) {

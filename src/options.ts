@@ -3,6 +3,8 @@
 import type { InspectionEvent, Observer } from 'xstate'
 // setTimeout overflows past MAX_TIMER_MS and fires at once: refuse such delays rather than misbehave.
 import { MAX_TIMER_MS } from '../machines/backoff.ts'
+// Only a missing option takes the default: `null` is a mistake to report, not to paper over.
+import { DEFAULT_JITTER, DEFAULT_RETRY, DEFAULT_STORAGE_KEY, DEFAULT_TIMEOUTS, orDefault } from '../machines/defaults.ts'
 import type { RefreshReason } from '../machines/token.types.ts'
 import type { AbortSignalLike } from './abort.ts'
 import type { TokenResponse } from './grant.ts'
@@ -87,7 +89,11 @@ export interface TokenControllerOptions {
   now?: () => number
   /** Default the platform's `setTimeout` / `clearTimeout`. */
   clock?: Clock
-  /** Refresh this long before expiry. Default 30 000. */
+  /**
+   * Refresh this long before expiry. Default 30 000. A token that lives no longer than this (counted from when it
+   * arrived: the fetch's answer, or hydration for a stored one) would be stale on arrival; it uses half its
+   * lifetime as its leeway instead, and `onEvent` hears `leeway.shortened` once for it.
+   */
   leewayMs?: number
   retry?: {
     /** Attempts per refresh cycle, the first included. Default 3. */
@@ -98,6 +104,11 @@ export interface TokenControllerOptions {
     maxDelayMs?: number
     /** Full jitter on the backoff delay. Default true. */
     jitter?: boolean
+    /**
+     * The longest wait a server's Retry-After (an error's `retryAfterMs`) gets before the next attempt; a longer
+     * one is cut to this. Default: `waitTimeoutMs` (30 000 by default), as no parked request waits longer anyway.
+     */
+    maxRetryAfterMs?: number
   }
   /** One attempt taking longer is aborted and counts as failed (`FETCH_TIMEOUT`). Default 10 000. */
   fetchTimeoutMs?: number
@@ -118,22 +129,13 @@ export interface ResolvedOptions {
   now: () => number
   clock: Clock
   leewayMs: number
-  retry: { attempts: number; baseDelayMs: number; maxDelayMs: number; jitter: boolean }
+  retry: { attempts: number; baseDelayMs: number; maxDelayMs: number; jitter: boolean; maxRetryAfterMs: number }
   fetchTimeoutMs: number
   waitTimeoutMs: number
   maxQueue: number
   inspect: TokenControllerOptions['inspect']
   onEvent: TokenControllerOptions['onEvent']
 }
-
-export const DEFAULTS = {
-  storageKey: 'painless-token',
-  leewayMs: 30_000,
-  retry: { attempts: 3, baseDelayMs: 300, maxDelayMs: 10_000, jitter: true },
-  fetchTimeoutMs: 10_000,
-  waitTimeoutMs: 30_000,
-  maxQueue: 10_000,
-} as const
 
 export function resolveOptions(options: TokenControllerOptions): ResolvedOptions {
   if (typeof options !== 'object' || options === null) throw new TypeError('createTokenController: options must be an object')
@@ -142,33 +144,30 @@ export function resolveOptions(options: TokenControllerOptions): ResolvedOptions
     throw new TypeError('createTokenController: retry must be an object')
   }
   const retry = orDefault(options.retry, {})
+  const waitTimeoutMs = checkNumber('waitTimeoutMs', orDefault(options.waitTimeoutMs, DEFAULT_TIMEOUTS.waitTimeoutMs), 1, MAX_TIMER_MS)
   return {
     fetchToken: options.fetchToken,
     storage: checkStorage(orDefault(options.storage, memoryStorage())),
-    storageKey: checkString('storageKey', orDefault(options.storageKey, DEFAULTS.storageKey)),
+    storageKey: checkString('storageKey', orDefault(options.storageKey, DEFAULT_STORAGE_KEY)),
     now: checkFunction(
       'now',
       orDefault(options.now, () => Date.now()),
     ),
     clock: checkClock(orDefault(options.clock, platformClock)),
-    leewayMs: checkNumber('leewayMs', orDefault(options.leewayMs, DEFAULTS.leewayMs), 0, Number.MAX_SAFE_INTEGER),
+    leewayMs: checkNumber('leewayMs', orDefault(options.leewayMs, DEFAULT_TIMEOUTS.leewayMs), 0, Number.MAX_SAFE_INTEGER),
     retry: {
-      attempts: checkInteger('retry.attempts', orDefault(retry.attempts, DEFAULTS.retry.attempts), 1),
-      baseDelayMs: checkNumber('retry.baseDelayMs', orDefault(retry.baseDelayMs, DEFAULTS.retry.baseDelayMs), 0, MAX_TIMER_MS),
-      maxDelayMs: checkNumber('retry.maxDelayMs', orDefault(retry.maxDelayMs, DEFAULTS.retry.maxDelayMs), 0, MAX_TIMER_MS),
-      jitter: checkBoolean('retry.jitter', orDefault(retry.jitter, DEFAULTS.retry.jitter)),
+      attempts: checkInteger('retry.attempts', orDefault(retry.attempts, DEFAULT_RETRY.attempts), 1),
+      baseDelayMs: checkNumber('retry.baseDelayMs', orDefault(retry.baseDelayMs, DEFAULT_RETRY.baseDelayMs), 0, MAX_TIMER_MS),
+      maxDelayMs: checkNumber('retry.maxDelayMs', orDefault(retry.maxDelayMs, DEFAULT_RETRY.maxDelayMs), 0, MAX_TIMER_MS),
+      jitter: checkBoolean('retry.jitter', orDefault(retry.jitter, DEFAULT_JITTER)),
+      maxRetryAfterMs: checkNumber('retry.maxRetryAfterMs', orDefault(retry.maxRetryAfterMs, waitTimeoutMs), 0, MAX_TIMER_MS),
     },
-    fetchTimeoutMs: checkNumber('fetchTimeoutMs', orDefault(options.fetchTimeoutMs, DEFAULTS.fetchTimeoutMs), 1, MAX_TIMER_MS),
-    waitTimeoutMs: checkNumber('waitTimeoutMs', orDefault(options.waitTimeoutMs, DEFAULTS.waitTimeoutMs), 1, MAX_TIMER_MS),
-    maxQueue: checkInteger('maxQueue', orDefault(options.maxQueue, DEFAULTS.maxQueue), 1),
+    fetchTimeoutMs: checkNumber('fetchTimeoutMs', orDefault(options.fetchTimeoutMs, DEFAULT_TIMEOUTS.fetchTimeoutMs), 1, MAX_TIMER_MS),
+    waitTimeoutMs,
+    maxQueue: checkInteger('maxQueue', orDefault(options.maxQueue, DEFAULT_TIMEOUTS.maxQueue), 1),
     inspect: checkInspect(options.inspect),
     onEvent: options.onEvent === undefined ? undefined : checkFunction('onEvent', options.onEvent),
   }
-}
-
-// Only a missing option takes the default: `null` is a mistake to report, not to paper over.
-function orDefault<T>(value: T | undefined, fallback: T): T {
-  return value === undefined ? fallback : value
 }
 
 // Wrapped, not captured: fake timers installed after import still reach it.

@@ -1,6 +1,9 @@
 // What `inspect` sees: the same inspection events with the token removed. The Stately inspector
-// is a web service, so nothing secret may reach it; the parked queue is summarised by its size.
+// is a web service, so nothing secret may reach it; the parked queue is summarised by its size, and a
+// failed fetch's error (the app's own object: an AxiosError holds the request body it sent) by its name,
+// code and HTTP status.
 import type { AnyActorRef, InspectionEvent } from 'xstate'
+import { errorSummary } from '../machines/failure.ts'
 import { parkedSize, type Parked } from '../machines/parked.ts'
 
 const REDACTED = '[redacted]'
@@ -40,7 +43,7 @@ function redactSnapshot<T>(snapshot: T): T {
   return copy as T
 }
 
-/** Masks secret fields one level deep and replaces the parked queue by its size. */
+/** Masks secret fields one level deep, and replaces the parked queue by its size and errors by their summary. */
 function redactSecrets(value: unknown): unknown {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return value
   const copy: Record<string, unknown> = Object.assign({}, value as Record<string, unknown>)
@@ -48,6 +51,9 @@ function redactSecrets(value: unknown): unknown {
     if (typeof copy[key] === 'string') copy[key] = REDACTED
   }
   if (isParked(copy.parked)) copy.parked = { size: parkedSize(copy.parked) }
+  // `error` on fetch.failed (the event, and recordError's params), `lastError` in the context.
+  if (copy.error !== undefined) copy.error = errorSummary(copy.error)
+  if (copy.lastError !== undefined) copy.lastError = errorSummary(copy.lastError)
   // A waiter's promise settles with the token, and console.log / util.inspect print a settled promise's value.
   if (isWaiter(copy.waiter)) copy.waiter = { id: copy.waiter.id }
   if ('random' in copy) delete copy.random

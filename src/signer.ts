@@ -4,6 +4,7 @@ import HmacSHA256 from 'crypto-js/hmac-sha256'
 import MD5 from 'crypto-js/md5'
 import Hex from 'crypto-js/enc-hex'
 import type CryptoJS from 'crypto-js'
+import { headerWriter, joinUrl, type WritableHeaders } from './adapters/http.ts'
 
 // Module-local: src has no DOM/node types, and mini-programs have no `crypto` global at all.
 declare const crypto: { getRandomValues?: (array: Uint8Array) => Uint8Array } | undefined
@@ -81,8 +82,6 @@ export type Sign = <C extends SignableConfig>(config: C, token?: string) => Sign
 export type Signed<C> = C extends { headers: object } ? C : C & { header: Record<string, string> }
 
 const ALGORITHMS: readonly SignAlgorithm[] = ['HMAC-SHA256', 'MD5']
-// luch-request's isAbsoluteURL: "<scheme>://" or protocol-relative "//".
-const ABSOLUTE_URL = /^([a-z][a-z\d+\-.]*:)?\/\//i
 const ORIGIN = /^([a-z][a-z\d+\-.]*:)?\/\/[^/]*/i
 
 /**
@@ -91,6 +90,10 @@ const ORIGIN = /^([a-z][a-z\d+\-.]*:)?\/\/[^/]*/i
  * A nonce must be unique per request, not secret: a server refuses a nonce it has seen for as long as
  * it accepts the timestamp. The default uses `crypto.getRandomValues` where the platform has it, else time +
  * counter + `Math.random` (WeChat mini-programs have no synchronous secure random source).
+ *
+ * The body (`data`, else `body`) is signed as text: a string as it is, URLSearchParams as its `toString()`, a
+ * plain object or array as JSON. A FormData, Blob, ArrayBuffer, typed array or stream has no text to sign: the
+ * signer throws a `TypeError` naming it, so the request fails before it is sent instead of with a bad signature.
  *
  * @example
  * const sign = createSigner({ secret: appSecret })
@@ -105,11 +108,9 @@ export function createSigner(options: SignerOptions): Sign {
   }
   if (typeof nonce !== 'function') throw new TypeError('createSigner: `nonce` must be a function')
   if (typeof now !== 'function') throw new TypeError('createSigner: `now` must be a function')
-  const names = {
-    timestamp: headerName(headers?.timestamp, 'X-Timestamp', 'timestamp'),
-    nonce: headerName(headers?.nonce, 'X-Nonce', 'nonce'),
-    signature: headerName(headers?.signature, 'X-Signature', 'signature'),
-  }
+  const writeTimestamp = headerWriter(headerName(headers?.timestamp, 'X-Timestamp', 'timestamp'))
+  const writeNonce = headerWriter(headerName(headers?.nonce, 'X-Nonce', 'nonce'))
+  const writeSignature = headerWriter(headerName(headers?.signature, 'X-Signature', 'signature'))
 
   // `token` is accepted so every adapter can call a signer the same way; it is not part of the signed string.
   return (config) => {
@@ -117,10 +118,10 @@ export function createSigner(options: SignerOptions): Sign {
     const nonceText = String(nonce())
     const text = canonicalRequest(config, timestamp, nonceText)
     const signature = algorithm === 'MD5' ? md5Hex(text + '\n' + secret) : hmacSha256Hex(secret, text)
-    const set = headerSetter(config)
-    set(names.timestamp, String(timestamp))
-    set(names.nonce, nonceText)
-    set(names.signature, signature)
+    const target = headersOf(config)
+    writeTimestamp(target, String(timestamp))
+    writeNonce(target, nonceText)
+    writeSignature(target, signature)
     return config as Signed<typeof config>
   }
 }
@@ -134,7 +135,7 @@ export function createSigner(options: SignerOptions): Sign {
  * // 'POST\n/v1/orders\na=1&b=2\n{"n":1}\n1700000000000\nabc'
  */
 export function canonicalRequest(config: SignableConfig, timestamp: number, nonce: string): string {
-  const { path, query } = splitUrl(fullUrl(config.baseURL, config.url ?? ''))
+  const { path, query } = splitUrl(joinUrl(config.baseURL, config.url))
   return [
     (config.method || 'GET').toUpperCase(),
     path,
@@ -176,16 +177,12 @@ export function hmacSha256Hex(key: string | CryptoJS.lib.WordArray, message: str
   return Hex.stringify(HmacSHA256(message, key))
 }
 
-// Where the client reads headers from: `header` (luch-request, uni, wx), else `headers` (axios, fetch), through
-// its set() where it has one (AxiosHeaders, Headers). Writing `header` on an axios config would sign nothing.
-function headerSetter(config: SignableConfig): (name: string, value: string) => void {
+// Where the client reads headers from: `header` (luch-request, uni, wx), else `headers` (axios, fetch). Writing
+// `header` on an axios config would sign nothing.
+function headersOf(config: SignableConfig): WritableHeaders {
   const { headers } = config
-  if (config.header === undefined && headers && typeof headers === 'object') {
-    if (typeof headers.set === 'function') return (name, value) => void (headers as { set(n: string, v: string): unknown }).set(name, value)
-    return (name, value) => void ((headers as Record<string, unknown>)[name] = value)
-  }
-  const header = config.header ?? (config.header = {})
-  return (name, value) => void (header[name] = value)
+  if (config.header === undefined && headers && typeof headers === 'object') return headers
+  return config.header ?? (config.header = {})
 }
 
 function headerName(given: string | undefined, fallback: string, option: string): string {
@@ -194,12 +191,6 @@ function headerName(given: string | undefined, fallback: string, option: string)
     throw new TypeError(`createSigner: \`headers.${option}\` must be a non-empty string`)
   }
   return given
-}
-
-// Joined exactly as luch-request's buildFullPath does, so we sign the URL it sends.
-function fullUrl(baseURL: string | undefined, url: string): string {
-  if (!baseURL || ABSOLUTE_URL.test(url)) return url
-  return url ? baseURL.replace(/\/+$/, '') + '/' + url.replace(/^\/+/, '') : baseURL
 }
 
 function splitUrl(url: string): { path: string; query: string } {
@@ -237,9 +228,18 @@ function sortedQuery(query: string, params: Record<string, unknown> | undefined)
   return order.map(({ pair }) => pair[0] + '=' + pair[1]).join('&')
 }
 
+// Bodies with no text of their own are refused, not signed as JSON.stringify would see them ("{}").
+const NO_TEXT = /^(FormData|Blob|File|ArrayBuffer|SharedArrayBuffer|ReadableStream)$/
+
 function bodyText(data: unknown): string {
   if (data === undefined || data === null) return ''
-  return typeof data === 'string' ? data : JSON.stringify(data)
+  if (typeof data === 'string') return data
+  const kind = Object.prototype.toString.call(data).slice(8, -1)
+  if (kind === 'URLSearchParams') return String(data)
+  if (NO_TEXT.test(kind) || ArrayBuffer.isView(data) || typeof (data as { getReader?: unknown }).getReader === 'function') {
+    throw new TypeError(`createSigner: a ${kind} body has no text to sign; send a string, URLSearchParams or JSON body`)
+  }
+  return JSON.stringify(data)
 }
 
 let nonceCounter = 0

@@ -140,15 +140,20 @@ describe('freshness', () => {
     expect(await request).toBe('token-2')
   })
 
-  it('releases a token fetched for parked requests even inside the leeway, and refreshes again on the next request', async () => {
+  it('serves a token that lives no longer than the leeway for half its lifetime, then refreshes with reason expired', async () => {
+    const at = { now: 0 }
     const fetch = fakeFetch()
-    const tokens = createTokenController({ fetchToken: fetch.fetchToken, leewayMs: 60_000 })
+    const tokens = createTokenController({ fetchToken: fetch.fetchToken, now: () => at.now, leewayMs: 60_000 })
 
     const parked = tokens.getToken()
     fetch.last().grant('token-short', 30)
     expect(await parked).toBe('token-short')
     expect(tokens.state).toBe('valid')
+    at.now = 14_999
+    expect(await tokens.getToken()).toBe('token-short')
+    expect(fetch.count).toBe(1)
 
+    at.now = 15_000
     const next = track(tokens.getToken())
     expect(fetch.count).toBe(2)
     expect(fetch.last().reason).toBe('expired')

@@ -5,6 +5,7 @@ import type { InspectionEvent } from 'xstate'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { createTokenController, type TokenController, type TokenControllerEvent, type TokenStorage } from '../src/index.ts'
 import { fakeFetch, settle, track } from './helpers/fake-fetch.ts'
+import { createVirtualClock } from './helpers/virtual-clock.ts'
 
 beforeEach(() => {
   vi.useFakeTimers()
@@ -161,23 +162,14 @@ describe('the deadline timer of an actor stopped from outside', () => {
 })
 
 describe('a custom clock', () => {
-  /** A clock that records each timer with its delay and hands back `handle()` as its id. */
-  function recordingClock(handle: () => unknown) {
-    const timers: Array<{ run: () => void; ms: number }> = []
-    return {
-      timers,
-      clock: { setTimeout: (run: () => void, ms: number) => (timers.push({ run, ms }), handle()), clearTimeout: () => undefined },
-    }
-  }
-
   it('parks and times out requests with a clock whose setTimeout returns no handle, as some platforms do', async () => {
-    const { timers, clock } = recordingClock(() => undefined)
+    const clock = createVirtualClock({ handle: () => undefined })
     let now = 1_000
     const tokens = createTokenController({ fetchToken: fakeFetch().fetchToken, clock, now: () => now, waitTimeoutMs: 100 })
     const request = track(tokens.getToken())
 
     now += 100
-    timers.find((timer) => timer.ms === 100)?.run()
+    clock.fire(100)
     await settle()
 
     expect(request.reason).toMatchObject({ code: 'WAIT_TIMEOUT' })
@@ -185,7 +177,7 @@ describe('a custom clock', () => {
   })
 
   it('does nothing, and returns, when a deadline timer its clock could not cancel fires after stop()', async () => {
-    const { timers, clock } = recordingClock(() => undefined)
+    const clock = createVirtualClock({ handle: () => undefined })
     let now = 1_000
     const tokens = createTokenController({ fetchToken: fakeFetch().fetchToken, clock, now: () => now, waitTimeoutMs: 100 })
     const request = track(tokens.getToken())
@@ -193,7 +185,7 @@ describe('a custom clock', () => {
     await settle()
 
     now += 100
-    for (const timer of timers.filter((timer) => timer.ms === 100)) timer.run()
+    clock.fire(100)
     await settle()
 
     // Reaching this line is the test: a stopped controller's queue is never pruned, so a late timer that
@@ -203,7 +195,7 @@ describe('a custom clock', () => {
 
   it('unrefs the deadline timer where the handle can be, so a parked request alone does not keep Node alive', () => {
     const unref = vi.fn()
-    const { clock } = recordingClock(() => ({ unref }))
+    const clock = createVirtualClock({ handle: () => ({ unref }) })
     const tokens = createTokenController({ fetchToken: fakeFetch().fetchToken, clock, waitTimeoutMs: 100 })
 
     void tokens.getToken().catch(() => undefined)

@@ -1,8 +1,9 @@
 // Options: a bad one is a TypeError naming it at construction, boundaries that are allowed, and the
 // `clock` option, which receives every timer (backoff, fetch timeout, wait deadline).
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { createTokenController, type Clock, type TokenControllerOptions } from '../src/index.ts'
+import { createTokenController, type TokenControllerOptions } from '../src/index.ts'
 import { fakeFetch, settle } from './helpers/fake-fetch.ts'
+import { createVirtualClock } from './helpers/virtual-clock.ts'
 
 const fetchToken = async () => ({ access_token: 'token-A', expires_in: 60 })
 const storage = () => ({ get: () => undefined, set: () => undefined, remove: () => undefined })
@@ -23,6 +24,9 @@ describe('option checks', () => {
     ['a negative retry.baseDelayMs', /retry\.baseDelayMs/, { fetchToken, retry: { baseDelayMs: -1 } }],
     ['a retry.maxDelayMs past 2^31-1', /retry\.maxDelayMs/, { fetchToken, retry: { maxDelayMs: 2 ** 31 } }],
     ['a non-boolean retry.jitter', /retry\.jitter/, { fetchToken, retry: { jitter: 'yes' } }],
+    ['a negative retry.maxRetryAfterMs', /retry\.maxRetryAfterMs/, { fetchToken, retry: { maxRetryAfterMs: -1 } }],
+    ['a retry.maxRetryAfterMs past 2^31-1', /retry\.maxRetryAfterMs/, { fetchToken, retry: { maxRetryAfterMs: 2 ** 31 } }],
+    ['a string retry.maxRetryAfterMs', /retry\.maxRetryAfterMs/, { fetchToken, retry: { maxRetryAfterMs: '60000' } }],
     ['fetchTimeoutMs 0', /fetchTimeoutMs/, { fetchToken, fetchTimeoutMs: 0 }],
     ['a negative fetchTimeoutMs', /fetchTimeoutMs/, { fetchToken, fetchTimeoutMs: -5 }],
     ['a negative waitTimeoutMs', /waitTimeoutMs/, { fetchToken, waitTimeoutMs: -1 }],
@@ -62,6 +66,7 @@ describe('option checks', () => {
     ['retry.attempts 1', { retry: { attempts: 1 } }],
     ['retry.baseDelayMs 0 and maxDelayMs 0', { retry: { baseDelayMs: 0, maxDelayMs: 0 } }],
     ['retry.jitter false', { retry: { jitter: false } }],
+    ['retry.maxRetryAfterMs 0', { retry: { maxRetryAfterMs: 0 } }],
     ['waitTimeoutMs 2^31-1', { waitTimeoutMs: 2 ** 31 - 1 }],
     ['fetchTimeoutMs 1', { fetchTimeoutMs: 1 }],
     ['maxQueue 1', { maxQueue: 1 }],
@@ -75,30 +80,6 @@ describe('option checks', () => {
   })
 })
 
-// A clock the test runs by hand: it records every timer and fires the ones it is told to.
-function manualClock() {
-  let nextId = 1
-  const timers = new Map<number, { callback: () => void; ms: number }>()
-  const clock = {
-    setTimeout: vi.fn((callback: () => void, ms: number) => {
-      timers.set(nextId, { callback, ms })
-      return nextId++
-    }),
-    clearTimeout: vi.fn((id: unknown) => void timers.delete(id as number)),
-    pending: () => [...timers.values()].map((t) => t.ms).sort((a, b) => a - b),
-    /** Fires every pending timer set for exactly `ms`. */
-    fire(ms: number) {
-      const due = [...timers].filter(([, t]) => t.ms === ms)
-      expect(due.length).toBeGreaterThan(0)
-      for (const [id, timer] of due) {
-        timers.delete(id)
-        timer.callback()
-      }
-    },
-  } satisfies Clock & Record<string, unknown>
-  return clock
-}
-
 describe('the clock option', () => {
   beforeEach(() => {
     vi.useFakeTimers()
@@ -108,7 +89,7 @@ describe('the clock option', () => {
   })
 
   it('receives the fetch timeout and the wait deadline, and no global timer is used', async () => {
-    const clock = manualClock()
+    const clock = createVirtualClock()
     const tokens = createTokenController({ fetchToken: fakeFetch().fetchToken, clock, fetchTimeoutMs: 7_000, waitTimeoutMs: 9_000 })
 
     void tokens.getToken().catch(() => undefined)
@@ -118,7 +99,8 @@ describe('the clock option', () => {
   })
 
   it('receives the backoff delay, and firing it starts the next attempt', async () => {
-    const clock = manualClock()
+    const clock = createVirtualClock()
+    const clearTimeout = vi.spyOn(clock, 'clearTimeout')
     const fetch = fakeFetch()
     const tokens = createTokenController({
       fetchToken: fetch.fetchToken,
@@ -131,7 +113,7 @@ describe('the clock option', () => {
 
     fetch.last().fail(new Error('down'))
     await settle()
-    expect(clock.clearTimeout).toHaveBeenCalled() // the first attempt's fetch timeout
+    expect(clearTimeout).toHaveBeenCalled() // the first attempt's fetch timeout
     expect(clock.pending()).toEqual([250, 9_000])
 
     clock.fire(250)
@@ -141,7 +123,7 @@ describe('the clock option', () => {
   })
 
   it('times a fetch out when its timer fires, and a parked request out when the deadline fires', async () => {
-    const clock = manualClock()
+    const clock = createVirtualClock()
     const fetch = fakeFetch()
     const tokens = createTokenController({
       fetchToken: fetch.fetchToken,

@@ -30,6 +30,34 @@ describe('stop()', () => {
     expect(tokens.queueSize).toBe(0)
   })
 
+  it('gives each parked request its own STOPPED error object, also when stopped from onEvent mid-step', async () => {
+    const fetch = fakeFetch()
+    let tokens!: ReturnType<typeof createTokenController>
+    tokens = createTokenController({
+      fetchToken: fetch.fetchToken,
+      onEvent: (event) => {
+        if (event.type === 'request.parked' && event.queueSize === 3) tokens.stop()
+      },
+    })
+    const parked = [tokens.getToken(), tokens.getToken(), tokens.refresh()]
+
+    const errors = await Promise.all(parked.map((request) => request.catch((error: unknown) => error)))
+
+    for (const error of errors) expect(error).toMatchObject({ code: 'STOPPED' })
+    expect(new Set(errors).size).toBe(3)
+  })
+
+  it('gives each request refused after a failed cycle its own REFRESH_FAILED error object', async () => {
+    const fetch = fakeFetch((call) => call.fail(new Error('down')))
+    const tokens = createTokenController({ fetchToken: fetch.fetchToken, retry: { attempts: 1 } })
+
+    const errors = await Promise.all([tokens.getToken(), tokens.getToken()].map((request) => request.catch((error: unknown) => error)))
+
+    for (const error of errors) expect(error).toMatchObject({ code: 'REFRESH_FAILED' })
+    expect(errors[0]).not.toBe(errors[1])
+    tokens.stop()
+  })
+
   it('rejects later getToken and refresh calls with STOPPED and starts no fetch', async () => {
     const fetch = fakeFetch((call) => call.grant('token-A'))
     const tokens = createTokenController({ fetchToken: fetch.fetchToken })

@@ -50,9 +50,9 @@ describe('hydration', () => {
     expect(storage.get).toHaveBeenCalledTimes(1)
   })
 
-  it('fetches on the first request for a stale stored token, handing over its refresh token', async () => {
+  it('fetches on the first request for an expired stored token, handing over its refresh token', async () => {
     const fetch = fakeFetch()
-    const storage = storageWith(stored('token-stale', Date.now() + 10_000, 'refresh-stored'))
+    const storage = storageWith(stored('token-stale', Date.now() - 1_000, 'refresh-stored'))
     const tokens = createTokenController({ fetchToken: fetch.fetchToken, storage, leewayMs: 10_000 })
     expect(tokens.state).toBe('idle')
     expect(fetch.count).toBe(0)
@@ -164,7 +164,6 @@ describe('hydration', () => {
     ['a JSON array', '[1,2]'],
     ['JSON null', 'null'],
     ['foreign JSON', '{"token":"token-x","ttl":5}'],
-    ['our keys plus a foreign one', JSON.stringify({ accessToken: 'token-x', expiresAt: 9e12, user: 'u' })],
     ['an expiry that is not a number', JSON.stringify({ accessToken: 'token-x', expiresAt: 'tomorrow' })],
     ['an empty access token', JSON.stringify({ accessToken: '', expiresAt: 9e12 })],
     ['a non-string refresh token', JSON.stringify({ accessToken: 'token-x', expiresAt: 9e12, refreshToken: 7 })],
@@ -181,6 +180,18 @@ describe('hydration', () => {
     expect(await tokens.getToken()).toBe('token-new')
     expect(fetch.count).toBe(1)
     expect(fetch.last().refreshToken).toBeUndefined()
+  })
+
+  it('keeps and uses a stored token with keys this version does not know: another version of the app wrote it', async () => {
+    const fetch = fakeFetch()
+    const storage = storageWith(JSON.stringify({ accessToken: 'token-x', expiresAt: Date.now() + HOUR, user: 'u', v: 2 }))
+
+    const tokens = createTokenController({ fetchToken: fetch.fetchToken, storage })
+
+    expect(storage.remove).not.toHaveBeenCalled()
+    expect(tokens.state).toBe('valid')
+    expect(await tokens.getToken()).toBe('token-x')
+    expect(fetch.count).toBe(0)
   })
 
   it('removes a corrupt value read asynchronously too', async () => {

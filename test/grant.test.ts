@@ -187,12 +187,22 @@ describe('the stored form', () => {
     expect(parseStoredToken(JSON.stringify({ accessToken: ACCESS, expiresAt: 1 })).kind).toBe('grant')
   })
 
+  it('reads a stored token with keys it does not know as a grant, ignoring them (another version of the app wrote it)', () => {
+    const raw = JSON.stringify({ accessToken: ACCESS, expiresAt: RECEIVED_AT, refreshToken: 'r1', user: 'x', version: 2 })
+
+    const stored = parseStoredToken(raw)
+
+    expect(stored.kind).toBe('grant')
+    const grant = (stored as { grant: { accessToken: string; expiresAt: number; refreshToken?: string } }).grant
+    expect([grant.accessToken, grant.expiresAt, grant.refreshToken]).toEqual([ACCESS, RECEIVED_AT, 'r1'])
+    expect(JSON.stringify(grant)).not.toContain('user')
+  })
+
   it.each([[''], [null], [undefined]])('reads %j as absent', (raw) => {
     expect(parseStoredToken(raw)).toEqual({ kind: 'absent' })
   })
 
   it.each([
-    ['an extra key', JSON.stringify({ accessToken: ACCESS, expiresAt: RECEIVED_AT, user: 'x' })],
     ['the snake_case shape', JSON.stringify({ access_token: ACCESS, expires_in: 60 })],
     ['a string expiresAt', JSON.stringify({ accessToken: ACCESS, expiresAt: String(RECEIVED_AT) })],
     ['no expiresAt', JSON.stringify({ accessToken: ACCESS })],

@@ -34,3 +34,48 @@ describe('redactInspectionEvent', () => {
     expect(redacted.actorRef.getSnapshot().context).toEqual({ accessToken: '[redacted]', refreshToken: '[redacted]', expiresAt: 5 })
   })
 })
+
+describe('errors in inspection events', () => {
+  it.each<[string, unknown, { name: string; code: string; status: number | undefined }]>([
+    [
+      'an HTTP client error, down to name, code and status',
+      Object.assign(new Error('failed: SeCrEt'), { name: 'AxiosError', code: 'ERR_BAD_RESPONSE', status: 500, config: { data: 'SeCrEt' } }),
+      { name: 'AxiosError', code: 'ERR_BAD_RESPONSE', status: 500 },
+    ],
+    [
+      'a luch-request answer, by its statusCode',
+      { statusCode: 502, data: 'SeCrEt' },
+      { name: 'object', code: 'FETCH_FAILED', status: 502 },
+    ],
+    ['a thrown string, by its type', 'SeCrEt', { name: 'string', code: 'FETCH_FAILED', status: undefined }],
+    [
+      'an error whose getters throw',
+      {
+        get name(): string {
+          throw new Error('SeCrEt')
+        },
+      },
+      { name: 'object', code: 'FETCH_FAILED', status: undefined },
+    ],
+  ])('summarises %s, in the event and in the context', (_name, error, summary) => {
+    const event = {
+      type: '@xstate.snapshot',
+      event: { type: 'fetch.failed', error },
+      snapshot: { context: { lastError: error, attempt: 1 } },
+    } as unknown as InspectionEvent
+
+    const redacted = redactInspectionEvent(event) as unknown as { event: { error: unknown }; snapshot: { context: { lastError: unknown } } }
+
+    expect(redacted.event.error).toEqual(summary)
+    expect(redacted.snapshot.context.lastError).toEqual(summary)
+    expect(JSON.stringify(redacted)).not.toContain('SeCrEt')
+  })
+
+  it('leaves a context without an error as it is', () => {
+    const event = { type: '@xstate.snapshot', snapshot: { context: { lastError: undefined, attempt: 0 } } } as unknown as InspectionEvent
+
+    const redacted = redactInspectionEvent(event) as unknown as { snapshot: { context: Record<string, unknown> } }
+
+    expect(redacted.snapshot.context).toEqual({ lastError: undefined, attempt: 0 })
+  })
+})

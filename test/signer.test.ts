@@ -152,6 +152,23 @@ describe('canonicalRequest', () => {
     expect(body(null)).toBe('')
     expect(body('')).toBe('')
   })
+
+  it('signs URLSearchParams as its text, and reads `body` when there is no `data` (fetch)', () => {
+    expect(lines({ url: '/', data: new URLSearchParams({ b: '2', a: '1 2' }) })[3]).toBe('b=2&a=1+2')
+    expect(lines({ url: '/', body: [1, 2] })[3]).toBe('[1,2]')
+  })
+
+  it.each([
+    ['FormData', () => new FormData()],
+    ['Blob', () => new Blob(['x'])],
+    ['ArrayBuffer', () => new ArrayBuffer(2)],
+    ['Uint8Array', () => new Uint8Array(2)],
+    ['DataView', () => new DataView(new ArrayBuffer(2))],
+    ['ReadableStream', () => new ReadableStream()],
+  ])('refuses a %s body with a TypeError naming it, rather than sign it as "{}"', (kind, body) => {
+    expect(() => lines({ url: '/', data: body() })).toThrow(TypeError)
+    expect(() => lines({ url: '/', data: body() })).toThrow(`a ${kind} body has no text to sign`)
+  })
 })
 
 describe('createSigner', () => {

@@ -2,25 +2,21 @@
 // real luch-request run on Node. Everything else's tests stand on these.
 import { createHmac } from 'node:crypto'
 import Request from 'luch-request'
-import { afterEach, describe, expect, it, vi } from 'vitest'
+import { describe, expect, it, onTestFinished, vi } from 'vitest'
 import { startTokenServer, type TokenServer, type TokenServerOptions } from './helpers/token-server.ts'
 import { createUniShim, installUniShim, type UniShim } from './helpers/uni-shim.ts'
 
-const cleanups: Array<() => unknown> = []
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup()
-})
-
 async function serve(options?: TokenServerOptions): Promise<TokenServer> {
   const server = await startTokenServer(options)
-  cleanups.push(() => server.close())
+  onTestFinished(() => server.close())
   return server
 }
 
 function useUniShim(): UniShim {
   const shim = createUniShim()
   const uninstall = installUniShim(shim)
-  cleanups.push(() => shim.close(), uninstall)
+  onTestFinished(() => shim.close())
+  onTestFinished(() => uninstall())
   return shim
 }
 
@@ -123,7 +119,9 @@ describe('the token server', () => {
   it('never writes to the console', async () => {
     const log = vi.spyOn(console, 'log')
     const error = vi.spyOn(console, 'error')
-    cleanups.push(() => vi.restoreAllMocks())
+    onTestFinished(() => {
+      vi.restoreAllMocks()
+    })
     const server = await serve()
     const { access_token } = await server.fetchToken()
 

@@ -56,12 +56,35 @@ describe('token machine: hydrating', () => {
     expect(h.context.refreshToken).toBe(refreshTokenNo(1))
   })
 
-  it('judges freshness by the time on the hydration event, leeway included', () => {
+  it('keeps leewayMs for a stored token (its first lifetime is unknown): 30 s left with a 30 s leeway refreshes', () => {
+    const h = startMachine({ leewayMs: 30_000 })
+    const waiter = h.get()
+
+    h.hydrate(grantNo(1, { expiresAt: NOW + 30_000 }), NOW)
+
+    expect(h.state).toBe('refreshing.fetching')
+    expect(waiter.settled).toBe(false)
+    expect(h.emittedOf('leeway.shortened')).toEqual([])
+  })
+
+  it('serves a stored token that is fresh by leewayMs, and shortens nothing', () => {
+    const h = startMachine({ leewayMs: 30_000 })
+    const waiter = h.get()
+
+    h.hydrate(grantNo(1, { expiresAt: NOW + 30_001 }), NOW)
+
+    expect(h.state).toBe('valid')
+    expect(waiter.token).toBe(accessTokenNo(1))
+    expect(h.emittedOf('leeway.shortened')).toEqual([])
+    expect(h.get(NOW).token).toBe(accessTokenNo(1))
+    expect(h.get(NOW + 1).settled).toBe(false)
+  })
+
+  it('judges freshness by the time on the hydration event: a token expiring at that instant refreshes', () => {
     const h = startMachine({ leewayMs: 30_000 })
     h.get()
 
-    // expiresAt - leewayMs > at is false at exactly the leeway boundary
-    h.hydrate(grantNo(1, { expiresAt: NOW + 30_000 }), NOW)
+    h.hydrate(grantNo(1, { expiresAt: NOW }), NOW)
 
     expect(h.state).toBe('refreshing.fetching')
   })

@@ -243,6 +243,17 @@ describe('token machine: stop', () => {
     expect(h.queueSize).toBe(0)
   })
 
+  it('gives each parked request its own STOPPED error object', () => {
+    const h = startEmpty()
+    const [a, b] = [h.get(), h.get()]
+
+    h.send({ type: 'token.stop' })
+
+    expect(a.error).toBeInstanceOf(StoppedError)
+    expect(b.error).toBeInstanceOf(StoppedError)
+    expect(a.error).not.toBe(b.error)
+  })
+
   it('does not reject a waiter again that already left the queue', () => {
     const h = startEmpty()
     const [aborted, pending] = [h.get(), h.get()]

@@ -157,6 +157,19 @@ describe('token machine: running out of attempts', () => {
     expect(h.queueSize).toBe(0)
   })
 
+  it('gives each parked request its own REFRESH_FAILED error object, all with the same cause', async () => {
+    const h = startEmpty({ retry: { attempts: 1 } })
+    const [a, b] = [h.get(), h.get()]
+    const cause = new Error('down')
+
+    h.fetch.fail(cause)
+
+    expect(a.error).toBeInstanceOf(TokenRefreshError)
+    expect(b.error).toBeInstanceOf(TokenRefreshError)
+    expect(a.error).not.toBe(b.error)
+    expect([a.error?.cause, b.error?.cause]).toEqual([cause, cause])
+  })
+
   it('emits refresh.failed once, with reason, attempts, code and the count rejected', async () => {
     const h = startEmpty({ retry: { attempts: 2 } })
     h.get()

@@ -1,56 +1,19 @@
-// fetch mapped onto the shared policy: a fetch-compatible function that sets the header and replays an
-// unauthorized answer. Opt out with `auth: false` in the init object (stripped before the real fetch sees it).
+// fetch mapped onto the request path: a fetch-compatible function that sets the header and replays a refused
+// answer. Opt out with `auth: false` in the init object (stripped before the real fetch sees it).
 import type { TokenController } from '../controller.ts'
-import { createAuthPolicy, noteRetryAfter, sendWithPolicy, type AuthPolicyOptions, type HeadersLike } from './policy.ts'
+import type { FetchAdapterOptions, FetchLike, ResponseLike, TokenRequestInit } from './fetch.types.ts'
+import { createRequestPath, sendWithTokens } from './request-path.ts'
 
-/**
- * The parts of a `Response` the adapter reads. A 429 also gets `retryAfterMs`.
- *
- * @example
- * const api = withTokens(fetch, tokens) // a real Response fits ResponseLike
- */
-export interface ResponseLike {
-  status: number
-  headers: HeadersLike
-  clone(): ResponseLike
-}
-
-/**
- * `RequestInit` plus `auth: false` to send without a token.
- *
- * @example
- * await api('https://api.example.com/token', { method: 'POST', auth: false }) // no token
- */
-export interface TokenRequestInit {
-  auth?: boolean
-  headers?: unknown
-  body?: unknown
-  signal?: any
-  [option: string]: unknown
-}
-
-/**
- * A fetch-shaped function: the platform's `fetch`, a polyfill, or what {@link withTokens} returns.
- *
- * @example
- * const api: FetchLike = withTokens(fetch, tokens)
- */
-export type FetchLike<R extends ResponseLike = ResponseLike> = (input: any, init?: any) => Promise<R>
-
-/**
- * Options for {@link withTokens}: the shared {@link AuthPolicyOptions} over fetch responses.
- *
- * @example
- * const api = withTokens(fetch, tokens, { isUnauthorized: (response) => response.status === 401 })
- */
-export type FetchAdapterOptions = AuthPolicyOptions<ResponseLike>
+export type { FetchAdapterOptions, FetchLike, ResponseLike, TokenRequestInit } from './fetch.types.ts'
 
 // Module-local: src has no DOM types, and mini-programs have none of these. Read only inside withTokens.
 declare const Headers: (new (init?: unknown) => { set(name: string, value: string): void }) | undefined
 
 interface RequestLike {
   url: string
+  method: string
   headers: unknown
+  text(): Promise<string>
   signal?: any
   clone(): RequestLike
 }
@@ -60,6 +23,11 @@ interface RequestLike {
  * each send, and strings, buffers, Blobs, FormData and URLSearchParams are reusable. A ReadableStream body is
  * one-shot: it is sent once and its unauthorized answer is returned as it is, never replayed.
  * Waiting for a token aborted by the signal rejects with `ABORTED` (a `TokenError`), not an AbortError.
+ *
+ * With `sign`, what is signed is what is sent: the URL, the method and the body of the `Request` when given one
+ * (its body read as text from a clone), `init`'s where it sets them. A string body is signed as it is,
+ * URLSearchParams as its `toString()`, a plain object or array as JSON. A FormData, Blob, ArrayBuffer, typed
+ * array or ReadableStream body has no text to sign: the call rejects with a `TypeError` naming it, and nothing is sent.
  *
  * @example
  * const api = withTokens(fetch, tokens)
@@ -74,7 +42,7 @@ export function withTokens<R extends ResponseLike>(
   if (typeof fetch !== 'function') throw new TypeError('withTokens: fetch must be a function')
   if (typeof Headers !== 'function') throw new TypeError('withTokens: this platform has no Headers class, so no fetch to wrap')
   const HeadersClass = Headers
-  const policy = createAuthPolicy(tokens, options, (response: R) => response.status)
+  const path = createRequestPath(tokens, options, (response: R) => response.status)
 
   return async function fetchWithTokens(input: unknown, init?: TokenRequestInit): Promise<R> {
     // Our own copy without `auth`, which is ours, not fetch's.
@@ -84,14 +52,24 @@ export function withTokens<R extends ResponseLike>(
     const request = isRequest(input) ? input : undefined
     const url = request ? request.url : String(input)
     const signal = rest.signal ?? request?.signal
-    const answer = await sendWithPolicy(policy, { url, signal, optedOut: auth === false, replayable: !isStream(rest.body) }, (token) => {
-      if (token === undefined) return fetch(input, rest)
-      const headers = new HeadersClass(rest.headers ?? request?.headers)
-      headers.set(policy.header, policy.format(token))
-      // A Request's body is read when sent: send a clone, keep the original for a replay.
-      return fetch(request ? request.clone() : input, policy.signed(Object.assign({}, rest, { headers, url }), token))
-    })
-    noteRetryAfter(answer, answer.status, answer.headers)
+    const answer = await sendWithTokens(
+      path,
+      { url, signal, optedOut: auth === false, replayable: !isStream(rest.body) },
+      async (token) => {
+        if (token === undefined) return fetch(input, rest)
+        const headers = new HeadersClass(rest.headers ?? request?.headers)
+        const sent: TokenRequestInit = Object.assign({}, rest, { headers, url })
+        // Signed as sent: a Request's own method and body unless init replaces them. The body goes to the signer as
+        // `data` (which fetch ignores), so the Request's bytes, not their text, are what is sent.
+        if (request && options.sign) {
+          sent.method = rest.method ?? request.method
+          if (rest.body === undefined) sent.data = await request.clone().text()
+        }
+        // A Request's body is read when sent: send a clone, keep the original for a replay.
+        return fetch(request ? request.clone() : input, path.apply(sent, headers, token))
+      },
+    )
+    path.noteRetryAfter(answer, answer.status, answer.headers)
     return answer
   }
 }

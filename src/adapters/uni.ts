@@ -1,8 +1,11 @@
-// uni.request mapped onto the shared policy, promise style: the promise keeps the task's abort(), and an abort
+// uni.request mapped onto the request path, promise style: the promise keeps the task's abort(), and an abort
 // while the request waits for its token rejects with ABORTED and sends nothing. Opt out with `auth: false`.
 import type { TokenController } from '../controller.ts'
-import { sendMiniRequest, type MiniRequestFunction, type MiniRequestOptions, type MiniRequestSuccess } from './mini-request.ts'
-import { createAuthPolicy, type AuthPolicyOptions } from './policy.ts'
+import { createMiniRequest, type MiniRequestFunction, type MiniRequestOptions, type MiniRequestSuccess } from './mini-request.ts'
+import type { AuthPolicyOptions } from './request-path.ts'
+
+// Module-local: looked up at call time, behind typeof, never assumed at import.
+declare const uni: { request: MiniRequestFunction } | undefined
 
 /**
  * Options for {@link createUniRequest}: the shared {@link AuthPolicyOptions}, plus the `uni` object to use.
@@ -36,9 +39,6 @@ export interface UniRequestPromise extends Promise<MiniRequestSuccess> {
  */
 export type UniRequest = (options: MiniRequestOptions) => UniRequestPromise
 
-// Module-local: looked up at call time, behind typeof, never assumed at import.
-declare const uni: { request: MiniRequestFunction } | undefined
-
 /**
  * A `uni.request` that carries the token: waits for it (one refresh however many requests wait), sets the
  * header, and replays an unauthorized answer with the new token. success/fail/complete are called if given.
@@ -50,13 +50,10 @@ declare const uni: { request: MiniRequestFunction } | undefined
  * request({ url: 'https://api.example.com/token', method: 'POST', auth: false }) // no token
  */
 export function createUniRequest(tokens: TokenController, options: UniAdapterOptions = {}): UniRequest {
-  const policy = createAuthPolicy(tokens, options, (result: MiniRequestSuccess) => result.statusCode)
+  const runtime = () => options.uni || (typeof uni !== 'undefined' ? uni : undefined)
+  const send = createMiniRequest(tokens, options, runtime, 'createUniRequest: no uni.request here; pass options.uni')
   return (requestOptions) => {
-    const runtime = options.uni ?? (typeof uni !== 'undefined' ? uni : undefined)
-    if (!runtime || typeof runtime.request !== 'function') throw new TypeError('createUniRequest: no uni.request here; pass options.uni')
-    const { promise, task } = sendMiniRequest(policy, (sent) => runtime.request(sent), requestOptions)
-    const request = promise as UniRequestPromise
-    request.abort = task.abort
-    return request
+    const { promise, task } = send(requestOptions)
+    return Object.assign(promise, { abort: task.abort })
   }
 }

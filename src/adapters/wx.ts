@@ -1,14 +1,17 @@
-// wx.request mapped onto the shared policy, with wx's own shape: success/fail/complete and a RequestTask back.
+// wx.request mapped onto the request path, with wx's own shape: success/fail/complete and a RequestTask back.
 // wx.request is called only once the token is there, so parked requests hold none of its 10 concurrent slots.
 import type { TokenController } from '../controller.ts'
 import {
-  sendMiniRequest,
+  createMiniRequest,
   type MiniRequestFunction,
   type MiniRequestOptions,
   type MiniRequestSuccess,
   type MiniRequestTask,
 } from './mini-request.ts'
-import { createAuthPolicy, type AuthPolicyOptions } from './policy.ts'
+import type { AuthPolicyOptions } from './request-path.ts'
+
+// Module-local: looked up at call time, behind typeof, never assumed at import.
+declare const wx: { request: MiniRequestFunction } | undefined
 
 /**
  * Options for {@link createWxRequest}: the shared {@link AuthPolicyOptions}, plus the `wx` object to use.
@@ -31,9 +34,6 @@ export interface WxAdapterOptions extends AuthPolicyOptions<MiniRequestSuccess> 
  */
 export type WxRequest = (options: MiniRequestOptions) => MiniRequestTask
 
-// Module-local: looked up at call time, behind typeof, never assumed at import.
-declare const wx: { request: MiniRequestFunction } | undefined
-
 /**
  * A `wx.request` that carries the token. Same options and callbacks; `fail` also gets a `TokenError` (with
  * `errMsg`) when no token could be had. The task's abort() works while waiting too: fail gets `ABORTED`.
@@ -44,13 +44,12 @@ declare const wx: { request: MiniRequestFunction } | undefined
  * request({ url: 'https://api.example.com/token', method: 'POST', auth: false }) // no token
  */
 export function createWxRequest(tokens: TokenController, options: WxAdapterOptions = {}): WxRequest {
-  const policy = createAuthPolicy(tokens, options, (result: MiniRequestSuccess) => result.statusCode)
+  const runtime = () => options.wx || (typeof wx !== 'undefined' ? wx : undefined)
+  const send = createMiniRequest(tokens, options, runtime, 'createWxRequest: no wx.request here; pass options.wx')
   return (requestOptions) => {
-    const runtime = options.wx ?? (typeof wx !== 'undefined' ? wx : undefined)
-    if (!runtime || typeof runtime.request !== 'function') throw new TypeError('createWxRequest: no wx.request here; pass options.wx')
-    const { promise, task } = sendMiniRequest(policy, (sent) => runtime.request(sent), requestOptions)
+    const sent = send(requestOptions)
     // wx.request has no promise: the callbacks are the only way out, so an uncallbacked failure stays quiet.
-    promise.catch(() => undefined)
-    return task
+    sent.promise.catch(() => undefined)
+    return sent.task
   }
 }

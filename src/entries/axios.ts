@@ -6,4 +6,4 @@
  */
 export { attachToAxios } from '../adapters/axios.ts'
 export type { AxiosAdapterOptions, AxiosInstanceLike, AxiosConfigLike, AxiosResponseLike } from '../adapters/axios.ts'
-export type { AuthPolicyOptions } from '../adapters/policy.ts'
+export type { AuthPolicyOptions } from '../adapters/request-path.ts'

@@ -6,5 +6,5 @@
  */
 export { withTokens } from '../adapters/fetch.ts'
 export type { FetchAdapterOptions, FetchLike, ResponseLike, TokenRequestInit } from '../adapters/fetch.ts'
-export { retryAfterMs } from '../adapters/policy.ts'
-export type { AuthPolicyOptions } from '../adapters/policy.ts'
+export { retryAfterMs } from '../retry-after.ts'
+export type { AuthPolicyOptions } from '../adapters/request-path.ts'

@@ -6,4 +6,4 @@
  */
 export { attachTokenController } from '../adapters/luch-request.ts'
 export type { LuchRequestAdapterOptions, LuchRequestInstance, LuchRequestConfig, LuchResponse } from '../adapters/luch-request.ts'
-export type { AuthPolicyOptions } from '../adapters/policy.ts'
+export type { AuthPolicyOptions } from '../adapters/request-path.ts'

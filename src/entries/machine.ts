@@ -6,7 +6,7 @@
  * @module painless-token/machine
  */
 export { tokenMachine, isFresh } from '../../machines/token.machine.ts'
-export type { TokenMachine, FetchTokenInput } from '../../machines/token.machine.ts'
+export type { TokenMachine, FetchTokenInput, FreshnessInput } from '../../machines/token.machine.ts'
 export type {
   TokenState,
   RefreshReason,

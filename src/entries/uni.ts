@@ -9,4 +9,4 @@ export type { UniAdapterOptions, UniRequest, UniRequestPromise } from '../adapte
 export { installUniInterceptor } from '../adapters/uni-interceptor.ts'
 export type { UniInterceptorHost, UniInterceptorOptions } from '../adapters/uni-interceptor.ts'
 export type { MiniRequestOptions, MiniRequestSuccess, MiniRequestTask, MiniRequestFunction } from '../adapters/mini-request.ts'
-export type { AuthPolicyOptions } from '../adapters/policy.ts'
+export type { AuthPolicyOptions } from '../adapters/request-path.ts'

@@ -7,4 +7,4 @@
 export { createWxRequest } from '../adapters/wx.ts'
 export type { WxAdapterOptions, WxRequest } from '../adapters/wx.ts'
 export type { MiniRequestOptions, MiniRequestSuccess, MiniRequestTask, MiniRequestFunction } from '../adapters/mini-request.ts'
-export type { AuthPolicyOptions } from '../adapters/policy.ts'
+export type { AuthPolicyOptions } from '../adapters/request-path.ts'

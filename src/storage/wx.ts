@@ -1,5 +1,5 @@
-// TokenStorage over a WeChat mini-program's synchronous storage. The global `wx` is looked up at call time,
-// so creating one is safe anywhere; using it where `wx` does not exist throws a TypeError.
+// TokenStorage over a WeChat mini-program's synchronous storage (mini-program.ts does the work).
+import { miniProgramStorage, type MiniProgramStorageApi } from './mini-program.ts'
 import type { TokenStorage } from './types.ts'
 
 /**
@@ -8,11 +8,7 @@ import type { TokenStorage } from './types.ts'
  * @example
  * wxStorage(wx) // the global `wx` is the default
  */
-export interface WxStorageApi {
-  getStorageSync(key: string): unknown
-  setStorageSync(key: string, data: unknown): void
-  removeStorageSync(key: string): void
-}
+export type WxStorageApi = MiniProgramStorageApi
 
 // Module-local: src has no platform types, and only WeChat mini-programs define `wx`.
 declare const wx: WxStorageApi | undefined
@@ -27,28 +23,5 @@ declare const wx: WxStorageApi | undefined
  * storage.get('token') // 'abc'
  */
 export function wxStorage(wxApi?: WxStorageApi): TokenStorage {
-  if (wxApi !== undefined && !isStorageApi(wxApi)) {
-    throw new TypeError('wxStorage: `wxApi` must have getStorageSync, setStorageSync and removeStorageSync')
-  }
-  const api = (): WxStorageApi => {
-    if (wxApi) return wxApi
-    if (typeof wx !== 'undefined' && isStorageApi(wx)) return wx
-    throw new TypeError('wxStorage: no global `wx` here; pass a wx-like object or use another storage')
-  }
-  return {
-    get: (key) => api().getStorageSync(key),
-    set: (key, value) => api().setStorageSync(key, value),
-    remove: (key) => api().removeStorageSync(key),
-  }
-}
-
-function isStorageApi(value: unknown): value is WxStorageApi {
-  const api = value as WxStorageApi | null
-  return (
-    typeof api === 'object' &&
-    api !== null &&
-    typeof api.getStorageSync === 'function' &&
-    typeof api.setStorageSync === 'function' &&
-    typeof api.removeStorageSync === 'function'
-  )
+  return miniProgramStorage('wxStorage', 'wx', wxApi, () => (typeof wx === 'undefined' ? undefined : wx))
 }

@@ -3,9 +3,7 @@ import axios from 'axios'
 import { describe, expect, it } from 'vitest'
 import { attachToAxios } from '../../src/entries/axios.ts'
 import { codeSays401 } from './harness.ts'
-import { useAdapterFixture } from './fixture.ts'
-
-const { setup } = useAdapterFixture()
+import { setup } from './fixture.ts'
 
 async function attached(options: Parameters<typeof attachToAxios>[2] = {}) {
   const scenario = await setup()

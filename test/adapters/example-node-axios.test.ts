@@ -1,20 +1,15 @@
 // examples/node-axios: the backend client in this process (burst, revocation, refusal), and its script as a
 // user runs it, in a child process against the loopback token server.
 import { execFile } from 'node:child_process'
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it, onTestFinished } from 'vitest'
 import { createUpstreamClient } from '../../examples/node-axios/backend.ts'
 import { startTokenServer, type TokenServerOptions } from '../helpers/token-server.ts'
 
-const cleanups: Array<() => unknown> = []
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup()
-})
-
 async function started(options: TokenServerOptions = {}) {
   const server = await startTokenServer(options)
-  cleanups.push(() => server.close())
+  onTestFinished(() => server.close())
   const upstream = createUpstreamClient({ baseURL: server.url, clientId: 'backend', clientSecret: 'secret' })
-  cleanups.push(() => upstream.close())
+  onTestFinished(() => upstream.close())
   return { server, upstream }
 }
 
@@ -49,7 +44,7 @@ describe('examples/node-axios', () => {
 
   it('runs as a script: prints the statuses and one refresh for the burst, and no token', async () => {
     const server = await startTokenServer()
-    cleanups.push(() => server.close())
+    onTestFinished(() => server.close())
 
     const stdout = await new Promise<string>((resolve, reject) =>
       execFile(

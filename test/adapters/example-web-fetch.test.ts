@@ -1,12 +1,7 @@
 // examples/web-fetch's API client on Node's own fetch, with a Map standing in for localStorage.
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it, onTestFinished } from 'vitest'
 import { createApi } from '../../examples/web-fetch/api.ts'
 import { startTokenServer, type TokenServerOptions } from '../helpers/token-server.ts'
-
-const cleanups: Array<() => unknown> = []
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup()
-})
 
 function memoryLocalStorage() {
   const items = new Map<string, string>()
@@ -20,11 +15,11 @@ function memoryLocalStorage() {
 
 async function started(options: TokenServerOptions = {}) {
   const server = await startTokenServer(options)
-  cleanups.push(() => server.close())
+  onTestFinished(() => server.close())
   const storage = memoryLocalStorage()
   let prompts = 0
   const api = createApi({ baseUrl: server.url, storage, credentials: async () => (prompts++, { username: 'ada', password: 'pw' }) })
-  cleanups.push(() => api.tokens.stop())
+  onTestFinished(() => api.tokens.stop())
   return { server, storage, api, prompts: () => prompts }
 }
 

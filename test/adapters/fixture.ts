@@ -1,6 +1,6 @@
 // Per-test setup for the adapter-specific tests: a loopback token server, a controller fetching from it, a Node
-// uni shim for uni/wx, all closed after the test, last first.
-import { afterEach } from 'vitest'
+// uni shim for uni/wx, all closed by onTestFinished after the test, last first.
+import { onTestFinished } from 'vitest'
 import { createTokenController, type TokenController, type TokenControllerOptions } from '../../src/index.ts'
 import { startTokenServer, type TokenServer, type TokenServerOptions } from '../helpers/token-server.ts'
 import { createUniShim, type UniShim } from '../helpers/uni-shim.ts'
@@ -11,29 +11,19 @@ export interface AdapterSetup {
   shim: UniShim
 }
 
-/** Hooks the file's afterEach; call once at the top of a test file. */
-export function useAdapterFixture() {
-  const cleanups: Array<() => unknown> = []
-  afterEach(async () => {
-    for (const cleanup of cleanups.splice(0).reverse()) await cleanup()
+/** Call inside a test: everything it starts is closed when the test finishes. */
+export async function setup(server: TokenServerOptions = {}, tokens: Partial<TokenControllerOptions> = {}): Promise<AdapterSetup> {
+  const started = await startTokenServer(server)
+  onTestFinished(() => started.close())
+  const shim = createUniShim()
+  onTestFinished(() => shim.close())
+  const controller = createTokenController({
+    fetchToken: ({ attempt, signal }) => started.fetchToken({ attempt, signal: signal as AbortSignal }),
+    retry: { baseDelayMs: 0 },
+    ...tokens,
   })
-  const onCleanup = (cleanup: () => unknown) => void cleanups.push(cleanup)
-
-  async function setup(server: TokenServerOptions = {}, tokens: Partial<TokenControllerOptions> = {}): Promise<AdapterSetup> {
-    const started = await startTokenServer(server)
-    onCleanup(() => started.close())
-    const shim = createUniShim()
-    onCleanup(() => shim.close())
-    const controller = createTokenController({
-      fetchToken: ({ attempt, signal }) => started.fetchToken({ attempt, signal: signal as AbortSignal }),
-      retry: { baseDelayMs: 0 },
-      ...tokens,
-    })
-    onCleanup(() => controller.stop())
-    return { server: started, tokens: controller, shim }
-  }
-
-  return { setup, onCleanup }
+  onTestFinished(() => controller.stop())
+  return { server: started, tokens: controller, shim }
 }
 
 /** A uni/wx request function that records each call and hands out tasks the test answers by hand. */

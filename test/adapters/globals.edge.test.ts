@@ -1,20 +1,18 @@
 // The mini-program adapters find the platform's global (wx, uni) when no option names it, and say which
 // option to pass when there is none. The globals are stubbed for one test each and removed after.
-import { afterEach, describe, expect, it, vi } from 'vitest'
+import { afterEach, describe, expect, it, onTestFinished, vi } from 'vitest'
 import { createUniRequest, installUniInterceptor } from '../../src/entries/uni.ts'
 import { createWxRequest } from '../../src/entries/wx.ts'
 import { createTokenController, type TokenController } from '../../src/index.ts'
 import { fakeFetch } from '../helpers/fake-fetch.ts'
 
-const controllers: TokenController[] = []
 afterEach(() => {
   vi.unstubAllGlobals()
-  for (const tokens of controllers.splice(0)) tokens.stop()
 })
 
 function tokensWithGrant(): TokenController {
   const tokens = createTokenController({ fetchToken: fakeFetch((call) => call.grant('global-token', 3600)).fetchToken })
-  controllers.push(tokens)
+  onTestFinished(() => tokens.stop())
   return tokens
 }
 

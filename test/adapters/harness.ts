@@ -28,9 +28,13 @@ export function scenarioSigner(kind: ClientConfig['sign']): ((request: object, t
   return kind === 'in-place' ? sign : (request) => sign(Object.assign({}, request))
 }
 
-/** An HTTP answer (resolved or rejected, as the client does it), or a failure with its TokenError code. */
-export type Outcome =
+/** How the caller's promise or callback settled: `success` is resolved, `fail` rejected. */
+export type Settled = 'resolved' | 'rejected'
+
+/** An HTTP answer, resolved or rejected as the client settled it, or a failure with its TokenError code. */
+export type Outcome = { settled: Settled } & (
   { status: number; code?: unknown; retryAfterMs?: number } | { error: string; attempts?: number; causeRetryAfterMs?: number }
+)
 
 export interface Sent {
   outcome: Promise<Outcome>
@@ -45,6 +49,8 @@ export interface SendOptions {
 
 export interface ScenarioClient {
   send(path: string, options?: SendOptions): Sent
+  /** How the bare client settles an answer with this HTTP status: luch-request and axios reject non-2xx. */
+  settles(status: number): Settled
   /** Moves the controller's clock (the server's is moved by the scenario). */
   advanceClock(ms: number): void
   /** Resolves once `count` requests have parked since the client started. */
@@ -84,9 +90,15 @@ export function createHarness(config: ClientConfig, fetchToken: () => Promise<un
 /** A business-code check for the server's /biz/ paths: HTTP 200 with `code: 401` in the body. */
 export const codeSays401 = (data: unknown) => typeof data === 'object' && data !== null && (data as { code?: unknown }).code === 401
 
-/** An HTTP answer as an outcome: its status, the body's `code`, and `retryAfterMs` if the adapter set one. */
-export function answerOutcome(status: number, data: unknown, answer: { retryAfterMs?: number }): Outcome {
-  const outcome: Outcome = { status, code: typeof data === 'object' && data !== null ? (data as { code?: unknown }).code : undefined }
+/** How clients that reject an HTTP error status (luch-request, axios) settle an answer. */
+export const rejectsNon2xx = (status: number): Settled => (status >= 200 && status < 300 ? 'resolved' : 'rejected')
+/** How clients that resolve every HTTP answer (fetch, uni, wx) settle one. */
+export const resolvesAll = (): Settled => 'resolved'
+
+/** An HTTP answer as an outcome: how it settled, its status, the body's `code`, and `retryAfterMs` if the adapter set one. */
+export function answerOutcome(settled: Settled, status: number, data: unknown, answer: { retryAfterMs?: number }): Outcome {
+  const code = typeof data === 'object' && data !== null ? (data as { code?: unknown }).code : undefined
+  const outcome: Outcome = { settled, status, code }
   if (answer.retryAfterMs !== undefined) outcome.retryAfterMs = answer.retryAfterMs
   return outcome
 }
@@ -94,7 +106,7 @@ export function answerOutcome(status: number, data: unknown, answer: { retryAfte
 /** A failure without an HTTP answer: the TokenError's code (or the platform's errMsg), attempts, the cause's retryAfterMs. */
 export function errorOutcome(error: unknown): Outcome {
   const e = (error ?? {}) as { code?: unknown; errMsg?: unknown; attempts?: number; cause?: { retryAfterMs?: number } }
-  const outcome: Outcome = { error: typeof e.code === 'string' ? e.code : String(e.errMsg ?? error) }
+  const outcome: Outcome = { settled: 'rejected', error: typeof e.code === 'string' ? e.code : String(e.errMsg ?? error) }
   if (e.attempts !== undefined) outcome.attempts = e.attempts
   if (e.cause?.retryAfterMs !== undefined) outcome.causeRetryAfterMs = e.cause.retryAfterMs
   return outcome

@@ -1,16 +1,11 @@
 // The luch-request, axios and fetch adapters' edges, on stand-in instances whose interceptors the test calls
 // by hand: a config without headers, an abort that beats a fresh token, an asynchronous isUnauthorized, a
 // use() that returns no id, and option checks.
-import { afterEach, describe, expect, it, vi } from 'vitest'
+import { describe, expect, it, onTestFinished, vi } from 'vitest'
 import { attachToAxios } from '../../src/entries/axios.ts'
 import { withTokens } from '../../src/entries/fetch.ts'
 import { attachTokenController, createTokenController, type LuchResponse, type TokenController } from '../../src/index.ts'
 import { fakeFetch } from '../helpers/fake-fetch.ts'
-
-const controllers: TokenController[] = []
-afterEach(() => {
-  for (const tokens of controllers.splice(0)) tokens.stop()
-})
 
 /** A controller holding a fresh `fresh-token`, ready for the fast path; each later fetch answers `token-2`, `token-3`, … */
 async function freshTokens(): Promise<TokenController> {
@@ -18,7 +13,7 @@ async function freshTokens(): Promise<TokenController> {
   const tokens = createTokenController({
     fetchToken: fakeFetch((call) => call.grant(++fetches === 1 ? 'fresh-token' : `token-${fetches}`, 3600)).fetchToken,
   })
-  controllers.push(tokens)
+  onTestFinished(() => tokens.stop())
   await tokens.getToken()
   return tokens
 }
@@ -38,6 +33,18 @@ function luchInstance(id: unknown) {
 }
 
 describe('luch-request adapter edges', () => {
+  it('hands back the config itself, not a promise, when a fresh token is at hand; an ordinary answer passes the same way', async () => {
+    const http = luchInstance(0)
+    attachTokenController(http, await freshTokens())
+
+    const config = http.interceptors.request.handlers[0]!.fulfilled({ url: 'https://api.example.com/orders' })
+    const answer = { statusCode: 200, config }
+
+    expect(config).toMatchObject({ header: { Authorization: 'Bearer fresh-token' } })
+    expect(typeof config.then).toBe('undefined')
+    expect(http.interceptors.response.handlers[0]!.fulfilled(answer)).toBe(answer)
+  })
+
   it('gives a config without a header object one holding the token', async () => {
     const http = luchInstance(0)
     attachTokenController(http, await freshTokens())

@@ -21,18 +21,22 @@ export interface Scenario {
 const HOUR_MS = 3_600_000
 const all = (sent: Array<{ outcome: Promise<Outcome> }>) => Promise.all(sent.map((s) => s.outcome))
 const range = (n: number) => Array.from({ length: n }, (_, i) => i)
+/** An HTTP 200 with `code: 200`, resolved. */
+const OK: Outcome = { settled: 'resolved', status: 200, code: 200 }
+/** An HTTP answer, settled as this client settles that status on its own. */
+const answered = (client: ScenarioClient, status: number, code: unknown): Outcome => ({ settled: client.settles(status), status, code })
 
 export const scenarios: Scenario[] = [
   {
     name: 'makes one token call for a burst after the token expired',
     async run({ server, start, advance }) {
       const client = await start()
-      expect(await client.send('/api/warm-up').outcome).toEqual({ status: 200, code: 200 })
+      expect(await client.send('/api/warm-up').outcome).toEqual(OK)
 
       advance(HOUR_MS + 1)
       const outcomes = await all(range(10).map((i) => client.send(`/api/item/${i}`)))
 
-      expect(outcomes).toEqual(range(10).map(() => ({ status: 200, code: 200 })))
+      expect(outcomes).toEqual(range(10).map(() => OK))
       expect(server.calls('/token')).toBe(2)
       for (const i of range(10)) expect(server.calls(`/api/item/${i}`)).toBe(1)
     },
@@ -46,7 +50,7 @@ export const scenarios: Scenario[] = [
       server.revokeAll()
       const outcomes = await all(range(10).map((i) => client.send(`/api/item/${i}`)))
 
-      expect(outcomes).toEqual(range(10).map(() => ({ status: 200, code: 200 })))
+      expect(outcomes).toEqual(range(10).map(() => OK))
       expect(server.calls('/token')).toBe(2)
       for (const i of range(10)) expect(server.calls(`/api/item/${i}`)).toBe(2)
     },
@@ -56,13 +60,13 @@ export const scenarios: Scenario[] = [
     server: { signatureSecret: SCENARIO_SECRET },
     async run({ server, start }) {
       const client = await start({ sign })
-      expect(await client.send('/api/warm-up').outcome).toEqual({ status: 200, code: 200 })
+      expect(await client.send('/api/warm-up').outcome).toEqual(OK)
 
       server.revokeAll()
       const outcomes = await all(range(3).map((i) => client.send(`/api/item/${i}`)))
 
       // A bad signature is a 400; a lost sent token would replay the revoked one and end in 401.
-      expect(outcomes).toEqual(range(3).map(() => ({ status: 200, code: 200 })))
+      expect(outcomes).toEqual(range(3).map(() => OK))
       expect(server.calls('/token')).toBe(2)
       for (const i of range(3)) expect(server.calls(`/api/item/${i}`)).toBe(2)
     },
@@ -76,7 +80,7 @@ export const scenarios: Scenario[] = [
       server.revokeAll()
       const outcome = await client.send('/biz/orders').outcome
 
-      expect(outcome).toEqual({ status: 200, code: 200 })
+      expect(outcome).toEqual(OK)
       expect(server.calls('/biz/orders')).toBe(2)
       expect(server.calls('/token')).toBe(2)
     },
@@ -89,10 +93,31 @@ export const scenarios: Scenario[] = [
 
       const outcomes = await all(range(5).map(() => client.send('/always401')))
 
-      expect(outcomes).toEqual(range(5).map(() => ({ status: 401, code: 401 })))
+      expect(outcomes).toEqual(range(5).map(() => answered(client, 401, 401)))
       expect(server.calls('/always401')).toBe(10)
       expect(server.calls('/token')).toBe(2)
       expect(client.state).toBe('valid')
+    },
+  },
+  {
+    name: 'settles a refused answer with no replay left as the client itself settles it, having invalidated its token',
+    async run({ server, start }) {
+      const client = await start({ businessCodes: true, maxReplays: 0 })
+      await client.send('/biz/warm-up').outcome
+
+      server.revokeAll()
+      const business = await client.send('/biz/orders').outcome
+      const next = await client.send('/api/after').outcome
+      const status = await client.send('/always401').outcome
+
+      // A business-code 401 inside an HTTP 200 resolves, as every client resolves a 200; an HTTP 401 stays
+      // what the client makes of it (rejected by luch-request and axios, resolved by fetch, uni and wx).
+      expect(business).toEqual({ settled: 'resolved', status: 200, code: 401 })
+      expect(status).toEqual(answered(client, 401, 401))
+      // maxReplays 0 resends nothing, but the refusal invalidated the token: the next request gets a new one.
+      expect(server.calls('/biz/orders')).toBe(1)
+      expect(next).toEqual(OK)
+      expect(server.calls('/token')).toBe(2)
     },
   },
   {
@@ -103,7 +128,7 @@ export const scenarios: Scenario[] = [
 
       const outcomes = await all(range(3).map(() => client.send('/api/orders')))
 
-      expect(outcomes).toEqual(range(3).map(() => ({ error: 'REFRESH_FAILED', attempts: 2 })))
+      expect(outcomes).toEqual(range(3).map(() => ({ settled: 'rejected', error: 'REFRESH_FAILED', attempts: 2 })))
       expect(server.calls('/token')).toBe(2)
       expect(server.calls('/api/orders')).toBe(0)
     },
@@ -118,7 +143,7 @@ export const scenarios: Scenario[] = [
       await client.whenParked(1)
       sent.abort()
 
-      expect(await sent.outcome).toEqual({ error: 'ABORTED' })
+      expect(await sent.outcome).toEqual({ settled: 'rejected', error: 'ABORTED' })
       expect(server.calls('/api/parked')).toBe(0)
       expect(client.state).toBe('refreshing')
     },
@@ -130,7 +155,7 @@ export const scenarios: Scenario[] = [
 
       const outcome = await client.send('/api/public', { auth: false }).outcome
 
-      expect(outcome).toEqual({ status: 401, code: 401 })
+      expect(outcome).toEqual(answered(client, 401, 401))
       expect(server.lastHeaders('/api/public')).not.toHaveProperty('authorization')
       expect(server.calls('/api/public')).toBe(1)
       expect(server.calls('/token')).toBe(0)
@@ -144,7 +169,7 @@ export const scenarios: Scenario[] = [
 
       const outcome = await client.send('/api/orders').outcome
 
-      expect(outcome).toEqual({ error: 'REFRESH_FAILED', attempts: 1, causeRetryAfterMs: 2000 })
+      expect(outcome).toEqual({ settled: 'rejected', error: 'REFRESH_FAILED', attempts: 1, causeRetryAfterMs: 2000 })
       expect(server.calls('/token')).toBe(1)
     },
   },

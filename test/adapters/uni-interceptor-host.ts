@@ -6,7 +6,7 @@
 //   options (invoke) or the result (callbacks), and the hooks after it are lost (dcloudio/uni-app#5422);
 // - without a thenable the call goes out synchronously and returns the platform's task; with one, it returns a
 //   Promise of the task; a call with no callbacks returns a promise of the result (success resolves, fail rejects).
-// test/e2e/uni-interceptor.real-runtime.test.ts checks the adapter against the real runtime where installed.
+// test/e2e/uni-interceptor-real-runtime.e2e.test.ts checks the adapter against the real runtime where installed.
 
 type Hook = (data: unknown, options?: Record<string, unknown>) => unknown
 type Kind = 'invoke' | 'success' | 'fail' | 'complete'

@@ -1,12 +1,10 @@
 // installUniInterceptor beyond the shared scenarios, on a uni that runs interceptors as uni-app's runtime does
 // (test/adapters/uni-interceptor-host.ts): what uni.request returns, the callbacks' order, failures, removal.
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, onTestFinished, vi } from 'vitest'
 import { installUniInterceptor, type UniInterceptorOptions } from '../../src/entries/uni.ts'
 import { createInterceptingUni } from './uni-interceptor-host.ts'
 import type { UniRequestOptions } from '../helpers/uni-shim.ts'
-import { useAdapterFixture } from './fixture.ts'
-
-const { setup } = useAdapterFixture()
+import { setup } from './fixture.ts'
 
 async function installed(server?: Parameters<typeof setup>[0], tokens?: Parameters<typeof setup>[1], options: UniInterceptorOptions = {}) {
   const scenario = await setup(server, tokens)
@@ -128,5 +126,29 @@ describe('installUniInterceptor', () => {
 
     expect(server.lastHeaders('/api/echo')).toMatchObject({ 'x-app': '1' })
     expect(server.lastHeaders('/api/echo')).not.toHaveProperty('authorization')
+  })
+
+  it('still calls complete when fail throws for a request that got no token, and rejects nothing unhandled', async () => {
+    const { server, uni } = await installed({ tokenStatus: 500 }, { retry: { attempts: 1 } })
+    const unhandled = vi.fn()
+    process.on('unhandledRejection', unhandled)
+    onTestFinished(() => {
+      process.off('unhandledRejection', unhandled)
+    })
+    const thrown = vi.fn()
+    process.on('uncaughtException', thrown)
+    onTestFinished(() => {
+      process.off('uncaughtException', thrown)
+    })
+    const fail = () => {
+      throw new Error('thrown by fail')
+    }
+
+    const completed = await new Promise((resolve) => uni.request({ url: server.url + '/api/a', fail, complete: resolve }))
+    await new Promise((resolve) => setTimeout(resolve, 0))
+
+    expect(completed).toMatchObject({ code: 'REFRESH_FAILED', errMsg: 'request:fail REFRESH_FAILED' })
+    expect(thrown).toHaveBeenCalledWith(expect.objectContaining({ message: 'thrown by fail' }), expect.anything())
+    expect(unhandled).not.toHaveBeenCalled()
   })
 })

@@ -1,11 +1,9 @@
 // createUniRequest beyond the shared scenarios: the promise with abort(), callbacks, the global uni, signing.
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, onTestFinished } from 'vitest'
 import { createUniRequest } from '../../src/entries/uni.ts'
 import { createSigner } from '../../src/index.ts'
 import { installUniShim } from '../helpers/uni-shim.ts'
-import { useAdapterFixture } from './fixture.ts'
-
-const { setup, onCleanup } = useAdapterFixture()
+import { setup } from './fixture.ts'
 
 describe('createUniRequest', () => {
   it('resolves with the success result, and calls success and complete too when given', async () => {
@@ -40,7 +38,7 @@ describe('createUniRequest', () => {
 
   it('finds the global uni when none is given', async () => {
     const { server, tokens, shim } = await setup()
-    onCleanup(installUniShim(shim))
+    onTestFinished(installUniShim(shim))
 
     const result = await createUniRequest(tokens)({ url: server.url + '/api/echo' })
 

@@ -1,12 +1,11 @@
 // createWxRequest beyond the shared scenarios: wx's callbacks, its RequestTask before and after the request goes
 // out, and what reaches wx.request.
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, onTestFinished, vi } from 'vitest'
 import { createWxRequest } from '../../src/entries/wx.ts'
 import { fakeFetch } from '../helpers/fake-fetch.ts'
 import { createTokenController } from '../../src/index.ts'
-import { manualPlatform, useAdapterFixture } from './fixture.ts'
+import { manualPlatform, setup } from './fixture.ts'
 
-const { setup, onCleanup } = useAdapterFixture()
 const flush = () => new Promise((resolve) => setImmediate(resolve))
 
 describe('createWxRequest', () => {
@@ -45,7 +44,7 @@ describe('createWxRequest', () => {
   it('attaches task listeners given while the request waits to the real task, and to the replay’s', async () => {
     const fetch = fakeFetch()
     const tokens = createTokenController({ fetchToken: fetch.fetchToken, retry: { baseDelayMs: 0 } })
-    onCleanup(() => tokens.stop())
+    onTestFinished(() => tokens.stop())
     const platform = manualPlatform()
     const request = createWxRequest(tokens, { wx: platform })
     const onHeaders = () => undefined
@@ -96,5 +95,59 @@ describe('createWxRequest', () => {
   it('throws a TypeError when there is no wx.request to call', async () => {
     const { tokens } = await setup()
     expect(() => createWxRequest(tokens)({ url: 'https://api.example.com/x' })).toThrow(/createWxRequest: no wx\.request/)
+  })
+})
+
+describe('createWxRequest failures', () => {
+  it('gives each of two parked requests that fail together its own error, each with errMsg', async () => {
+    const { server, tokens, shim } = await setup({ tokenStatus: 500 }, { retry: { attempts: 1 } })
+    const request = createWxRequest(tokens, { wx: shim })
+    const failed = (path: string) => new Promise<any>((resolve) => request({ url: server.url + path, fail: resolve }))
+
+    const [first, second] = await Promise.all([failed('/api/a'), failed('/api/b')])
+
+    expect(first).not.toBe(second)
+    for (const error of [first, second]) {
+      expect(error).toMatchObject({ name: 'TokenRefreshError', code: 'REFRESH_FAILED', errMsg: 'request:fail REFRESH_FAILED' })
+      expect(error).toBeInstanceOf(Error)
+    }
+    first.errMsg = 'changed by the first caller'
+    first.seen = true
+    expect(second.errMsg).toBe('request:fail REFRESH_FAILED')
+    expect(second).not.toHaveProperty('seen')
+  })
+
+  it.each([
+    ['success', 200],
+    ['fail', undefined],
+  ] as const)('still calls complete when %s throws, rejects nothing unhandled, and throws the error from a timer', async (name, status) => {
+    const fetch = fakeFetch((call) => call.grant('t1', 3600))
+    const tokens = createTokenController({ fetchToken: fetch.fetchToken })
+    onTestFinished(() => tokens.stop())
+    const unhandled = vi.fn()
+    process.on('unhandledRejection', unhandled)
+    onTestFinished(() => {
+      process.off('unhandledRejection', unhandled)
+    })
+    const platform = manualPlatform()
+    const complete = vi.fn()
+    const thrower = () => {
+      throw new Error(`thrown by ${name}`)
+    }
+
+    createWxRequest(tokens, { wx: platform })({ url: 'https://api.example.com/a', [name]: thrower, complete })
+    await flush()
+    vi.useFakeTimers({ toFake: ['setTimeout'] })
+    onTestFinished(() => {
+      vi.useRealTimers()
+    })
+    if (status === undefined) platform.calls[0]?.options.fail({ errMsg: 'request:fail timeout' })
+    else platform.answer(0, status)
+    await flush()
+
+    expect(complete).toHaveBeenCalledTimes(1)
+    expect(() => vi.runOnlyPendingTimers()).toThrow(`thrown by ${name}`)
+    await flush()
+    expect(unhandled).not.toHaveBeenCalled()
   })
 })

@@ -2,7 +2,7 @@
 // and is stopped after the test, the two ways a fetchToken reaches the server (the app's own HTTP client,
 // or the same luch-request instance with `auth: false`), and a ledger that proves no request was lost.
 import Request from 'luch-request'
-import { expect } from 'vitest'
+import { expect, onTestFinished } from 'vitest'
 import {
   attachTokenController,
   createTokenController,
@@ -105,7 +105,7 @@ export function useFaultRig() {
       },
       onEvent: (e) => events.push(e),
     })
-    fixture.onCleanup(() => tokens.stop())
+    onTestFinished(() => tokens.stop())
     return { tokens, events, fetches: () => fetches }
   }
 
@@ -159,7 +159,6 @@ export function useFaultRig() {
       return fixture.shim
     },
     startServer: fixture.startServer,
-    onCleanup: fixture.onCleanup,
     controller,
     directFetch,
     luchClient,

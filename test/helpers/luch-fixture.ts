@@ -1,7 +1,7 @@
-// Real luch-request over the uni shim against the loopback token server, for test/scenarios: a fresh shim
-// around each test, and whatever a test started is closed after it, last first.
+// Real luch-request over the uni shim against the loopback token server, for test/adapters/luch-request.*: a fresh shim
+// around each test that uses one, and whatever a test started is closed by onTestFinished after it, last first.
 import Request, { type HttpResponse } from 'luch-request'
-import { afterEach, beforeEach } from 'vitest'
+import { onTestFinished } from 'vitest'
 import {
   attachTokenController,
   createTokenController,
@@ -21,43 +21,36 @@ export interface LuchSetupOptions {
   baseURL?: string | ((serverUrl: string) => string)
 }
 
-/** Hooks the file's beforeEach/afterEach; call it once, at the top of a scenario file. */
+/** Call once at the top of a test file; use what it returns inside tests. Cleanups go through onTestFinished. */
 export function useLuchFixture() {
   let shim: UniShim | undefined
-  let uninstallShim = () => {}
-  const cleanups: Array<() => unknown> = []
 
-  beforeEach(() => {
-    shim = createUniShim()
-    uninstallShim = installUniShim(shim)
-  })
-
-  afterEach(async () => {
-    for (const cleanup of cleanups.splice(0).reverse()) await cleanup()
-    uninstallShim()
-    shim?.close()
-    shim = undefined
-  })
-
+  // Made on first use inside a test and removed when it finishes: registered first, so it goes last.
   const currentShim = (): UniShim => {
-    if (!shim) throw new Error('the uni shim exists only inside a test')
-    return shim
+    if (shim) return shim
+    const created = createUniShim()
+    const uninstall = installUniShim(created)
+    shim = created
+    onTestFinished(() => {
+      uninstall()
+      created.close()
+      shim = undefined
+    })
+    return created
   }
-
-  /** Runs after the test, before the shim goes: cleanups run last registered first. */
-  const onCleanup = (cleanup: () => unknown): void => void cleanups.push(cleanup)
 
   /** Until the test ends, uni.request goes through `wrap`; `send` is the test's shim, not an earlier wrapper. */
   function wrapUniRequest(
     wrap: (options: UniRequestOptions, send: (options: UniRequestOptions) => UniRequestTask) => UniRequestTask,
   ): void {
     const base = currentShim()
-    onCleanup(installUniShim({ ...base, request: (options) => wrap(options, base.request) }))
+    onTestFinished(installUniShim({ ...base, request: (options) => wrap(options, base.request) }))
   }
 
   async function startServer(options?: TokenServerOptions) {
+    currentShim()
     const server = await startTokenServer(options)
-    onCleanup(() => server.close())
+    onTestFinished(() => server.close())
     return server
   }
 
@@ -78,7 +71,7 @@ export function useLuchFixture() {
       onEvent: (event) => events.push(event),
       ...options.tokens,
     })
-    onCleanup(() => tokens.stop())
+    onTestFinished(() => tokens.stop())
     const { baseURL = server.url } = options
     const http = new Request({ baseURL: typeof baseURL === 'function' ? baseURL(server.url) : baseURL })
     const detach = attachTokenController(http, tokens, options.adapter)
@@ -90,7 +83,11 @@ export function useLuchFixture() {
     get shim() {
       return currentShim()
     },
-    onCleanup,
+    /** onTestFinished, for rigs built on this fixture (test/faults). */
+    onCleanup: (cleanup: () => unknown): void =>
+      onTestFinished(async () => {
+        await cleanup()
+      }),
     wrapUniRequest,
     startServer,
     setup,

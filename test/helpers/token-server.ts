@@ -24,6 +24,8 @@ export interface TokenBehaviour {
   delayMs?: number
   /** Lifetime of issued tokens in seconds; fractions allowed (0.2 → 200 ms). Default 3600. */
   ttlSeconds?: number
+  /** The `expires_in` sent with a token, when it should differ from how long the server accepts it. Default ttlSeconds. */
+  expiresInSeconds?: number
   /** Also issue a refresh_token. */
   refreshToken?: boolean
 }
@@ -132,7 +134,7 @@ export async function startTokenServer(options: TokenServerOptions = {}): Promis
     const accessToken = randomBytes(24).toString('base64url')
     live.set(accessToken, now() + ttlSeconds * 1000)
     issuedCount++
-    const body: Record<string, unknown> = { access_token: accessToken, token_type: 'Bearer', expires_in: ttlSeconds }
+    const body: Record<string, unknown> = { access_token: accessToken, token_type: 'Bearer', expires_in: b.expiresInSeconds ?? ttlSeconds }
     if (b.refreshToken) body.refresh_token = randomBytes(24).toString('base64url')
     sendJson(res, 200, body)
   }

@@ -4,9 +4,9 @@ import { vi } from 'vitest'
 import { isFresh } from '../../machines/token.machine.ts'
 import type { FakeFetch, track } from '../helpers/fake-fetch.ts'
 import type { heldStorage } from './held-storage.ts'
+import type { MachineTimers } from './machine-timers.ts'
 import type { ModelEvent, ModelOptions } from './model.ts'
 import type { RecordingWaiter, Replay } from './replay.ts'
-import type { TestClock } from './test-clock.ts'
 
 export interface TrackedRequest {
   readonly model: RecordingWaiter
@@ -18,7 +18,7 @@ export interface SystemRecords {
   readonly options: ModelOptions
   readonly requests: readonly TrackedRequest[]
   readonly fetch: FakeFetch
-  readonly clock: TestClock
+  readonly timers: MachineTimers
   readonly store: ReturnType<typeof heldStorage>
   /** The token the endpoint or storage handed over last. */
   readonly lastIssued: string | undefined
@@ -38,7 +38,7 @@ const pendingOf = (requests: readonly TrackedRequest[]) => requests.filter((requ
 
 /** The broken promises after `event`, as sentences; none, when all is well. */
 export function brokenContract(system: SystemRecords, event: ModelEvent, replay: Replay): string[] {
-  const { options, requests, fetch, clock, store, lastIssued, lastRefreshToken, retryAfterMs, pendingBefore, fetchesBefore } = system
+  const { options, requests, fetch, timers, store, lastIssued, lastRefreshToken, retryAfterMs, pendingBefore, fetchesBefore } = system
   const broken: string[] = []
   const require = (holds: boolean, what: string) => void (holds || broken.push(what))
   const state = replay.state
@@ -63,7 +63,7 @@ export function brokenContract(system: SystemRecords, event: ModelEvent, replay:
   if (replay.stopped) {
     require(pendingBefore.every((request) => codeOf(request) === 'STOPPED'), 'requests parked at stop() rejected with STOPPED')
     require(fetch.inFlight === 0, 'no fetch in flight after stop()')
-    require(clock.pending().length === 0, 'no timer left after stop()')
+    require(timers.pending().length === 0, 'no timer left after stop()')
     return broken
   }
   if (state === 'valid') {
@@ -87,14 +87,15 @@ export function brokenContract(system: SystemRecords, event: ModelEvent, replay:
     // The server's Retry-After wins; otherwise base × 2^(attempt − 1), capped (jitter is off here).
     const { baseDelayMs, maxDelayMs } = options.retry
     const backoff = retryAfterMs ?? Math.min(maxDelayMs, baseDelayMs * 2 ** (fetch.last().attempt - 1))
-    require(clock.pending().some((timer) => timer.owner === 'machine' && timer.ms === backoff), `the retry waits ${backoff} ms`)
+    require(timers.pending().some((timer) => timer.owner === 'machine' && timer.delayMs === backoff), `the retry waits ${backoff} ms`)
   }
   if (state.startsWith('idle')) {
     require(fetch.inFlight === 0, 'no fetch in flight in idle')
     // Nothing written while storage is still being read; after it, no fresh token stored.
     if (state !== 'idle.empty') require(store.writes === 0, 'nothing written to storage before hydration')
     const held = store.held === undefined ? undefined : (JSON.parse(store.held) as { expiresAt: number })
-    require(!held || !isFresh({ expiresAt: held.expiresAt, leewayMs: options.leewayMs }, clock.now), 'no fresh token stored in idle')
+    require(!held ||
+      !isFresh({ expiresAt: held.expiresAt, leewayMs: options.leewayMs }, timers.clock.now()), 'no fresh token stored in idle')
   }
   return broken
 }

@@ -9,6 +9,7 @@ import type { Grant, TokenEvent, TokenInput, Waiter } from '../../machines/token
 import { InvalidTokenResponseError, type TokenControllerOptions } from '../../src/index.ts'
 import { createGrant } from '../../src/grant.ts'
 import { transitionName } from './transitions.ts'
+import { delayedEventTypes } from './xstate-internals.ts'
 
 /** The model clock: every `at` in the model is this instant. */
 export const T0 = 1_700_000_000_000
@@ -78,6 +79,15 @@ export function fetchedGrant(variant: SucceededVariant, generation: number, leew
   return variant === 'fresh' ? createGrant(`access-${n}`, T0 + FRESH_FOR_MS, `refresh-${n}`) : createGrant(`access-${n}`, T0 + leewayMs / 2)
 }
 
+/**
+ * When the endpoint's answer arrived on the model clock (`at` of fetch.succeeded). A stale grant arrived long
+ * ago: it lives longer than the leeway, so it keeps it, and is inside it at T0. (One that arrived at T0 living
+ * no longer than the leeway would get half its lifetime as leeway, and be fresh.)
+ */
+export function fetchedAt(variant: SucceededVariant, leewayMs: number): number {
+  return variant === 'fresh' ? T0 : T0 - 2 * leewayMs
+}
+
 /** What hydration hands the machine for what storage held. Garbage is removed and reads as nothing. */
 export function storedGrant(variant: HydratedVariant): Grant | null {
   if (variant === 'fresh') return createGrant('stored-access', T0 + FRESH_FOR_MS, 'stored-refresh')
@@ -144,9 +154,7 @@ function nextShadow(shadow: Shadow, event: ModelEvent): Shadow {
 
 /** The `after` events of the states `snapshot` is in: the clock passing a delay the machine waits for. */
 function delayedEvents(snapshot: TokenSnapshot): ModelEvent[] {
-  return snapshot._nodes.flatMap((node) =>
-    [...node.transitions.keys()].filter((type) => type.startsWith('xstate.after.')).map((type) => ({ type }) as ModelEvent),
-  )
+  return delayedEventTypes(snapshot).map((type) => ({ type }) as ModelEvent)
 }
 
 /** Every event the system can carry out from this state, with concrete payloads. */

@@ -2,7 +2,7 @@
 // snapshot with each event re-made for this very history (exploration merges histories that look alike).
 // Actions run on recording waiters, so the model says how each request settles; microsteps name the
 // transitions taken.
-import { createEmptyActor, type AnyActorScope, type InspectionEvent } from 'xstate'
+import { createEmptyActor, type AnyActorScope } from 'xstate'
 import { parkedSize } from '../../machines/parked.ts'
 import { tokenMachine } from '../../machines/token.machine.ts'
 import type { TokenEvent, TokenInput } from '../../machines/token.types.ts'
@@ -10,6 +10,7 @@ import type { TokenError } from '../../src/index.ts'
 import {
   T0,
   fetchError,
+  fetchedAt,
   fetchedGrant,
   pendingWaiters,
   stateKey,
@@ -24,6 +25,7 @@ import {
   type WaiterKind,
 } from './model.ts'
 import { transitionName } from './transitions.ts'
+import { activeNodes, listenToMicrosteps } from './xstate-internals.ts'
 
 export type Outcome =
   | { status: 'pending' }
@@ -81,10 +83,7 @@ export function createReplay(input: TokenInput & { waitTimeoutMs: number; leeway
 
   const self = createEmptyActor()
   // The scope's system is where a macrostep reports its microsteps: a view of the empty actor's, listening.
-  const system = Object.create(self.system) as AnyActorScope['system'] & { _sendInspectionEvent(event: InspectionEvent): void }
-  system._sendInspectionEvent = (event) => {
-    if (event.type === '@xstate.microstep') microstepTransitions.push(...event._transitions.map(transitionName))
-  }
+  const system = listenToMicrosteps(self.system, (transitions) => microstepTransitions.push(...transitions.map(transitionName)))
   const scope: AnyActorScope = {
     self,
     id: '',
@@ -104,7 +103,7 @@ export function createReplay(input: TokenInput & { waitTimeoutMs: number; leeway
 
   let snapshot: TokenSnapshot = tokenMachine.getInitialSnapshot(scope, input)
   let stopped = false
-  for (const node of snapshot._nodes) visited.add(node.id)
+  for (const node of activeNodes(snapshot)) visited.add(node.id)
 
   const pending = (): RecordingWaiter[] => pendingWaiters(snapshot) as RecordingWaiter[]
 
@@ -126,7 +125,13 @@ export function createReplay(input: TokenInput & { waitTimeoutMs: number; leeway
       case 'token.invalidate':
         return { sent: { type: event.type, generation: event.variant === 'current' ? context.generation : -1 } }
       case 'fetch.succeeded':
-        return { sent: { type: event.type, grant: fetchedGrant(event.variant as SucceededVariant, context.generation, input.leewayMs) } }
+        return {
+          sent: {
+            type: event.type,
+            grant: fetchedGrant(event.variant as SucceededVariant, context.generation, input.leewayMs),
+            at: fetchedAt(event.variant as SucceededVariant, input.leewayMs),
+          },
+        }
       case 'fetch.failed':
         return { sent: { type: event.type, error: fetchError(event.variant as FailedVariant) } }
       case 'token.hydrated':
@@ -176,7 +181,7 @@ export function createReplay(input: TokenInput & { waitTimeoutMs: number; leeway
       microstepTransitions = []
       snapshot = tokenMachine.transition(snapshot, sent as TokenEvent, scope)
       if (event.type === 'token.stop') stopped = true
-      for (const node of snapshot._nodes) visited.add(node.id)
+      for (const node of activeNodes(snapshot)) visited.add(node.id)
       return { sent, waiter: concerned, transitions: microstepTransitions }
     },
   }

@@ -8,9 +8,19 @@ import { createTokenController, type TokenController } from '../../src/index.ts'
 import { fakeFetch, minimalSignal, track } from '../helpers/fake-fetch.ts'
 import { brokenContract, type SystemRecords, type TrackedRequest } from './contract.ts'
 import { heldStorage } from './held-storage.ts'
-import { T0, fetchError, type FailedVariant, type HydratedVariant, type ModelEvent, type ModelOptions } from './model.ts'
+import { machineTimers } from './machine-timers.ts'
+import {
+  T0,
+  fetchError,
+  fetchedAt,
+  type FailedVariant,
+  type HydratedVariant,
+  type ModelEvent,
+  type ModelOptions,
+  type SucceededVariant,
+} from './model.ts'
 import { rejection, type Outcome, type RecordingWaiter, type Replay, type ReplayStep } from './replay.ts'
-import { createTestClock } from './test-clock.ts'
+import { delayedEventTypes } from './xstate-internals.ts'
 
 type Tracked = ReturnType<typeof track<string>>
 
@@ -46,17 +56,18 @@ function expectedDelay(replay: Replay, type: string): number {
 export type System = ReturnType<typeof startSystem>
 
 export function startSystem(options: ModelOptions) {
-  const clock = createTestClock(T0)
+  const timers = machineTimers(T0)
+  const { clock } = timers
   const fetch = fakeFetch()
   const store = heldStorage()
   const tokens: TokenController = createTokenController({
     ...options,
     fetchToken: fetch.fetchToken,
     storage: store.storage,
-    now: () => clock.now,
-    clock: clock.clock,
+    now: clock.now,
+    clock,
   })
-  clock.watch(tokens.actor.system)
+  timers.watch(tokens.actor.system)
 
   const requests: Request[] = []
   // What the outside world handed the controller last, tracked here and not read from the machine.
@@ -73,7 +84,7 @@ export function startSystem(options: ModelOptions) {
   }
   const pending = () => requests.filter((request) => request.outcome.status === 'pending')
   /** An expiry on the model clock, moved to the system's clock: fresh stays fresh, stale stays stale. */
-  const onSystemClock = (expiresAt: number): number => clock.now + (expiresAt - T0)
+  const onSystemClock = (expiresAt: number): number => clock.now() + (expiresAt - T0)
 
   function finishHydration(variant: HydratedVariant, grant: Grant | null): void {
     if (variant === 'garbage') return store.finishRead('{"access_token": 42, "expires')
@@ -87,10 +98,10 @@ export function startSystem(options: ModelOptions) {
 
   function request(kind: 'get' | 'refresh', model: RecordingWaiter): void {
     // Requests arrive a millisecond apart, so their wait deadlines differ.
-    clock.tick(1)
+    clock.advance(1, { fire: false })
     const signal = kind === 'get' ? minimalSignal() : undefined
     const outcome = track(kind === 'get' ? tokens.getToken({ signal }) : tokens.refresh())
-    requests.push({ model, outcome, signal, deadline: clock.now + options.waitTimeoutMs })
+    requests.push({ model, outcome, signal, deadline: clock.now() + options.waitTimeoutMs })
   }
 
   /** Carries out one model step. `before` is the model's token before the step (a 401 names it). */
@@ -109,7 +120,12 @@ export function startSystem(options: ModelOptions) {
         lastIssued = grant.accessToken
         if (grant.refreshToken !== undefined) lastRefreshToken = grant.refreshToken
         const body = { accessToken: grant.accessToken, expiresAt: onSystemClock(grant.expiresAt) }
+        // The answer arrives as long before now as the model says (fetchedAt): the wall clock steps back for it.
+        const ago = T0 - fetchedAt(event.variant as SucceededVariant, options.leewayMs)
+        clock.jump(-ago)
         fetch.last().respond(grant.refreshToken === undefined ? body : { ...body, refreshToken: grant.refreshToken })
+        await flush()
+        clock.jump(ago)
         break
       }
       case 'fetch.failed':
@@ -128,7 +144,7 @@ export function startSystem(options: ModelOptions) {
         twinOf(step.waiter).signal!.abort(new Error('model: the caller gave up'))
         break
       case 'waiter.timeout':
-        expect(clock.passDeadline(twinOf(step.waiter).deadline), 'a deadline timer was due').toBeGreaterThan(0)
+        expect(timers.passDeadline(twinOf(step.waiter).deadline), 'a deadline timer was due').toBeGreaterThan(0)
         break
       case 'token.clear':
         lastRefreshToken = undefined
@@ -140,7 +156,7 @@ export function startSystem(options: ModelOptions) {
       default:
         if (!event.type.startsWith('xstate.after.')) throw new Error(`system: no way to carry out ${event.type}`)
         // A fetch timeout fails the attempt with no server word on when to retry.
-        if (clock.fireMachineTimer(event.type).event?.includes('fetchTimeout')) retryAfterMs = undefined
+        if (timers.fireMachineTimer(event.type).event?.includes('fetchTimeout')) retryAfterMs = undefined
     }
     await flush()
   }
@@ -150,9 +166,7 @@ export function startSystem(options: ModelOptions) {
     const { context } = replay.snapshot
     const fetching = replay.state === 'refreshing.fetching' && !replay.stopped
     // The machine waits for exactly the delays the model names, through the injected clock only.
-    const waitsFor = replay.stopped
-      ? []
-      : replay.snapshot._nodes.flatMap((node) => [...node.transitions.keys()].filter((type) => type.startsWith('xstate.after.')))
+    const waitsFor = replay.stopped ? [] : delayedEventTypes(replay.snapshot)
     const observed = {
       // Every request settled as the model settled its twin: same token, same error code, or still waiting.
       requests: requests.map(({ outcome }) => outcomeOf(outcome)),
@@ -160,10 +174,10 @@ export function startSystem(options: ModelOptions) {
       fetchesStarted: fetch.count,
       fetchesInFlight: fetch.inFlight,
       fetchInput: fetching ? { attempt: fetch.last().attempt, reason: fetch.last().reason } : undefined,
-      machineTimers: clock
+      machineTimers: timers
         .pending()
         .filter((timer) => timer.owner === 'machine')
-        .map((timer) => [timer.event, timer.ms]),
+        .map((timer) => [timer.event, timer.delayMs]),
     }
     expect(observed, `the controller ${where}`).toEqual({
       requests: requests.map(({ model }) => model.outcome),
@@ -216,7 +230,7 @@ export function startSystem(options: ModelOptions) {
     options,
     requests,
     fetch,
-    clock,
+    timers,
     store,
     get lastIssued() {
       return lastIssued

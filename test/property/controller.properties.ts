@@ -5,6 +5,7 @@
 import fc from 'fast-check'
 import { createTokenController } from '../../src/index.ts'
 import { minimalSignal } from '../helpers/fake-fetch.ts'
+import { createVirtualClock } from '../helpers/virtual-clock.ts'
 import {
   controllerPlan,
   fetchPlans,
@@ -21,7 +22,6 @@ import { createMonitor, type TrackedRequest } from './invariants.ts'
 import { scheduledStorage, STORED_TOKEN } from './scheduled-storage.ts'
 import { scriptedFetch } from './scripted-fetch.ts'
 import { untilIdle } from './until-idle.ts'
-import { virtualClock } from './virtual-clock.ts'
 
 export interface ControllerRun {
   scheduler: fc.Scheduler
@@ -33,7 +33,7 @@ export interface ControllerRun {
 
 /** Runs one program and returns the violations (empty when every invariant held). */
 export async function runControllerProgram({ scheduler, plan, fetches, storage, actions }: ControllerRun): Promise<string[]> {
-  const clock = virtualClock(scheduler)
+  const clock = createVirtualClock({ scheduler })
   const fetch = scriptedFetch(scheduler, clock, fetches)
   const monitor = createMonitor({ clock, plan, fetch })
   let reacted = false
@@ -146,7 +146,7 @@ function describe(action: Action): string {
   }
 }
 
-/** The property itself, shared by the suite and by regressions.test.ts (which replays seeds). */
+/** The property itself, shared by the suite and by regressions.property.test.ts (which replays seeds). */
 export function controllerProperty() {
   return fc.asyncProperty(
     fc.scheduler(),

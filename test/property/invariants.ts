@@ -6,9 +6,9 @@
 // inside onEvent or an XState observer would be swallowed.
 import { parkedSize } from '../../machines/parked.ts'
 import { TokenError, TokenRefreshError, type AbortSignalLike, type TokenController, type TokenControllerEvent } from '../../src/index.ts'
+import type { VirtualClock } from '../helpers/virtual-clock.ts'
 import type { ControllerPlan } from './arbitraries.ts'
 import type { FetchRecord, ScriptedFetch } from './scripted-fetch.ts'
-import type { VirtualClock } from './virtual-clock.ts'
 
 /** What a request may be rejected with, and nothing else. */
 export const REQUEST_ERROR_CODES = ['REFRESH_FAILED', 'WAIT_TIMEOUT', 'QUEUE_FULL', 'ABORTED', 'STOPPED'] as const
@@ -192,8 +192,10 @@ export function createMonitor(options: { clock: VirtualClock; plan: ControllerPl
       tracked.expectedToken = context.accessToken
       tracked.releasedAt = tracked.startedAt
       if (snapshot.value !== 'valid') fail(`request ${tracked.n} answered without parking in ${JSON.stringify(snapshot.value)}`)
-      if (!(context.expiresAt - plan.leewayMs > tracked.startedAt))
-        fail(`request ${tracked.n} answered at once with a token that is not fresh`)
+      // A token that lives no longer than leewayMs gets half its lifetime as its leeway (issue 14, defect 4).
+      const lifetimeMs = context.receivedAt === undefined ? Infinity : context.expiresAt - context.receivedAt
+      const leewayMs = lifetimeMs > plan.leewayMs ? plan.leewayMs : lifetimeMs / 2
+      if (!(context.expiresAt - leewayMs > tracked.startedAt)) fail(`request ${tracked.n} answered at once with a token that is not fresh`)
     }
     promise.then(
       (token) => settled(tracked, { status: 'resolved', token }),

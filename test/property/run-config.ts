@@ -26,7 +26,7 @@ export function propertySeed(): number {
 
 /**
  * fast-check parameters for one property, with its seed printed first: a failure report repeats
- * the seed and adds the path, and `{ seed, path }` goes into regressions.test.ts.
+ * the seed and adds the path, and `{ seed, path }` goes into regressions.property.test.ts.
  */
 export function propertyParameters<T>(name: string): fc.Parameters<T> {
   const numRuns = propertyRuns()

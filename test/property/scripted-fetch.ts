@@ -3,8 +3,8 @@
 // only when the scheduler releases it. Records every call for the fetch invariants.
 import type fc from 'fast-check'
 import type { AbortSignalLike, FetchTokenContext, TokenResponse } from '../../src/index.ts'
+import type { VirtualClock } from '../helpers/virtual-clock.ts'
 import type { FetchPlan } from './arbitraries.ts'
-import type { VirtualClock } from './virtual-clock.ts'
 
 export interface FetchRecord {
   readonly index: number

@@ -1,7 +1,7 @@
 // examples/wechat-miniprogram run as WeChat runs it: app.js and the page's file in the mini-program sandbox, the
 // library as a built npm package, wx.request routed from https://api.example.com to the loopback token server.
 import { readFileSync } from 'node:fs'
-import { afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { beforeAll, describe, expect, it, onTestFinished } from 'vitest'
 import { startTokenServer, type TokenServer, type TokenServerOptions } from '../helpers/token-server.ts'
 import { bundleForMiniProgram } from './bundle.ts'
 import { createMiniProgramSandbox, type MiniProgramSandbox } from './mini-program-sandbox.ts'
@@ -10,13 +10,9 @@ import { createWxRuntime, type WxRuntime } from './wx-runtime.ts'
 const EXAMPLE = 'examples/wechat-miniprogram/'
 const source = (file: string) => readFileSync(EXAMPLE + file, 'utf8')
 let npm = ''
-const cleanups: Array<() => unknown> = []
 
 beforeAll(async () => {
   npm = await bundleForMiniProgram({ entry: 'test/sandbox/entries/miniprogram-npm.ts' })
-})
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup()
 })
 
 interface PageInstance {
@@ -30,16 +26,16 @@ interface PageInstance {
 /** Starts the example against a fresh server: the app is launched and the orders page loaded. */
 async function launch(serverOptions: TokenServerOptions, deleteGlobalThis: boolean) {
   const server: TokenServer = await startTokenServer(serverOptions)
-  cleanups.push(() => server.close())
+  onTestFinished(() => server.close())
   const runtime: WxRuntime = createWxRuntime({ route: (url) => url.replace('https://api.example.com', server.url) })
-  cleanups.push(() => runtime.close())
+  onTestFinished(() => runtime.close())
   const sandbox: MiniProgramSandbox = createMiniProgramSandbox({ wx: runtime.wx, deleteGlobalThis })
-  cleanups.push(() => sandbox.dispose())
+  onTestFinished(() => sandbox.dispose())
   const library = sandbox.load(npm, 'miniprogram_npm/painless-token/index.js')
   sandbox.provide('painless-token', library)
   sandbox.provide('painless-token/wx', library)
   sandbox.load(source('app.js'), 'app.js')
-  cleanups.push(() => sandbox.app?.tokens.stop())
+  onTestFinished(() => sandbox.app?.tokens.stop())
   sandbox.load(source('pages/index/index.js'), 'pages/index/index.js')
   const page = instantiate(sandbox.pages[0]?.options as Record<string, any>)
   return { server, runtime, sandbox, page }

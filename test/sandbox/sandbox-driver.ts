@@ -24,6 +24,7 @@ export function sandboxDriver(code: string, run: Omit<SandboxRun, 'runtimes'>): 
         const sent = client.send(path, options)
         return { outcome: Promise.resolve(sent.outcome).then((o) => JSON.parse(JSON.stringify(o))), abort: () => sent.abort() }
       },
+      settles: (status) => client.settles(status),
       advanceClock: (ms) => client.advanceClock(ms),
       whenParked: (count) => Promise.resolve(client.whenParked(count)),
       get state() {

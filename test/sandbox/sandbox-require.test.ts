@@ -1,10 +1,7 @@
 // The sandbox's require() for a compiled project (SandboxOptions.files): relative to the requiring file, each
 // module run once, and an unknown path refused as WeChat refuses it.
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it, onTestFinished } from 'vitest'
 import { createMiniProgramSandbox, type MiniProgramSandbox } from './mini-program-sandbox.ts'
-
-let sandbox: MiniProgramSandbox | undefined
-afterEach(() => sandbox?.dispose())
 
 const files = {
   'common/vendor.js': 'global.runs = (global.runs || 0) + 1; exports.answer = 42',
@@ -13,9 +10,16 @@ const files = {
   'pages/broken/broken.js': 'require("../common/vendor.js")',
 }
 
+/** A sandbox holding `files`, disposed of when the test finishes. */
+function sandboxedProject(): MiniProgramSandbox {
+  const sandbox = createMiniProgramSandbox({ wx: {}, files })
+  onTestFinished(() => sandbox.dispose())
+  return sandbox
+}
+
 describe('require in a sandboxed project', () => {
   it('resolves paths relative to the requiring file and runs each module once', () => {
-    sandbox = createMiniProgramSandbox({ wx: {}, files })
+    const sandbox = sandboxedProject()
 
     sandbox.load(files['app.js'], 'app.js')
     sandbox.load(files['pages/index/index.js'], 'pages/index/index.js')
@@ -26,7 +30,7 @@ describe('require in a sandboxed project', () => {
   })
 
   it('refuses a path that names no file of the project', () => {
-    sandbox = createMiniProgramSandbox({ wx: {}, files })
+    const sandbox = sandboxedProject()
 
     expect(() => sandbox?.load(files['pages/broken/broken.js'], 'pages/broken/broken.js')).toThrow(
       "module '../common/vendor.js' is not defined",

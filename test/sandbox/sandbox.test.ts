@@ -131,7 +131,7 @@ describe('wx.request’s 10 concurrent requests, in the sandbox', () => {
       expect(runtime.calls).toBe(1) // the token request alone
       expect(runtime.inFlight).toBe(1)
       for (const s of sent) s.abort()
-      expect(await Promise.all(sent.map((s) => s.outcome))).toEqual(sent.map(() => ({ error: 'ABORTED' })))
+      expect(await Promise.all(sent.map((s) => s.outcome))).toEqual(sent.map(() => ({ settled: 'rejected', error: 'ABORTED' })))
       expect(server.calls('/api/item/0')).toBe(0)
     } finally {
       client.stop()

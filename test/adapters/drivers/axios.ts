@@ -6,6 +6,7 @@ import {
   codeSays401,
   createHarness,
   errorOutcome,
+  rejectsNon2xx,
   type ClientConfig,
   type ScenarioClient,
   scenarioSigner,
@@ -30,12 +31,13 @@ export function startAxios(config: ClientConfig): ScenarioClient {
       const controller = new AbortController()
       const tokenAuth = options.auth === false ? false : undefined
       const outcome = api.request({ url: path, method: options.method ?? 'GET', tokenAuth, signal: controller.signal }).then(
-        (r: AxiosResponse) => answerOutcome(r.status, r.data, r as { retryAfterMs?: number }),
+        (r: AxiosResponse) => answerOutcome('resolved', r.status, r.data, r as { retryAfterMs?: number }),
         (error: { response?: AxiosResponse; retryAfterMs?: number }) =>
-          error?.response ? answerOutcome(error.response.status, error.response.data, error) : errorOutcome(error),
+          error?.response ? answerOutcome('rejected', error.response.status, error.response.data, error) : errorOutcome(error),
       )
       return { outcome, abort: () => controller.abort() }
     },
+    settles: rejectsNon2xx,
     advanceClock: harness.advanceClock,
     whenParked: harness.whenParked,
     get state() {

@@ -5,6 +5,7 @@ import {
   codeSays401,
   createHarness,
   errorOutcome,
+  resolvesAll,
   type ClientConfig,
   type ScenarioClient,
   scenarioSigner,
@@ -35,11 +36,12 @@ export function startFetch(config: ClientConfig): ScenarioClient {
       const controller = new AbortController()
       const init = { method: options.method ?? 'GET', signal: controller.signal, auth: options.auth }
       const outcome = api(config.serverUrl + path, init as RequestInit).then(
-        async (r) => answerOutcome(r.status, await bodyOf(r), r as unknown as { retryAfterMs?: number }),
+        async (r) => answerOutcome('resolved', r.status, await bodyOf(r), r as unknown as { retryAfterMs?: number }),
         errorOutcome,
       )
       return { outcome, abort: () => controller.abort() }
     },
+    settles: resolvesAll,
     advanceClock: harness.advanceClock,
     whenParked: harness.whenParked,
     get state() {

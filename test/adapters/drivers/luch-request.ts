@@ -7,6 +7,7 @@ import {
   codeSays401,
   createHarness,
   errorOutcome,
+  rejectsNon2xx,
   signalLike,
   type ClientConfig,
   type ScenarioClient,
@@ -34,11 +35,12 @@ export function startLuchRequest(config: ClientConfig): ScenarioClient {
       const custom = options.auth === false ? { auth: false } : { signal }
       const method = (options.method ?? 'GET') as 'GET'
       const outcome = http.request({ url: path, method, custom }).then(
-        (response) => answerOutcome(response.statusCode, response.data, response as Answer),
-        (error: unknown) => (isAnswer(error) ? answerOutcome(error.statusCode, error.data, error) : errorOutcome(error)),
+        (response) => answerOutcome('resolved', response.statusCode, response.data, response as Answer),
+        (error: unknown) => (isAnswer(error) ? answerOutcome('rejected', error.statusCode, error.data, error) : errorOutcome(error)),
       )
       return { outcome, abort }
     },
+    settles: rejectsNon2xx,
     advanceClock: harness.advanceClock,
     whenParked: harness.whenParked,
     get state() {

@@ -7,6 +7,7 @@ import {
   codeSays401,
   createHarness,
   errorOutcome,
+  resolvesAll,
   type ClientConfig,
   type ScenarioClient,
   scenarioSigner,
@@ -39,8 +40,9 @@ export function startUniInterceptor(config: ClientConfig, uni: UniInterceptorHos
         method: options.method ?? 'GET',
         ...(options.auth === false ? { auth: false } : {}),
       })
-      return { outcome: sent.then((r) => answerOutcome(r.statusCode, r.data, r), errorOutcome), abort: () => undefined }
+      return { outcome: sent.then((r) => answerOutcome('resolved', r.statusCode, r.data, r), errorOutcome), abort: () => undefined }
     },
+    settles: resolvesAll,
     advanceClock: harness.advanceClock,
     whenParked: harness.whenParked,
     get state() {

@@ -5,6 +5,7 @@ import {
   codeSays401,
   createHarness,
   errorOutcome,
+  resolvesAll,
   type ClientConfig,
   type ScenarioClient,
   scenarioSigner,
@@ -34,8 +35,9 @@ export function startUni(config: ClientConfig, uni?: { request: MiniRequestFunct
   return {
     send(path, options = {}) {
       const sent = request({ url: config.serverUrl + path, method: options.method ?? 'GET', dataType: 'json', auth: options.auth })
-      return { outcome: sent.then((r) => answerOutcome(r.statusCode, r.data, r), errorOutcome), abort: () => sent.abort() }
+      return { outcome: sent.then((r) => answerOutcome('resolved', r.statusCode, r.data, r), errorOutcome), abort: () => sent.abort() }
     },
+    settles: resolvesAll,
     advanceClock: harness.advanceClock,
     whenParked: harness.whenParked,
     get state() {

@@ -12,6 +12,7 @@ import {
   codeSays401,
   createHarness,
   errorOutcome,
+  resolvesAll,
   type ClientConfig,
   type Outcome,
   type ScenarioClient,
@@ -50,12 +51,13 @@ export function startWx(config: ClientConfig, wx?: { request: MiniRequestFunctio
           method: options.method ?? 'GET',
           dataType: 'json',
           auth: options.auth,
-          success: (r) => resolve(answerOutcome(r.statusCode, r.data, r)),
+          success: (r) => resolve(answerOutcome('resolved', r.statusCode, r.data, r)),
           fail: (error) => resolve(errorOutcome(error)),
         })
       })
       return { outcome, abort: () => task.abort() }
     },
+    settles: resolvesAll,
     advanceClock: harness.advanceClock,
     whenParked: harness.whenParked,
     get state() {

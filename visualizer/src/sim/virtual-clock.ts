@@ -76,6 +76,7 @@ export function createVirtualClock(start: number): VirtualClock {
         fired++
         // Let promise chains the timer started (a fetch answering, a waiter resolving) settle at this
         // simulated instant, before time moves on.
+        // oxlint-disable-next-line unicorn/no-unnecessary-await -- each await yields one microtask turn, on purpose.
         for (let i = 0; i < 12; i++) await null
       }
       if (fired < budget) current = Math.max(current, until)

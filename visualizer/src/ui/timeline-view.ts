@@ -34,6 +34,8 @@ export function describe(event: { type: string; [field: string]: unknown }): str
       return `refresh.failed · ${String(event.attempts)} attempts, last ${String(event.code)} · ${String(event.rejected)} rejected`
     case 'token.restored':
       return `token.restored · token #${String(event.generation)}`
+    case 'leeway.shortened':
+      return `leeway.shortened · token #${String(event.generation)} · leeway ${String(event.leewayMs)} ms, half its lifetime`
     case 'token.invalidated':
       return `token.invalidated · token #${String(event.generation)}`
     case 'request.rejected':

@@ -5,6 +5,7 @@ export function apiBase(): string {
   return window.location.origin
   // #endif
   // #ifndef H5
+  // oxlint-disable-next-line no-unreachable -- uni-app's conditional compilation keeps only one of the two returns.
   return __API_BASE__
   // #endif
 }

@@ -2,11 +2,11 @@
 // storage) keep the token in memory and report storage.failed; reads that throw, or hand back garbage, are
 // removed and ignored and the token is fetched. Both with uniStorage() over the uni shim (the global `uni`,
 // as in an app) and with a custom async storage. Every request settles; none is lost.
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, onTestFinished } from 'vitest'
 import { uniStorage, type TokenStorage } from '../../src/index.ts'
 import { installUniShim } from '../helpers/uni-shim.ts'
 import { isToken, ledger, useFaultRig } from './fault-rig.ts'
-import { createVirtualClock } from './virtual-clock.ts'
+import { createVirtualClock } from '../helpers/virtual-clock.ts'
 
 const rig = useFaultRig()
 
@@ -15,7 +15,7 @@ const N = 5
 
 /** Replaces storage calls of the global `uni` for the rest of the test; the rest of the shim stays. */
 function breakUni(overrides: Partial<Pick<typeof rig.shim, 'getStorageSync' | 'setStorageSync' | 'removeStorageSync'>>) {
-  rig.onCleanup(installUniShim({ ...rig.shim, ...overrides }))
+  onTestFinished(installUniShim({ ...rig.shim, ...overrides }))
 }
 
 const fullStorage = () => {
@@ -92,7 +92,6 @@ describe('uniStorage over the uni shim: reads that return garbage', () => {
     ['a JSON number', '42'],
     ['an expiry that is not a number', JSON.stringify({ accessToken: 'stored-x', expiresAt: 'tomorrow' })],
     ['an empty access token', JSON.stringify({ accessToken: '', expiresAt: Date.now() + 3_600_000 })],
-    ['a foreign field next to ours', JSON.stringify({ accessToken: 'stored-x', expiresAt: Date.now() + 3_600_000, user: 'ann' })],
     // uni stores objects as they are: ours is always a JSON string, so an object is someone else's.
     ['an object rather than a string', { accessToken: 'stored-x', expiresAt: Date.now() + 3_600_000 }],
     ['a number rather than a string', 42],

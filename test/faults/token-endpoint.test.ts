@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest'
 import type { TokenBehaviour, TokenServer } from '../helpers/token-server.ts'
 import { isToken, ledger, useFaultRig, VIAS, type ClientOptions, type Via } from './fault-rig.ts'
-import { createVirtualClock } from './virtual-clock.ts'
+import { createVirtualClock } from '../helpers/virtual-clock.ts'
 
 const rig = useFaultRig()
 

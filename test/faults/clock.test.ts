@@ -6,7 +6,7 @@
 // spelled out below: they are instants of `now()`, and the shared deadline timer re-checks them.
 import { describe, expect, it } from 'vitest'
 import { flush, isToken, ledger, useFaultRig, VIAS } from './fault-rig.ts'
-import { createVirtualClock, MAX_TIMER_MS } from './virtual-clock.ts'
+import { createVirtualClock, MAX_TIMER_MS } from '../helpers/virtual-clock.ts'
 
 const rig = useFaultRig()
 
@@ -96,7 +96,7 @@ describe('the clock jumps backwards while the server keeps time', () => {
     // The controller thinks it has hours left; the server, whose clock did not move, says expired.
     const serverTime = { offsetMs: 0 }
     const server = await rig.startServer({ ttlSeconds: 3_600, now: () => Date.now() + serverTime.offsetMs })
-    const clock = createVirtualClock(Date.now())
+    const clock = createVirtualClock({ start: Date.now() })
     const { http, tokens, events } = rig.luchClient(server, { clock, now: clock.now })
     await http.get('/api/warm-up')
 

@@ -123,11 +123,11 @@ describe('luch-request: business-code 401 inside a 200', () => {
     expect(server.calls('/token')).toBe(1)
   })
 
-  it('rejects with the server’s 200 once the replays are spent', async () => {
+  it('resolves with the server’s 200 once the replays are spent, as luch-request resolves a 200', async () => {
     // The token goes in a header the server does not read, so every answer is code 401.
     const { server, http } = await setup({ adapter: { isUnauthorized, header: 'X-Token' } })
 
-    await expect(http.get('/biz/orders')).rejects.toMatchObject({ statusCode: 200, data: { code: 401 } })
+    await expect(http.get('/biz/orders')).resolves.toMatchObject({ statusCode: 200, data: { code: 401 } })
     expect(server.calls('/biz/orders')).toBe(2)
     expect(server.calls('/token')).toBe(2)
   })
@@ -164,14 +164,18 @@ describe('luch-request: the replay limit', () => {
     expect(server.calls('/token')).toBe(1 + 2)
   })
 
-  it('does not replay at all with maxReplays 0, and refreshes nothing', async () => {
-    const { server, http } = await setup({ adapter: { maxReplays: 0 } })
+  it('does not replay with maxReplays 0, but invalidates the refused token: the next request carries a new one', async () => {
+    const { server, http, issued, tokens } = await setup({ adapter: { maxReplays: 0 } })
     await http.get('/api/warm-up')
 
     server.revokeAll()
     await expect(http.get('/api/echo')).rejects.toMatchObject({ statusCode: 401 })
     expect(server.calls('/api/echo')).toBe(1)
-    expect(server.calls('/token')).toBe(1)
+    expect(tokens.currentToken()).toBeUndefined()
+
+    const next = await http.get('/api/echo')
+    expect(carried(next, issued[1])).toBe(true)
+    expect(server.calls('/token')).toBe(2)
   })
 
   it('leaves other error answers alone: a 400 is neither replayed nor refreshed', async () => {

@@ -1,11 +1,11 @@
 // Real luch-request over the uni shim against the loopback token server: the Authorization header, its
 // options, the `auth: false` opt-out (a fetchToken through the same instance included) and detaching.
 import Request, { type HttpError } from 'luch-request'
-import { describe, expect, it, vi } from 'vitest'
+import { describe, expect, it, onTestFinished, vi } from 'vitest'
 import { attachTokenController, createTokenController } from '../../src/index.ts'
 import { carried, useLuchFixture } from '../helpers/luch-fixture.ts'
 
-const { setup, startServer, onCleanup } = useLuchFixture()
+const { setup, startServer } = useLuchFixture()
 
 describe('luch-request: the Authorization header', () => {
   it('sends Bearer and the fetched token, which the server accepts', async () => {
@@ -103,7 +103,7 @@ describe('luch-request: custom.auth false', () => {
         ).data as { access_token: string; expires_in: number },
       retry: { baseDelayMs: 0 },
     })
-    onCleanup(() => tokens.stop())
+    onTestFinished(() => tokens.stop())
     attachTokenController(http, tokens)
 
     const outcomes = await Promise.allSettled(Array.from({ length: 10 }, (_, i) => http.get(`/api/item/${i}`)))
@@ -122,7 +122,7 @@ describe('luch-request: custom.auth false', () => {
         (await http.post('/token', {}, { custom: { auth: false } })).data as { access_token: string; expires_in: number },
       retry: { baseDelayMs: 0 },
     })
-    onCleanup(() => tokens.stop())
+    onTestFinished(() => tokens.stop())
     attachTokenController(http, tokens)
     await http.get('/api/echo')
 
@@ -161,7 +161,7 @@ describe('luch-request: detaching', () => {
   it('leaves the app’s own interceptors in place', async () => {
     const server = await startServer()
     const tokens = createTokenController({ fetchToken: ({ attempt }) => server.fetchToken({ attempt }), retry: { baseDelayMs: 0 } })
-    onCleanup(() => tokens.stop())
+    onTestFinished(() => tokens.stop())
     const http = new Request({ baseURL: server.url })
     http.interceptors.request.use((config) => ({ ...config, header: { ...config.header, 'X-App': 'demo' } }))
     const seen: number[] = []

@@ -1,0 +1,32 @@
+// What mini-program code expects around a request: every failure has an `errMsg`, and a caller's callback that
+// throws is the caller's uncaught error, as with the platform's own wx.request, never our unhandled rejection.
+
+// Module-local: src has no DOM or Node types; every mini-program and browser runtime has a global setTimeout.
+declare const setTimeout: (callback: () => void) => unknown
+
+/**
+ * A TokenError as mini-program code reads a failure: with `errMsg`, added in place. Safe because every error
+ * that reaches here belongs to this one request: the controller rejects each waiting request with its own
+ * instance, and INSECURE_URL, ABORTED and a signer's TypeError are made per request.
+ */
+export function withErrMsg(error: unknown): unknown {
+  const failure = error as { code?: unknown; errMsg?: string } | null | undefined
+  // Only an object has a string `code` here, so `in` never meets a primitive.
+  if (failure && typeof failure.code === 'string' && !('errMsg' in failure)) failure.errMsg = 'request:fail ' + failure.code
+  return failure
+}
+
+/**
+ * Calls the caller's success/fail/complete. If it throws, the error is thrown again from a timer, as the platform
+ * surfaces a throwing callback (App.onError, the console): settling goes on, and no promise rejects unhandled.
+ */
+export function callBack<T>(callback: ((value: T) => void) | undefined, value: T): void {
+  if (!callback) return
+  try {
+    callback(value)
+  } catch (error) {
+    setTimeout(() => {
+      throw error
+    })
+  }
+}
