@@ -1,6 +1,7 @@
 // A grant that lives no longer than leewayMs would be stale on arrival and fetched again by every request.
 // Such a grant uses half its lifetime as its leeway, reported once through onEvent as `leeway.shortened`;
-// a longer grant keeps leewayMs. Lifetime counts from when the grant arrived: the fetch answer, or hydration.
+// a longer grant keeps leewayMs. Lifetime counts from when the fetch answer arrived; a grant read back from
+// storage keeps leewayMs (its first lifetime is not stored).
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { createTokenController, type TokenControllerEvent, type TokenStorage } from '../src/index.ts'
 import { fakeFetch, settle } from './helpers/fake-fetch.ts'
@@ -39,6 +40,24 @@ describe('a grant no longer than leewayMs', () => {
     void tokens.getToken().catch(() => undefined)
     expect(fetch.count).toBe(2)
     expect(fetch.last().reason).toBe('expired')
+    tokens.stop()
+  })
+
+  it('counts a grant exactly as long as leewayMs as short: expires_in 30 with a 30 s leeway is fresh for 15 s', async () => {
+    const at = { now: 1_000_000 }
+    const { tokens, fetch, events } = controllerAt(at)
+    const first = tokens.getToken()
+    await settle()
+    fetch.last().grant('token-30', 30)
+    await first
+
+    at.now += 14_999
+    expect(tokens.currentToken()).toBe('token-30')
+    at.now += 1
+    expect(tokens.currentToken()).toBeUndefined()
+    expect(events.filter((event) => event.type === 'leeway.shortened')).toEqual([
+      { type: 'leeway.shortened', generation: 1, leewayMs: 15_000 },
+    ])
     tokens.stop()
   })
 
