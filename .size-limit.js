@@ -1,11 +1,16 @@
 // Size budgets (min+gzip, bundled by esbuild as an app would) for `npm run size`. "our code" rows ignore the
 // dependencies, which an app may already ship; the "with dependencies" rows show what a first-time user pays.
 //
-// Budgets: the issue asks for 4 KB for `.` and 1.5 KB per adapter. `.` measures 9.7 KB (the machine alone is
-// 2.75 KB; see the README's size section for what costs what), so its budgets guard growth at about the measured
-// sizes instead. An adapter is always used with the controller, so its budget is what it adds on top of
-// `createTokenController` (the shared policy, errors and abort code are paid once): `scripts/size-table.ts`
-// subtracts the controller row from each "+ adapter" row and holds that difference to 1.5 KB.
+// Budgets (issue 14): the `createTokenController` path at most what it was (6.34 kB), each adapter added to it at
+// most 1.5 kB, the root at most 9.9 kB; an issue that adds API raises its entry's budget by what that costs, in
+// the same commit. Raised here, with the figures measured by removing each change from a copy of the tree:
+// - createTokenController 6.34 -> 6.75 kB: +0.11 the short-grant leeway (D4), +0.04 retry.maxRetryAfterMs (D5),
+//   +0.30 redaction at any depth for `inspect` (D2: plain actor views, errors summarised, secrets masked in nested
+//   data; it is on the path because the controller wires `inspect`), -0.06 the rest of the refactor.
+// - the root 9.9 -> 10.15 kB: the same changes, seen from the root.
+// An adapter is always used with the controller, so its budget is what it adds on top of `createTokenController`
+// (the request path, errors and abort code are paid once): `scripts/size-table.ts` subtracts the controller row
+// from each "+ adapter" row and holds that difference to 1.5 kB.
 const adapters = {
   'luch-request': '{ attachTokenController }',
   uni: '{ createUniRequest }',
@@ -16,14 +21,14 @@ const adapters = {
 const deps = ['xstate', 'crypto-js', 'luch-request', 'axios']
 
 const rows = [
-  { name: '. (our code)', path: 'dist/index.js', import: '*', ignore: deps, limit: '9.9 KB' },
+  { name: '. (our code)', path: 'dist/index.js', import: '*', ignore: deps, limit: '10.15 KB' },
   { name: '. (with xstate + crypto-js)', path: 'dist/index.js', import: '*' },
   {
     name: '. createTokenController only (our code)',
     path: 'dist/index.js',
     import: '{ createTokenController }',
     ignore: deps,
-    limit: '6.5 KB',
+    limit: '6.75 KB',
   },
   { name: '. createTokenController only (with xstate)', path: 'dist/index.js', import: '{ createTokenController }' },
   ...Object.keys(adapters).map((entry) => ({ name: `./${entry} alone (our code)`, path: `dist/${entry}.js`, import: '*', ignore: deps })),

@@ -8,12 +8,13 @@ export type { FetchAdapterOptions, FetchLike, ResponseLike, TokenRequestInit } f
 
 // Module-local: src has no DOM types, and mini-programs have none of these. Read only inside withTokens.
 declare const Headers: (new (init?: unknown) => { set(name: string, value: string): void }) | undefined
+declare const TextDecoder: (new (label: string, options: object) => { decode(bytes: ArrayBuffer): string }) | undefined
 
 interface RequestLike {
   url: string
   method: string
   headers: unknown
-  text(): Promise<string>
+  arrayBuffer(): Promise<ArrayBuffer>
   signal?: any
   clone(): RequestLike
 }
@@ -24,10 +25,14 @@ interface RequestLike {
  * one-shot: it is sent once and its unauthorized answer is returned as it is, never replayed.
  * Waiting for a token aborted by the signal rejects with `ABORTED` (a `TokenError`), not an AbortError.
  *
- * With `sign`, what is signed is what is sent: the URL, the method and the body of the `Request` when given one
- * (its body read as text from a clone), `init`'s where it sets them. A string body is signed as it is,
- * URLSearchParams as its `toString()`, a plain object or array as JSON. A FormData, Blob, ArrayBuffer, typed
- * array or ReadableStream body has no text to sign: the call rejects with a `TypeError` naming it, and nothing is sent.
+ * With `sign`, what is signed is exactly the bytes sent, as text; when those bytes cannot be known before sending
+ * or are not text, the call rejects with a `TypeError` and nothing is sent. The URL, method and body are the
+ * `Request`'s when given one, `init`'s where it sets them. `init.body`: a string is signed as it is,
+ * URLSearchParams as its `toString()`, a plain object or array as JSON; a FormData, Blob, ArrayBuffer, typed array
+ * or ReadableStream is refused (fetch itself produces its bytes, e.g. a random multipart boundary). A `Request`'s
+ * body: its bytes (read from a clone) are signed when they are UTF-8 text, a multipart body included, exactly as
+ * the Request built it; a body that is not UTF-8 (an image, `new Uint8Array([0xff])`) is refused, and so is any
+ * non-empty one on a platform without `TextDecoder`.
  *
  * @example
  * const api = withTokens(fetch, tokens)
@@ -63,7 +68,7 @@ export function withTokens<R extends ResponseLike>(
         // `data` (which fetch ignores), so the Request's bytes, not their text, are what is sent.
         if (request && options.sign) {
           sent.method = rest.method ?? request.method
-          if (rest.body === undefined) sent.data = await request.clone().text()
+          if (rest.body === undefined) sent.data = await bodyText(request)
         }
         // A Request's body is read when sent: send a clone, keep the original for a replay.
         return fetch(request ? request.clone() : input, path.apply(sent, headers, token))
@@ -71,6 +76,19 @@ export function withTokens<R extends ResponseLike>(
     )
     path.noteRetryAfter(answer, answer.status, answer.headers)
     return answer
+  }
+}
+
+// A Request's body as the text of the bytes it sends. `fatal`: text that is not UTF-8 would be signed lossily
+// (U+FFFD for each bad byte) and never verify; `ignoreBOM`: a leading BOM is part of the bytes, so of the text.
+async function bodyText(request: RequestLike): Promise<string> {
+  const bytes = await request.clone().arrayBuffer()
+  if (bytes.byteLength === 0) return ''
+  if (typeof TextDecoder !== 'function') throw new TypeError('withTokens: no TextDecoder here, so a Request body cannot be signed')
+  try {
+    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes)
+  } catch {
+    throw new TypeError('withTokens: a Request body that is not UTF-8 text cannot be signed')
   }
 }
 

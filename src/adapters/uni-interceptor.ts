@@ -8,7 +8,11 @@
 // - success/fail/complete hooks get (result, options) since 3.0.0-3070320230222001, and a promise they return
 //   replaces the result: that is how a replay's answer reaches the caller. Older runtimes: the token, no replay;
 // - after one hook returned a promise, later hooks of the same kind do not run properly (issue #5422): install
-//   this last, after the app's own request interceptors. Hooks before ours see the 401 and then the replay's answer.
+//   this last, after the app's own request interceptors. Hooks before ours see the 401 and then the replay's answer;
+// - once a success/complete hook returned a promise, uni calls the caller's callback in its `.then` and catches
+//   nothing: a callback that throws would be an unhandled rejection. So invoke guards the caller's callbacks (the
+//   options it resolves with are the ones uni calls): one that throws is thrown again from a timer, as the platform
+//   surfaces a throwing callback, and the other callbacks still run.
 import type { TokenController } from '../controller.ts'
 import type { MiniRequestOptions, MiniRequestSuccess } from './mini-request.types.ts'
 import { callBack, withErrMsg } from './mini-program.ts'
@@ -22,6 +26,7 @@ declare const uni: UniInterceptorHost | undefined
 // The request's final answer (after any replay), for its complete hook.
 const FINAL = Symbol('painless-token.final')
 type Options = MiniRequestOptions & { [FINAL]?: Promise<unknown> }
+const CALLBACKS = ['success', 'fail', 'complete'] as const
 // Left pending on purpose: uni then neither sends the request nor calls its callbacks again.
 const NEVER = new Promise<never>(() => undefined)
 
@@ -44,6 +49,10 @@ export function installUniInterceptor(tokens: TokenController, options: UniInter
       if (args.auth === false) {
         delete args.auth
         return undefined
+      }
+      for (const name of CALLBACKS) {
+        const callback = args[name] as ((value: unknown) => void) | undefined
+        if (callback) args[name] = (value: unknown) => callBack(callback, value)
       }
       // In the executor, so INSECURE_URL (thrown) ends in the request's fail like a refused token.
       return (

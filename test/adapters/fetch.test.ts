@@ -33,15 +33,24 @@ describe('withTokens', () => {
     expect(server.lastHeaders('/api/orders')).toMatchObject({ 'x-trace': 't-1', authorization: expect.stringMatching(/^Bearer /) })
   })
 
-  it('sends a ReadableStream body once and returns its 401 as it is, refreshing nothing', async () => {
-    const { server, api } = await warmedUp()
-    const body = new ReadableStream({ start: (c) => (c.enqueue(new TextEncoder().encode('{"qty":1}')), c.close()) })
+  it('sends a ReadableStream body once, returns its 401 as it is, and refreshes the token the 401 refused', async () => {
+    const { server, api, tokens } = await warmedUp()
+    const body = new ReadableStream({
+      start: (controller) => {
+        controller.enqueue(new TextEncoder().encode('{"qty":1}'))
+        controller.close()
+      },
+    })
 
     const response = await api(server.url + '/api/upload', { method: 'POST', body, duplex: 'half' } as RequestInit)
+    const refused = server.lastHeaders('/api/upload')?.authorization
+    // The refusal invalidated the token it carried: the next token comes from a refresh, not from the cache.
+    const next = await tokens.getToken()
 
     expect(response.status).toBe(401)
     expect(server.calls('/api/upload')).toBe(1)
-    expect(server.calls('/token')).toBe(1)
+    expect(server.calls('/token')).toBe(2)
+    expect(`Bearer ${next}`).not.toBe(refused)
   })
 
   it('never shows `auth` to the real fetch, and adds no token for auth: false', async () => {
@@ -125,6 +134,67 @@ describe('withTokens with sign', () => {
     await expect(sending).rejects.toThrow(kind)
     expect(spy).not.toHaveBeenCalled()
     expect(server.calls('/api/upload')).toBe(0)
+  })
+
+  it('signs a Request’s multipart FormData body over the exact bytes the Request sends, so the server accepts it', async () => {
+    const { server, api } = await signing()
+    const form = new FormData()
+    form.append('sku', 'A-1')
+    form.append('note', new Blob(['naïve ✓'], { type: 'text/plain' }), 'note.txt')
+    const request = new Request(server.url + '/api/upload', { method: 'POST', body: form })
+
+    const response = await api(request)
+
+    expect(response.status).toBe(200)
+    const { data } = (await response.json()) as { data: { body: string } }
+    expect(data.body).toMatch(/^--.+\r\nContent-Disposition: form-data; name="sku"\r\n\r\nA-1\r\n/)
+    expect(data.body).toContain('naïve ✓')
+  })
+
+  it('signs a Request body that starts with a byte order mark with the mark, as it is sent', async () => {
+    const { server, api } = await signing()
+    const body = new Uint8Array([0xef, 0xbb, 0xbf, ...new TextEncoder().encode('{"qty":5}')])
+
+    const response = await api(new Request(server.url + '/api/orders', { method: 'POST', body }))
+
+    expect(response.status).toBe(200)
+  })
+
+  it.each([
+    ['bytes that are not UTF-8', () => new Uint8Array([0x7b, 0xff, 0xfe, 0x7d])],
+    ['a Blob of an image', () => new Blob([new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0xff])], { type: 'image/png' })],
+    [
+      'a FormData holding a binary file',
+      () => {
+        const form = new FormData()
+        form.append('photo', new Blob([new Uint8Array([0xff, 0xd8, 0xff])]), 'photo.jpg')
+        return form
+      },
+    ],
+  ])('rejects a Request whose body is %s with a TypeError, before anything is sent', async (_kind, body) => {
+    const { server, api, spy } = await signing()
+
+    const sending = api(new Request(server.url + '/api/upload', { method: 'POST', body: body() }))
+
+    await expect(sending).rejects.toThrow(new TypeError('withTokens: a Request body that is not UTF-8 text cannot be signed'))
+    expect(spy).not.toHaveBeenCalled()
+    expect(server.calls('/api/upload')).toBe(0)
+  })
+
+  it('rejects a Request with a body where the platform has no TextDecoder, and still signs one without a body', async () => {
+    const { server, api, spy } = await signing()
+    const saved = Object.getOwnPropertyDescriptor(globalThis, 'TextDecoder') as PropertyDescriptor
+    delete (globalThis as { TextDecoder?: unknown }).TextDecoder
+    onTestFinished(() => {
+      Object.defineProperty(globalThis, 'TextDecoder', saved)
+    })
+
+    const sending = api(new Request(server.url + '/api/upload', { method: 'POST', body: '{"qty":1}' }))
+    await expect(sending).rejects.toThrow(new TypeError('withTokens: no TextDecoder here, so a Request body cannot be signed'))
+    expect(spy).not.toHaveBeenCalled()
+    const response = await api(new Request(server.url + '/api/orders'))
+
+    expect(response.status).toBe(200)
   })
 })
 

@@ -151,4 +151,49 @@ describe('installUniInterceptor', () => {
     expect(thrown).toHaveBeenCalledWith(expect.objectContaining({ message: 'thrown by fail' }), expect.anything())
     expect(unhandled).not.toHaveBeenCalled()
   })
+
+  it.each([
+    ['success', 'a fresh token'],
+    ['complete', 'a fresh token'],
+    ['success', 'a replay after a 401'],
+    ['complete', 'a replay after a 401'],
+  ] as const)(
+    'still runs the other callbacks when %s throws on %s, rejects nothing unhandled, and throws it from a timer',
+    async (name, path) => {
+      const { server, uni } = await installed()
+      await uni.request({ url: server.url + '/api/warm-up' })
+      if (path === 'a replay after a 401') server.revokeAll()
+      const unhandled = vi.fn()
+      process.on('unhandledRejection', unhandled)
+      onTestFinished(() => {
+        process.off('unhandledRejection', unhandled)
+      })
+      const thrown = vi.fn()
+      process.on('uncaughtException', thrown)
+      onTestFinished(() => {
+        process.off('uncaughtException', thrown)
+      })
+      const seen: string[] = []
+
+      await new Promise<void>((resolve) => {
+        const record = (callback: string, done?: () => void) => (answer: { statusCode?: number }) => {
+          seen.push(`${callback} ${answer.statusCode}`)
+          if (done) done()
+          if (callback === name) throw new Error(`thrown by ${name}`)
+        }
+        uni.request({
+          url: server.url + '/api/orders',
+          success: record('success'),
+          fail: record('fail'),
+          complete: record('complete', resolve),
+        })
+      })
+      await new Promise((resolve) => setTimeout(resolve, 10))
+
+      expect(seen).toEqual(['success 200', 'complete 200'])
+      expect(thrown).toHaveBeenCalledTimes(1)
+      expect(thrown).toHaveBeenCalledWith(expect.objectContaining({ message: `thrown by ${name}` }), expect.anything())
+      expect(unhandled).not.toHaveBeenCalled()
+    },
+  )
 })

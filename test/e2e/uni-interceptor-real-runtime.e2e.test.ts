@@ -5,7 +5,9 @@
 import { build } from 'esbuild'
 import { existsSync } from 'node:fs'
 import path from 'node:path'
-import { beforeAll, describe, it } from 'vitest'
+import { beforeAll, describe, expect, it, onTestFinished, vi } from 'vitest'
+import { installUniInterceptor } from '../../src/entries/uni.ts'
+import { setup } from '../adapters/fixture.ts'
 import { createUniShim, type UniShim } from '../helpers/uni-shim.ts'
 import { startUniInterceptor } from '../adapters/drivers/uni-interceptor.ts'
 import { ABORT_WHILE_PARKED } from '../adapters/drivers/node.ts'
@@ -77,4 +79,56 @@ describe(`the uni interceptor on uni-app's own runtime (${path.relative('.', run
   }
   // uni's interceptor gives no task or signal while invoke waits, so abort-while-parked is not a scenario it can run.
   for (const scenario of scenarios) if (scenario.name !== ABORT_WHILE_PARKED) it(scenario.name, () => runScenario(driver, scenario))
+})
+
+describe("a caller's callback that throws, on uni-app's own runtime", () => {
+  let runtime = ''
+  it.each([
+    ['success', false],
+    ['complete', false],
+    ['success', true],
+    ['complete', true],
+  ] as const)(
+    '%s throwing (after a 401 and its replay: %s) runs the other callbacks and is thrown from a timer, never rejected unhandled',
+    async (name, revoked) => {
+      if (!installed) throw new Error(`needs @dcloudio/uni-mp-weixin in ${modules}`)
+      const scenario = await setup()
+      runtime ||= await bundleRuntime()
+      const uni = loadUni(runtime, scenario.shim)
+      installUniInterceptor(scenario.tokens, { uni })
+      await uni.request({ url: scenario.server.url + '/api/warm-up' })
+      if (revoked) scenario.server.revokeAll()
+      const unhandled = vi.fn()
+      process.on('unhandledRejection', unhandled)
+      onTestFinished(() => {
+        process.off('unhandledRejection', unhandled)
+      })
+      const thrown = vi.fn()
+      process.on('uncaughtException', thrown)
+      onTestFinished(() => {
+        process.off('uncaughtException', thrown)
+      })
+      const seen: string[] = []
+
+      await new Promise<void>((resolve) => {
+        const record = (callback: string, done?: () => void) => (answer: { statusCode?: number }) => {
+          seen.push(`${callback} ${answer.statusCode}`)
+          if (done) done()
+          if (callback === name) throw new Error(`thrown by ${name}`)
+        }
+        uni.request({
+          url: scenario.server.url + '/api/orders',
+          success: record('success'),
+          fail: record('fail'),
+          complete: record('complete', resolve),
+        })
+      })
+      await new Promise((resolve) => setTimeout(resolve, 10))
+
+      expect(seen).toEqual(['success 200', 'complete 200'])
+      expect(scenario.server.calls('/api/orders')).toBe(revoked ? 2 : 1)
+      expect(thrown).toHaveBeenCalledWith(expect.objectContaining({ message: `thrown by ${name}` }), expect.anything())
+      expect(unhandled).not.toHaveBeenCalled()
+    },
+  )
 })
