@@ -34,9 +34,22 @@ export function headerWriter(name: string): (headers: WritableHeaders, value: st
   }
 }
 
+// The last join. Clients mostly repeat a URL: asked again, joinUrl answers at once with the same string, which the
+// request path's https rule then recognises at once too.
+let lastBaseURL: string | undefined
+let lastUrl: string | undefined
+let lastJoined = ''
+
 /** Joins `baseURL` and `url` as luch-request's buildFullPath and axios do, so we judge and sign the URL they send. */
 export function joinUrl(baseURL: string | undefined, url: string | undefined): string {
+  if (baseURL === lastBaseURL && url === lastUrl) return lastJoined
   const requested = url ?? ''
-  if (!baseURL || /^([a-z][a-z\d+\-.]*:)?\/\//i.test(requested)) return requested
-  return requested ? baseURL.replace(/\/+$/, '') + '/' + requested.replace(/^\/+/, '') : baseURL
+  let joined = requested
+  if (baseURL && !/^([a-z][a-z\d+\-.]*:)?\/\//i.test(requested)) {
+    joined = requested ? baseURL.replace(/\/+$/, '') + '/' + requested.replace(/^\/+/, '') : baseURL
+  }
+  lastBaseURL = baseURL
+  lastUrl = url
+  lastJoined = joined
+  return joined
 }

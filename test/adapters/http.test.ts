@@ -53,4 +53,14 @@ describe('joinUrl', () => {
   it('gives an empty string with neither', () => {
     expect(joinUrl(undefined, undefined)).toBe('')
   })
+
+  it('joins again when the base or the url changes, and gives the same string for a repeated pair', () => {
+    const first = joinUrl('https://a.example.com', '/x')
+    expect(joinUrl('https://a.example.com', '/x')).toBe(first)
+    expect(joinUrl('https://b.example.com', '/x')).toBe('https://b.example.com/x')
+    expect(joinUrl('https://b.example.com', '/y')).toBe('https://b.example.com/y')
+    expect(joinUrl(undefined, '/y')).toBe('/y')
+    expect(joinUrl(undefined, undefined)).toBe('')
+    expect(joinUrl('https://a.example.com', '/x')).toBe('https://a.example.com/x')
+  })
 })

@@ -53,6 +53,19 @@ describe('createRequestPath', () => {
     expect(tokens.getToken).not.toHaveBeenCalled()
   })
 
+  it('judges the https rule afresh for each path and each new URL, however often a safe one came before', () => {
+    const insecure = 'http://api.example.com/a'
+    const lenient = createRequestPath(standIn(), { requireHttps: false }, status)
+    const strict = createRequestPath(standIn(), {}, status)
+
+    expect(lenient.authorize(insecure)).toBeInstanceOf(Promise)
+    expect(lenient.authorize(insecure)).toBeInstanceOf(Promise)
+    for (let i = 0; i < 2; i++) {
+      expect(strict.authorize('https://api.example.com/a')).toBeInstanceOf(Promise)
+      expect(() => strict.authorize(insecure)).toThrow(expect.objectContaining({ code: 'INSECURE_URL' }))
+    }
+  })
+
   it('applies the token: the header, then the signature', () => {
     const sign = vi.fn((request: object, token: string) => ({ ...request, signedWith: token }))
     const path = createRequestPath(standIn(), { header: 'X-Token', format: (token) => `T ${token}`, sign }, status)
