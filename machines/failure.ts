@@ -15,7 +15,7 @@ function propertyOf(value: unknown, name: string): unknown {
  * The error's `retryAfterMs` (a server's Retry-After), at most `maxMs`; else undefined. `maxMs` is a timer's
  * delay: options.ts holds `retry.maxRetryAfterMs` and `waitTimeoutMs` to what a timer can hold (MAX_TIMER_MS).
  */
-export function retryAfterMs(error: unknown, maxMs: number): number | undefined {
+export function cappedRetryAfterMs(error: unknown, maxMs: number): number | undefined {
   const value = propertyOf(error, 'retryAfterMs')
   return typeof value === 'number' && value >= 0 && value < Infinity ? Math.min(value, maxMs) : undefined
 }

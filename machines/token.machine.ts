@@ -5,7 +5,7 @@ import { assign, emit, enqueueActions, fromCallback, setup } from 'xstate'
 import { AbortedError, FetchTimeoutError, QueueFullError, StoppedError, TokenRefreshError, WaitTimeoutError } from '../src/errors.ts'
 import { backoffDelay } from './backoff.ts'
 import { DEFAULT_RETRY, DEFAULT_TIMEOUTS, orDefault } from './defaults.ts'
-import { errorCode, retryAfterMs } from './failure.ts'
+import { cappedRetryAfterMs, errorCode } from './failure.ts'
 import { emptyParked, enqueue, forEachPending, forgetSettled, parkedSize, type Parked } from './parked.ts'
 import type { Grant, RefreshReason, TokenContext, TokenEmitted, TokenEvent, TokenInput, Waiter } from './token.types.ts'
 
@@ -186,7 +186,7 @@ export const tokenMachine = setup({
       // The server's Retry-After wins over the computed backoff, up to maxRetryAfterMs (default waitTimeoutMs):
       // past that no parked request is still waiting, and a day-long wait would leave only clear() to get out.
       retryDelayMs: ({ context }) =>
-        retryAfterMs(context.lastError, orDefault(context.retry.maxRetryAfterMs, context.waitTimeoutMs)) ??
+        cappedRetryAfterMs(context.lastError, orDefault(context.retry.maxRetryAfterMs, context.waitTimeoutMs)) ??
         backoffDelay(context.attempt, context.retry, context.random),
     }),
     emitRefreshStarted: emit(({ context }) => ({
@@ -228,6 +228,7 @@ export const tokenMachine = setup({
     }),
     emitTokenInvalidated: emit(({ context }) => ({ type: 'token.invalidated' as const, generation: context.generation })),
     emitTokenCleared: emit({ type: 'token.cleared' as const }),
+    emitTokenStopped: emit({ type: 'token.stopped' as const }),
   },
   delays: {
     retryBackoff: ({ context }) => context.retryDelayMs,
@@ -262,7 +263,8 @@ export const tokenMachine = setup({
       guard: { type: 'isPendingWaiter', params: ({ event }) => event },
       actions: [{ type: 'rejectTimedOut', params: ({ event }) => event }, 'forgetSettledWaiter'],
     },
-    'token.stop': { actions: ['rejectParkedStopped', 'forgetParked'] },
+    // The controller stops the actor on token.stopped: only after every event queued before token.stop was handled.
+    'token.stop': { actions: ['rejectParkedStopped', 'forgetParked', 'emitTokenStopped'] },
   },
   states: {
     idle: {
@@ -281,7 +283,6 @@ export const tokenMachine = setup({
                 actions: [
                   { type: 'storeToken', params: ({ event }) => ({ grant: event.grant as Grant }) },
                   'emitTokenRestored',
-                  'emitLeewayShortened',
                   'releaseParked',
                   'forgetParked',
                 ],

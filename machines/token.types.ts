@@ -154,6 +154,8 @@ export type TokenEmitted =
   | { type: 'refresh.failed'; reason: RefreshReason; attempts: number; code: string; rejected: number }
   | { type: 'token.invalidated'; generation: number }
   | { type: 'token.cleared' }
+  /** The machine handled `token.stop`: every request it held is rejected; the controller stops the actor now. */
+  | { type: 'token.stopped' }
   | { type: 'token.restored'; generation: number; expiresAt: number }
   /** The token lives no longer than `leewayMs`: its leeway is half its lifetime instead (`leewayMs` here). */
   | { type: 'leeway.shortened'; generation: number; leewayMs: number }

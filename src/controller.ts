@@ -119,6 +119,10 @@ export function createTokenController(options: TokenControllerOptions): TokenCon
     (waiter) => send({ type: 'waiter.timeout', waiter }),
   )
   if (report) actor.on('*', (event) => report(event as unknown as TokenControllerEvent))
+  // stop() sends token.stop; the actor stops once the machine has handled it. Sent from onEvent or inspect, mid-step,
+  // token.stop waits behind what that step queued (a getToken() made there), which the machine then rejects too;
+  // stopping the actor at once would drop that queue and leave such a request hanging.
+  actor.on('token.stopped', () => actor.stop())
   // The actor's end, however it came (stop(), or tokens.actor.stop() from outside): whatever the last snapshot
   // still holds parked is rejected here, as token.stop would have.
   actor.subscribe({ complete: settleStopped })
@@ -251,11 +255,10 @@ export function createTokenController(options: TokenControllerOptions): TokenCon
     stop(): void {
       if (!isRunning()) return
       stopped = true
-      // The machine rejects what it holds on token.stop. Called inside onEvent, the actor is mid-step: the event
-      // is only queued, and actor.stop() drops it and waits for the step to end. So settle what the latest
-      // snapshot holds now (stop() settles everyone at once), and the actor's end settles what that step parks.
+      // The machine rejects what it holds on token.stop, then the actor stops (token.stopped, above). Mid-step (from
+      // onEvent or inspect) token.stop is only queued: settle what the latest snapshot holds now, so that stop()
+      // returns with every request parked so far settled; the machine rejects what the step still queued.
       actor.send({ type: 'token.stop' })
-      actor.stop()
       settleStopped()
     },
 
@@ -265,7 +268,8 @@ export function createTokenController(options: TokenControllerOptions): TokenCon
     },
 
     get queueSize(): number {
-      return parkedSize(actor.getSnapshot().context.parked)
+      // A stopped controller has rejected every request, though the last snapshot may still list them.
+      return isRunning() ? parkedSize(actor.getSnapshot().context.parked) : 0
     },
 
     actor,

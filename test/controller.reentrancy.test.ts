@@ -120,6 +120,47 @@ describe('the controller, called back from onEvent', () => {
     expect(map.has(KEY)).toBe(false)
   })
 
+  it('rejects with STOPPED a request onEvent makes just before it calls stop(): nothing is left hanging', async () => {
+    let tokens!: TokenController
+    let late: ReturnType<typeof track<string>> | undefined
+    tokens = start({
+      fetchToken: () => new Promise(() => undefined),
+      waitTimeoutMs: 1_000,
+      onEvent: (event) => {
+        if (event.type !== 'refresh.started') return
+        late = track(tokens.getToken())
+        tokens.stop()
+      },
+    })
+    const first = track(tokens.getToken())
+
+    await vi.advanceTimersByTimeAsync(60_000)
+
+    expect(first.code).toBe('STOPPED')
+    expect(late?.code).toBe('STOPPED')
+    expect(tokens.queueSize).toBe(0)
+  })
+
+  it('rejects with STOPPED a request onEvent makes on a WAIT_TIMEOUT, then stops', async () => {
+    let tokens!: TokenController
+    let late: ReturnType<typeof track<string>> | undefined
+    tokens = start({
+      fetchToken: () => new Promise(() => undefined),
+      waitTimeoutMs: 20,
+      onEvent: (event) => {
+        if (event.type !== 'request.rejected' || late) return
+        late = track(tokens.getToken())
+        tokens.stop()
+      },
+    })
+    const first = track(tokens.getToken())
+
+    await vi.advanceTimersByTimeAsync(60_000)
+
+    expect(first.code).toBe('WAIT_TIMEOUT')
+    expect(late?.code).toBe('STOPPED')
+  })
+
   it('gives a request parked from onEvent its own wait deadline', async () => {
     let tokens!: TokenController
     let relogin: ReturnType<typeof track<string>> | undefined

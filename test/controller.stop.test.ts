@@ -185,3 +185,19 @@ describe('stop()', () => {
     expect(warn).toHaveBeenCalled()
   })
 })
+
+describe('queueSize after stop', () => {
+  it('is 0 once the actor was stopped from outside mid-refresh, since every parked request was rejected', async () => {
+    const tokens = createTokenController({ fetchToken: () => new Promise(() => undefined) })
+    const parked = [tokens.getToken(), tokens.getToken(), tokens.getToken()]
+    for (const p of parked) p.catch(() => undefined)
+    await Promise.resolve()
+    expect(tokens.queueSize).toBe(3)
+
+    tokens.actor.stop()
+
+    const outcomes = await Promise.allSettled(parked)
+    for (const outcome of outcomes) expect(outcome).toMatchObject({ status: 'rejected', reason: { code: 'STOPPED' } })
+    expect(tokens.queueSize).toBe(0)
+  })
+})

@@ -1,7 +1,7 @@
 // machines/failure.ts: what the chart and the inspector read from a failed attempt's error, which is the app's own
 // object and may be anything: a primitive, null, an object whose getters throw.
 import { describe, expect, it } from 'vitest'
-import { errorCode, errorSummary, retryAfterMs } from '../machines/failure.ts'
+import { cappedRetryAfterMs, errorCode, errorSummary } from '../machines/failure.ts'
 
 const throwing = Object.defineProperty({}, 'code', {
   get() {
@@ -9,11 +9,11 @@ const throwing = Object.defineProperty({}, 'code', {
   },
 })
 
-describe('retryAfterMs(error, maxMs)', () => {
+describe('cappedRetryAfterMs(error, maxMs)', () => {
   it('reads a finite, non-negative retryAfterMs, capped at maxMs', () => {
-    expect(retryAfterMs({ retryAfterMs: 1_500 }, 30_000)).toBe(1_500)
-    expect(retryAfterMs({ retryAfterMs: 86_400_000 }, 30_000)).toBe(30_000)
-    expect(retryAfterMs({ retryAfterMs: 0 }, 30_000)).toBe(0)
+    expect(cappedRetryAfterMs({ retryAfterMs: 1_500 }, 30_000)).toBe(1_500)
+    expect(cappedRetryAfterMs({ retryAfterMs: 86_400_000 }, 30_000)).toBe(30_000)
+    expect(cappedRetryAfterMs({ retryAfterMs: 0 }, 30_000)).toBe(0)
   })
 
   it.each([
@@ -23,14 +23,14 @@ describe('retryAfterMs(error, maxMs)', () => {
     ['a string', '2000'],
     ['absent', undefined],
   ])('ignores a %s value', (_, value) => {
-    expect(retryAfterMs({ retryAfterMs: value }, 30_000)).toBeUndefined()
+    expect(cappedRetryAfterMs({ retryAfterMs: value }, 30_000)).toBeUndefined()
   })
 
   it('reads nothing from null, a primitive or a throwing getter', () => {
-    expect(retryAfterMs(null, 30_000)).toBeUndefined()
-    expect(retryAfterMs('error', 30_000)).toBeUndefined()
+    expect(cappedRetryAfterMs(null, 30_000)).toBeUndefined()
+    expect(cappedRetryAfterMs('error', 30_000)).toBeUndefined()
     expect(
-      retryAfterMs(
+      cappedRetryAfterMs(
         Object.defineProperty({}, 'retryAfterMs', {
           get: () => {
             throw new Error('x')

@@ -126,7 +126,7 @@ export function createRequestPath<Answer>(
     const replays = replaysOf(counter)
     const replayLeft = replays < maxReplays
     // A request's first refusal invalidates its token, whatever maxReplays is. A replay refused with none left
-    // changes nothing: an endpoint that always says 401 costs one refresh, not one per request.
+    // changes nothing: an endpoint that always says 401 costs each request one refresh, not one per send.
     if (replays === 0 || replayLeft) tokens.invalidate(sent)
     return replayLeft
   }
