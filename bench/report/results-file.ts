@@ -1,8 +1,11 @@
 // Writes a run: results.json (full runs: bench/results.json; --quick: the build cache, so a smoke run in CI
 // leaves the committed figures alone) and, for a complete full run, the tables section of bench/RESULTS.md
-// between its markers; the hand-written analysis around them stays.
+// between its markers; the hand-written analysis around them stays. The file is written as Prettier formats it,
+// so `npm run lint` stays clean after a run.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
+import { execFileSync } from 'node:child_process'
+import { createRequire } from 'node:module'
 
 const START = '<!-- tables:start (written by npm run bench) -->'
 const END = '<!-- tables:end -->'
@@ -23,5 +26,7 @@ export function writeResultsMarkdown(header: string, tables: string): string {
   const next =
     from === -1 || to === -1 ? `${current.trimEnd()}\n\n${section}\n` : current.slice(0, from) + section + current.slice(to + END.length)
   writeFileSync(file, next)
+  // Prettier's own command, in a child: the bench is bundled, Prettier loads its plugins at run time.
+  execFileSync(process.execPath, [createRequire(import.meta.url).resolve('prettier/bin/prettier.cjs'), '--write', '--log-level=warn', file])
   return file
 }
