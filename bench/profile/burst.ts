@@ -2,6 +2,7 @@
 // floor and bare luch-request, each over the in-process microtask transport, with every sample's self time
 // attributed through the bundle's source map to our code (src/, machines/), XState, luch-request, the bench
 // harness, or the runtime (GC, promise jobs, natives). Usage: npm run bench:profile [-- --n 10000 --rounds 5]
+import { parseArgs } from 'node:util'
 import { Session } from 'node:inspector/promises'
 import type { Profiler, Runtime } from 'node:inspector'
 import { readFileSync } from 'node:fs'
@@ -17,13 +18,9 @@ import { createTransport } from '../transports/index.ts'
 type Bucket = 'ours' | 'xstate' | 'luch-request' | 'bench' | 'runtime'
 const BUCKETS: Bucket[] = ['ours', 'xstate', 'luch-request', 'bench', 'runtime']
 
-const args = process.argv.slice(2)
-const option = (name: string, fallback: number) => {
-  const at = args.indexOf(`--${name}`)
-  return at === -1 ? fallback : Number(args[at + 1])
-}
-const n = option('n', 10_000)
-const rounds = option('rounds', 5)
+const { values: options } = parseArgs({ options: { n: { type: 'string', default: '10000' }, rounds: { type: 'string', default: '5' } } })
+const n = Number(options.n)
+const rounds = Number(options.rounds)
 
 const bundleUrl = import.meta.url
 const bundle = fileURLToPath(bundleUrl)

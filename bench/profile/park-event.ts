@@ -2,18 +2,15 @@
 // sent straight to the actor (prebuilt waiters, so XState's event processing alone), per `getToken()` that parks
 // (waiter, promise, event, XState), and the bytes each allocates. Interleaved repeats; the minimum and median.
 // Usage: node --expose-gc scripts/run-ts.mjs bench/profile/park-event.ts [--n 10000 --repeats 20]
+import { parseArgs } from 'node:util'
 import { createActor, fromCallback } from 'xstate'
 import { tokenMachine } from '../../machines/token.machine.ts'
 import type { Waiter } from '../../machines/token.types.ts'
 import { createTokenController } from '../../src/index.ts'
 
-const args = process.argv.slice(2)
-const option = (name: string, fallback: number) => {
-  const at = args.indexOf(`--${name}`)
-  return at === -1 ? fallback : Number(args[at + 1])
-}
-const n = option('n', 10_000)
-const repeats = option('repeats', 20)
+const { values: options } = parseArgs({ options: { n: { type: 'string', default: '10000' }, repeats: { type: 'string', default: '20' } } })
+const n = Number(options.n)
+const repeats = Number(options.repeats)
 const gc = (globalThis as { gc?: () => void }).gc
 if (!gc) throw new Error('run with node --expose-gc')
 
