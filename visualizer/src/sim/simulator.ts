@@ -63,14 +63,17 @@ export function createSimulator(knobs: () => Knobs, hooks: SimulatorHooks): Simu
         count(event)
         hooks.onEvent(event, clock.now() - startedAt)
       },
-      inspect: (event) => {
-        if (event.type !== '@xstate.microstep') return
-        const taken = (event as unknown as { _transitions?: TransitionLike[] })._transitions ?? []
-        for (const t of taken) {
-          const source = t.source as unknown as { transitions: Map<string, TransitionLike[]> }
-          pending.push(transitionId(t, source.transitions.get(t.eventType) ?? []))
-        }
-      },
+    })
+    // The transitions each step took, from XState's own inspection of the actor's system: the controller's
+    // `inspect` option redacts what it hands out, down to the state-node graph this reads. The simulator's tokens
+    // are fake, and this stays inside the page.
+    tokens.actor.system.inspect((event) => {
+      if (event.type !== '@xstate.microstep') return
+      const taken = (event as unknown as { _transitions?: TransitionLike[] })._transitions ?? []
+      for (const t of taken) {
+        const source = t.source as unknown as { transitions: Map<string, TransitionLike[]> }
+        pending.push(transitionId(t, source.transitions.get(t.eventType) ?? []))
+      }
     })
     let last = JSON.stringify(tokens.actor.getSnapshot().value)
     hooks.onState(tokens.actor.getSnapshot().value, [], clock.now() - startedAt)
