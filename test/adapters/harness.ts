@@ -76,16 +76,46 @@ export function createHarness(config: ClientConfig, fetchToken: () => Promise<un
       for (let i = watchers.length - 1; i >= 0; i--) if ((watchers[i] as () => boolean)()) watchers.splice(i, 1)
     },
   })
+  const advanceClock = (ms: number) => void (offsetMs += ms)
+  const whenParked = (count: number) =>
+    new Promise<void>((resolve) => {
+      const check = () => (parked >= count ? (resolve(), true) : false)
+      if (!check()) watchers.push(check)
+    })
   return {
     tokens,
-    advanceClock: (ms: number) => void (offsetMs += ms),
-    whenParked: (count: number) =>
-      new Promise<void>((resolve) => {
-        const check = () => (parked >= count ? (resolve(), true) : false)
-        if (!check()) watchers.push(check)
-      }),
+    advanceClock,
+    whenParked,
+    /** The ScenarioClient of a driver: its own `send` and settling rule, the harness's clock, count and state. */
+    client(send: ScenarioClient['send'], settles: ScenarioClient['settles'], stop = () => tokens.stop()): ScenarioClient {
+      return {
+        send,
+        settles,
+        advanceClock,
+        whenParked,
+        get state() {
+          return tokens.state
+        },
+        stop,
+      }
+    },
   }
 }
+
+/** The token call every scenario client makes: a client-credentials form post, as the server's /token reads it. */
+export const TOKEN_FORM = { contentType: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'grant_type=client_credentials' }
+
+/** The adapter options a ClientConfig asks for; `refusedByCode` reads a business code in the client's answer shape. */
+export function adapterOptions<Answer>(config: ClientConfig, refusedByCode: (answer: Answer) => boolean | PromiseLike<boolean>) {
+  return {
+    maxReplays: config.maxReplays,
+    sign: scenarioSigner(config.sign),
+    isUnauthorized: config.businessCodes ? refusedByCode : undefined,
+  }
+}
+
+/** `refusedByCode` for uni and wx answers (`statusCode`, `data`). */
+export const miniRefused = (r: { statusCode: number; data: unknown }) => r.statusCode === 401 || codeSays401(r.data)
 
 /** A business-code check for the server's /biz/ paths: HTTP 200 with `code: 401` in the body. */
 export const codeSays401 = (data: unknown) => typeof data === 'object' && data !== null && (data as { code?: unknown }).code === 401

@@ -8,61 +8,43 @@ import {
   type WxRequest,
 } from '../../../src/entries/wx.ts'
 import {
+  adapterOptions,
   answerOutcome,
-  codeSays401,
   createHarness,
   errorOutcome,
+  miniRefused,
   resolvesAll,
+  TOKEN_FORM,
   type ClientConfig,
   type Outcome,
   type ScenarioClient,
-  scenarioSigner,
 } from '../harness.ts'
 
 export function startWx(config: ClientConfig, wx?: { request: MiniRequestFunction }): ScenarioClient {
   let request!: WxRequest
   const call = (options: MiniRequestOptions) =>
-    new Promise<MiniRequestSuccess>((resolve, reject) => void request({ ...options, success: resolve, fail: reject }))
-  const harness = createHarness(config, async () => {
-    const form = { 'content-type': 'application/x-www-form-urlencoded' }
-    const result = await call({
-      url: config.serverUrl + '/token',
-      method: 'POST',
-      header: form,
-      data: 'grant_type=client_credentials',
-      dataType: 'json',
-      auth: false,
+    new Promise<MiniRequestSuccess>((resolve, reject) => {
+      request({ ...options, success: resolve, fail: reject })
     })
+  const harness = createHarness(config, async () => {
+    const token = { url: config.serverUrl + '/token', method: 'POST', header: TOKEN_FORM.contentType, data: TOKEN_FORM.body }
+    const result = await call({ ...token, dataType: 'json', auth: false })
     if (result.statusCode !== 200) throw result
     return result.data
   })
-  request = createWxRequest(harness.tokens, {
-    wx,
-    maxReplays: config.maxReplays,
-    sign: scenarioSigner(config.sign),
-    isUnauthorized: config.businessCodes ? (r) => r.statusCode === 401 || codeSays401(r.data) : undefined,
-  })
-  return {
-    send(path, options = {}) {
-      let task!: { abort(): void }
-      const outcome = new Promise<Outcome>((resolve) => {
-        task = request({
-          url: config.serverUrl + path,
-          method: options.method ?? 'GET',
-          dataType: 'json',
-          auth: options.auth,
-          success: (r) => resolve(answerOutcome('resolved', r.statusCode, r.data, r)),
-          fail: (error) => resolve(errorOutcome(error)),
-        })
+  request = createWxRequest(harness.tokens, { wx, ...adapterOptions(config, miniRefused) })
+  return harness.client((path, options = {}) => {
+    let task!: { abort(): void }
+    const outcome = new Promise<Outcome>((resolve) => {
+      task = request({
+        url: config.serverUrl + path,
+        method: options.method ?? 'GET',
+        dataType: 'json',
+        auth: options.auth,
+        success: (r) => resolve(answerOutcome('resolved', r.statusCode, r.data, r)),
+        fail: (error) => resolve(errorOutcome(error)),
       })
-      return { outcome, abort: () => task.abort() }
-    },
-    settles: resolvesAll,
-    advanceClock: harness.advanceClock,
-    whenParked: harness.whenParked,
-    get state() {
-      return harness.tokens.state
-    },
-    stop: () => harness.tokens.stop(),
-  }
+    })
+    return { outcome, abort: () => task.abort() }
+  }, resolvesAll)
 }
