@@ -84,9 +84,11 @@ export function withTokens<R extends ResponseLike>(
 async function bodyText(request: RequestLike): Promise<string> {
   const bytes = await request.clone().arrayBuffer()
   if (bytes.byteLength === 0) return ''
-  if (typeof TextDecoder !== 'function') throw new TypeError('withTokens: no TextDecoder here, so a Request body cannot be signed')
+  // Looked up behind typeof, as Headers is: a mini-program has none, and then there is nothing to sign with.
+  const Decoder = typeof TextDecoder === 'function' ? TextDecoder : undefined
+  if (!Decoder) throw new TypeError('withTokens: no TextDecoder here, so a Request body cannot be signed')
   try {
-    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes)
+    return new Decoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes)
   } catch {
     throw new TypeError('withTokens: a Request body that is not UTF-8 text cannot be signed')
   }
