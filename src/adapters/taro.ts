@@ -1,0 +1,68 @@
+// Taro's request interceptor chain mapped onto the request path: one interceptor in Taro's onion waits for the
+// token and sets the header; a refused answer is sent again by a second `chain.proceed`, so the interceptors
+// inside this one and the platform see the replay as a request of its own. Opt out with `auth: false`.
+import { createAbortHandle } from '../abort.ts'
+import type { TokenController } from '../controller.ts'
+import { withErrMsg } from './mini-program.ts'
+import { createRequestPath, sendWithTokens } from './request-path.ts'
+import type { TaroAdapterOptions, TaroInterceptor, TaroResponse } from './taro.types.ts'
+
+export type {
+  TaroAdapterOptions,
+  TaroChain,
+  TaroInterceptor,
+  TaroRequestParams,
+  TaroRequestPromise,
+  TaroResponse,
+} from './taro.types.ts'
+
+/**
+ * An interceptor for `Taro.addInterceptor` that carries the token: waits for it (one refresh however many
+ * requests wait), sets the header, and replays an unauthorized answer with the new token. Add it after your own
+ * interceptors: they then see each request once, with its final answer. `Taro.request(...).abort()` works while
+ * the request waits for its token too (rejects with `ABORTED`, sends nothing).
+ *
+ * @example
+ * Taro.addInterceptor(createTaroInterceptor(tokens))
+ * const { data } = await Taro.request({ url: 'https://api.example.com/orders' })
+ * Taro.request({ url: 'https://api.example.com/token', method: 'POST', auth: false }) // no token
+ */
+export function createTaroInterceptor(tokens: TokenController, options: TaroAdapterOptions = {}): TaroInterceptor {
+  const path = createRequestPath(tokens, options, (response: TaroResponse) => response.statusCode)
+  return (chain) => {
+    const params = chain.requestParams
+    const abortHandle = createAbortHandle()
+    // H5's own signal aborts the fetch once it is sent; before that, it must also end the wait for a token.
+    const callerSignal = params.signal
+    const abortWait = () => abortHandle.abort(callerSignal && callerSignal.reason)
+    if (callerSignal) {
+      if (callerSignal.aborted) abortWait()
+      else callerSignal.addEventListener('abort', abortWait)
+    }
+    // What the chain is doing now, for abort(): the platform's abort travels up the chain as Taro copies it.
+    let inFlight: { abort?: () => void } | undefined
+    const promise = sendWithTokens(
+      path,
+      { url: String(params.url), optedOut: params.auth === false, signal: abortHandle.signal },
+      (token) => {
+        // A copy per send, so the caller's params and header object are never written to.
+        const copy = Object.assign({}, params)
+        const sent = token === undefined ? params : path.apply(copy, (copy.header = Object.assign({}, params.header)), token)
+        const answer = chain.proceed(sent)
+        inFlight = answer
+        return answer.then((response) => {
+          path.noteRetryAfter(response, response.statusCode, response.header)
+          return response
+        })
+      },
+    ).catch((error: unknown) => {
+      throw withErrMsg(error)
+    })
+    return Object.assign(promise, {
+      abort() {
+        abortHandle.abort()
+        if (inFlight && inFlight.abort) inFlight.abort()
+      },
+    })
+  }
+}
