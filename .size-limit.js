@@ -16,6 +16,7 @@ const adapters = {
   'luch-request': '{ attachTokenController }',
   uni: '{ createUniRequest }',
   wx: '{ createWxRequest }',
+  taro: '{ createTaroInterceptor }',
   axios: '{ attachToAxios }',
   fetch: '{ withTokens }',
 }
