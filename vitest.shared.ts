@@ -11,5 +11,6 @@ export const sourceAliases = [
   },
 ]
 
-// luch-request ships extensionless ESM meant for uni-app's bundler: let vite transform it.
-export const inlineDeps = { deps: { inline: ['luch-request'] } }
+// luch-request ships extensionless ESM meant for uni-app's bundler: let vite transform it. uview-plus bundles its
+// own copy of luch-request (3.0.7, behind `uni.$u.http`) written the same way.
+export const inlineDeps = { deps: { inline: ['luch-request', 'uview-plus'] } }

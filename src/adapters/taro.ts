@@ -7,14 +7,7 @@ import { withErrMsg } from './mini-program.ts'
 import { createRequestPath, sendWithTokens } from './request-path.ts'
 import type { TaroAdapterOptions, TaroInterceptor, TaroResponse } from './taro.types.ts'
 
-export type {
-  TaroAdapterOptions,
-  TaroChain,
-  TaroInterceptor,
-  TaroRequestParams,
-  TaroRequestPromise,
-  TaroResponse,
-} from './taro.types.ts'
+export type { TaroAdapterOptions, TaroChain, TaroInterceptor, TaroRequestParams, TaroRequestPromise, TaroResponse } from './taro.types.ts'
 
 /**
  * An interceptor for `Taro.addInterceptor` that carries the token: waits for it (one refresh however many

@@ -3,7 +3,7 @@
 // runtime (the Node shim that stands in for wx in the wx scenarios, here under another name) and no `wx` global.
 import { afterEach, beforeEach, describe, expect, it, onTestFinished, vi } from 'vitest'
 import { createWxRequest, type MiniRequestSuccess } from '../../src/entries/wx.ts'
-import { createTokenController, wxStorage } from '../../src/index.ts'
+import { createTokenController, wxStorage, type TokenResponse } from '../../src/index.ts'
 import { startTokenServer } from '../helpers/token-server.ts'
 import { createUniShim, type UniShim } from '../helpers/uni-shim.ts'
 import { startWx } from './drivers/wx.ts'
@@ -35,7 +35,7 @@ describe('wxStorage(tt)', () => {
     const tokens = createTokenController({
       storage: wxStorage(tt),
       fetchToken: () =>
-        new Promise<unknown>((resolve, reject) =>
+        new Promise<TokenResponse>((resolve, reject) =>
           request({
             url: serverUrl + '/token',
             method: 'POST',
@@ -43,7 +43,7 @@ describe('wxStorage(tt)', () => {
             data: 'grant_type=client_credentials',
             dataType: 'json',
             auth: false,
-            success: (res: MiniRequestSuccess) => (res.statusCode === 200 ? resolve(res.data) : reject(res)),
+            success: (res: MiniRequestSuccess) => (res.statusCode === 200 ? resolve(res.data as TokenResponse) : reject(res)),
             fail: reject,
           }),
         ),

@@ -20,6 +20,7 @@ import {
 // `auth: false` on Taro.request's own options type, as the README tells Taro users to declare it.
 declare module '@tarojs/taro' {
   namespace request {
+    // oxlint-disable-next-line no-unused-vars -- a merged declaration must repeat Taro's type parameters.
     interface Option<T, U> {
       auth?: boolean
     }
