@@ -26,11 +26,14 @@ export function createTaroInterceptor(tokens: TokenController, options: TaroAdap
     const params = chain.requestParams
     const abortHandle = createAbortHandle()
     // H5's own signal aborts the fetch once it is sent; before that, it must also end the wait for a token.
+    // Its listener goes once the request settles: one signal may serve a page's every request.
     const callerSignal = params.signal
-    const abortWait = () => abortHandle.abort(callerSignal && callerSignal.reason)
+    let forget = () => {}
     if (callerSignal) {
+      const abortWait = () => abortHandle.abort(callerSignal.reason)
       if (callerSignal.aborted) abortWait()
-      else callerSignal.addEventListener('abort', abortWait)
+      callerSignal.addEventListener('abort', abortWait)
+      forget = () => callerSignal.removeEventListener('abort', abortWait)
     }
     // What the chain is doing now, for abort(): the platform's abort travels up the chain as Taro copies it.
     let inFlight: { abort?: () => void } | undefined
@@ -48,9 +51,16 @@ export function createTaroInterceptor(tokens: TokenController, options: TaroAdap
           return response
         })
       },
-    ).catch((error: unknown) => {
-      throw withErrMsg(error)
-    })
+    ).then(
+      (response) => {
+        forget()
+        return response
+      },
+      (error: unknown) => {
+        forget()
+        throw withErrMsg(error)
+      },
+    )
     return Object.assign(promise, {
       abort() {
         abortHandle.abort()

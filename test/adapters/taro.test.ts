@@ -107,6 +107,29 @@ describe('createTaroInterceptor in the onion', () => {
     expect(proceeded).toEqual([])
   })
 
+  it("lets go of H5's signal once the request settles, so one signal can serve many requests", async () => {
+    const tokens = createTokenController({ fetchToken: async () => ({ access_token: 'tk', expires_in: 3600 }) })
+    onTestFinished(() => tokens.stop())
+    const listeners = new Set<() => void>()
+    const signal = {
+      aborted: false,
+      addEventListener: (_: 'abort', listener: () => void) => void listeners.add(listener),
+      removeEventListener: (_: 'abort', listener: () => void) => void listeners.delete(listener),
+    }
+    const interceptor = createTaroInterceptor(tokens)
+    const answered = (status: number): TaroChain => ({
+      requestParams: { url: 'https://api.example.com/a', signal },
+      proceed: () =>
+        status === 0 ? Promise.reject({ errMsg: 'request:fail' }) : Promise.resolve({ statusCode: status, data: {}, header: {} }),
+    })
+
+    const pending = [interceptor(answered(200)), interceptor(answered(0))]
+    expect(listeners.size).toBe(2)
+    await Promise.allSettled(pending)
+
+    expect(listeners.size).toBe(0)
+  })
+
   it("leaves the caller's params and header untouched, and passes an opted-out request on as it came", async () => {
     const tokens = createTokenController({ fetchToken: async () => ({ access_token: 'tk', expires_in: 3600 }) })
     onTestFinished(() => tokens.stop())
