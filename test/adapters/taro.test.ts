@@ -3,8 +3,9 @@
 import type TaroTypes from '@tarojs/taro'
 import { describe, expect, it, onTestFinished } from 'vitest'
 import { createTaroInterceptor, type TaroChain } from '../../src/entries/taro.ts'
-import { createTokenController, type TokenController } from '../../src/index.ts'
+import { createTokenController, wxStorage, type TokenController, type TokenResponse } from '../../src/index.ts'
 import { fakeFetch } from '../helpers/fake-fetch.ts'
+import { startTokenServer } from '../helpers/token-server.ts'
 import { createUniShim } from '../helpers/uni-shim.ts'
 import { ABORT_WHILE_PARKED } from './drivers/node.ts'
 import { createTaro, startTaro } from './drivers/taro.ts'
@@ -27,6 +28,49 @@ describe('the taro adapter (Taro.addInterceptor on @tarojs/taro 4.2.1)', () => {
 
   it('runs the abort-while-parked scenario through Taro.request(...).abort(), which Taro copies from the interceptor', () => {
     expect(scenarios.map((s) => s.name)).toContain(ABORT_WHILE_PARKED)
+  })
+})
+
+describe('the Taro recipe (README)', () => {
+  it('keeps the token in Taro storage with wxStorage(Taro) and fetches it through Taro.request with auth: false', async () => {
+    const server = await startTokenServer()
+    onTestFinished(() => server.close())
+    const shim = createUniShim()
+    onTestFinished(() => shim.close())
+    const launch = async () => {
+      const Taro = await createTaro(shim)
+      // From here to Taro.request: the README's recipe (plus dataType, which wx defaults to 'json' and the Node shim does not).
+      const tokens = createTokenController({
+        storage: wxStorage(Taro),
+        fetchToken: async () => {
+          const form = { 'content-type': 'application/x-www-form-urlencoded' }
+          const res = await Taro.request({
+            url: server.url + '/token',
+            method: 'POST',
+            header: form,
+            data: 'grant_type=client_credentials',
+            auth: false,
+            dataType: 'json',
+          })
+          if (res.statusCode !== 200) throw res
+          return res.data as TokenResponse
+        },
+      })
+      onTestFinished(() => tokens.stop())
+      Taro.addInterceptor(createTaroInterceptor(tokens))
+      return { Taro, tokens }
+    }
+
+    const first = await launch()
+    expect((await first.Taro.request({ url: server.url + '/api/orders' })).statusCode).toBe(200)
+    first.tokens.stop()
+    const second = await launch()
+    const res = await second.Taro.request({ url: server.url + '/api/orders' })
+
+    expect(res.statusCode).toBe(200)
+    expect(server.calls('/token')).toBe(1)
+    expect(server.calls('/api/orders')).toBe(2)
+    expect(shim.storage.get('painless-token')).toBeTruthy()
   })
 })
 
@@ -186,6 +230,7 @@ describe('createTaroInterceptor in the onion', () => {
   it("fits Taro's own types: Taro.addInterceptor takes it, Taro.request takes auth: false once declared", () => {
     // Compile-time only (tsconfig.test.json type-checks this): the declaration is in drivers/taro.ts, as the README shows.
     const wire = (Taro: typeof TaroTypes, tokens: TokenController) => {
+      wxStorage(Taro)
       Taro.addInterceptor(createTaroInterceptor(tokens))
       return Taro.request({ url: 'https://api.example.com/token', method: 'POST', auth: false })
     }

@@ -2,7 +2,7 @@
 // files), over the loopback server: the shared scenarios, then the README recipe with the app's own interceptors.
 import { describe, expect, it, onTestFinished } from 'vitest'
 import { attachTokenController } from '../../src/entries/luch-request.ts'
-import { createTokenController } from '../../src/index.ts'
+import { createTokenController, uniStorage } from '../../src/index.ts'
 import { startTokenServer } from '../helpers/token-server.ts'
 import { createUniShim, installUniShim } from '../helpers/uni-shim.ts'
 import { startUviewPlus, uviewHttp } from './drivers/uview-plus.ts'
@@ -31,61 +31,72 @@ describe('attachTokenController(uni.$u.http) on uview-plus 3.8.112 (luch-request
   for (const scenario of scenarios) it(scenario.name, () => runScenario(uviewDriver, scenario))
 })
 
-describe('the uview-plus recipe', () => {
-  it('sets the header after the app’s own interceptors, shares one refresh in a burst and replays a 401 through them', async () => {
+describe('the uview-plus recipe (README)', () => {
+  it('sets the header after the app’s own interceptors, shares one refresh in a burst, and replays an HTTP 401 and a business 401 through them', async () => {
     const server = await startTokenServer()
     onTestFinished(() => server.close())
     const shim = createUniShim()
     onTestFinished(() => shim.close())
     onTestFinished(installUniShim(shim))
-    const http = uviewHttp
+    const uni = { $u: { http: uviewHttp } }
     const seen: string[] = []
 
-    // The recipe, as an app's request setup writes it (config/request.js in uview-plus's docs).
-    http.setConfig((config) => {
+    // From here to attachTokenController: the README's recipe, with the app's interceptors in uview-plus's style.
+    uni.$u.http.setConfig((config) => {
       config.baseURL = server.url
       return config
     })
-    const appRequest = http.interceptors.request.use((config) => {
+    const appRequest = uni.$u.http.interceptors.request.use((config) => {
       config.header = { ...config.header, 'X-App': 'shop' }
       return config
     })
-    const appResponse = http.interceptors.response.use(
-      (response) => (seen.push(`${response.statusCode} ${response.config.url}`), response),
-      (response) => (seen.push(`${response.statusCode} ${response.config.url}`), Promise.reject(response)),
+    const appResponse = uni.$u.http.interceptors.response.use(
+      (response) => {
+        seen.push(`${response.statusCode} ${response.config.url}`)
+        const { data } = response
+        if (response.config.custom?.auth === false) return response // the token call: read as it is
+        if (data.code === 401) return response // a business 401: painless-token refreshes and replays it
+        if (data.code !== 200) return Promise.reject(data)
+        return data.data
+      },
+      (response) => {
+        seen.push(`${response.statusCode} ${response.config.url}`)
+        return Promise.reject(response) // keep the response: an HTTP 401 is replayed from it
+      },
     )
     const tokens = createTokenController({
-      fetchToken: async () =>
-        (
-          await http.post(
-            '/token',
-            { grant_type: 'client_credentials' },
-            { header: { 'content-type': 'application/x-www-form-urlencoded' }, custom: { auth: false } },
-          )
-        ).data,
+      storage: uniStorage(),
+      fetchToken: async () => {
+        const form = { header: { 'content-type': 'application/x-www-form-urlencoded' }, custom: { auth: false } }
+        return (await uni.$u.http.post('/token', { grant_type: 'client_credentials' }, form)).data
+      },
     })
-    const detach = attachTokenController(http, tokens)
+    const detach = attachTokenController(uni.$u.http, tokens, {
+      isUnauthorized: (response) => response.statusCode === 401 || (response.data as { code?: number })?.code === 401,
+    })
     onTestFinished(() => {
       detach()
-      http.interceptors.request.eject(appRequest as unknown as number)
-      http.interceptors.response.eject(appResponse as unknown as number)
+      uni.$u.http.interceptors.request.eject(appRequest as unknown as number)
+      uni.$u.http.interceptors.response.eject(appResponse as unknown as number)
       tokens.stop()
     })
 
-    const burst = await Promise.all([1, 2, 3].map((i) => http.get(`/api/item/${i}`)))
-    expect(burst.map((r) => r.statusCode)).toEqual([200, 200, 200])
+    const burst = await Promise.all([1, 2, 3].map((i) => uni.$u.http.get(`/api/item/${i}`)))
+    expect(burst).toEqual([1, 2, 3].map((i) => expect.objectContaining({ path: `/api/item/${i}` })))
     expect(server.calls('/token')).toBe(1)
     expect(server.lastHeaders('/api/item/3')).toMatchObject({ authorization: expect.stringMatching(/^Bearer \S+$/), 'x-app': 'shop' })
+    expect(shim.storage.get('painless-token')).toBeTruthy()
 
     server.revokeAll()
     seen.length = 0
-    const replayed = await http.get('/api/orders')
-
-    expect(replayed.statusCode).toBe(200)
-    expect(server.calls('/api/orders')).toBe(2)
-    expect(server.calls('/token')).toBe(2)
-    expect(server.lastHeaders('/api/orders')).toMatchObject({ 'x-app': 'shop' })
+    expect(await uni.$u.http.get('/api/orders')).toMatchObject({ path: '/api/orders' })
     // The app's response interceptor saw the 401, the token call and the replay's 200, each once.
     expect(seen).toEqual(['401 /api/orders', '200 /token', '200 /api/orders'])
+    expect(server.lastHeaders('/api/orders')).toMatchObject({ 'x-app': 'shop' })
+
+    server.revokeAll()
+    expect(await uni.$u.http.get('/biz/orders')).toMatchObject({ path: '/biz/orders' })
+    expect(server.calls('/biz/orders')).toBe(2)
+    expect(server.calls('/token')).toBe(3)
   })
 })

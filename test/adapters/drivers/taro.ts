@@ -30,6 +30,9 @@ declare module '@tarojs/taro' {
 /** What the tests use of Taro: the real object, with request/addInterceptor as a platform plugin installs them. */
 export interface TaroLike {
   request(options: Record<string, unknown>): Promise<any> & { abort?: () => void }
+  getStorageSync(key: string): unknown
+  setStorageSync(key: string, data: unknown): void
+  removeStorageSync(key: string): void
   addInterceptor(interceptor: (chain: any) => unknown): void
   interceptors: { logInterceptor(chain: any): Promise<any>; timeoutInterceptor(chain: any): Promise<any> }
 }
@@ -65,10 +68,14 @@ function loadTaro() {
  * A Taro as a mini-program build sets it up, over `platform` (a wx-shaped global). Each call gives its own
  * interceptor chain: an object that inherits the real Taro, on which processApis installs request/addInterceptor.
  */
-export async function createTaro(platform: { request: UniShim['request'] }): Promise<TaroLike> {
+export async function createTaro(
+  platform: { request: UniShim['request'] } & Partial<Pick<UniShim, 'getStorageSync' | 'setStorageSync' | 'removeStorageSync'>>,
+): Promise<TaroLike> {
   const { Taro, processApis } = await loadTaro()
   const taro = Object.create(Taro) as TaroLike
-  processApis(taro, { request: platform.request })
+  const { request, getStorageSync, setStorageSync, removeStorageSync } = platform
+  // wx's request, and its storage calls where the platform has them (Taro wraps each sync call it finds).
+  processApis(taro, getStorageSync ? { request, getStorageSync, setStorageSync, removeStorageSync } : { request })
   return taro
 }
 
