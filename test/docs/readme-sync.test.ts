@@ -78,7 +78,12 @@ describe('README.zh-CN.md keeps in step with README.md', () => {
 })
 
 describe('the comparison itself', () => {
-  const heading = (level: number, text: string, line = 1): Heading => ({ level, text, code: outline(`${'#'.repeat(level)} ${text}`).headings[0].code, line })
+  const heading = (level: number, text: string, line = 1): Heading => ({
+    level,
+    text,
+    code: outline(`${'#'.repeat(level)} ${text}`).headings[0].code,
+    line,
+  })
 
   it('names the first heading whose level differs', () => {
     expect(firstHeadingDifference([heading(2, 'Install'), heading(3, 'Options', 9)], [heading(2, '安装'), heading(2, '选项', 7)])).toBe(
@@ -102,7 +107,9 @@ describe('the comparison itself', () => {
   })
 
   it('does not take a # line inside a code block for a heading, and reads GitHub anchors', () => {
-    const doc = outline('# Title\n\n```sh\n# a comment\n```\n\n## Quick start (uni-app + luch-request)\n\n## 常见问题：`code: 401`\n\n## FAQ\n\n## FAQ\n')
+    const doc = outline(
+      '# Title\n\n```sh\n# a comment\n```\n\n## Quick start (uni-app + luch-request)\n\n## 常见问题：`code: 401`\n\n## FAQ\n\n## FAQ\n',
+    )
     expect(doc.headings.map((h) => h.level)).toEqual([1, 2, 2, 2, 2])
     expect(headingAnchors(doc.headings)).toEqual(['title', 'quick-start-uni-app--luch-request', '常见问题code-401', 'faq', 'faq-1'])
   })
