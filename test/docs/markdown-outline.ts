@@ -35,10 +35,12 @@ export function outline(markdown: string): Outline {
   let open: { fence: string; info: string; body: string[]; line: number } | undefined
   lines.forEach((text, index) => {
     const line = index + 1
-    const fence = FENCE.exec(text)
+    const fenceMatch = FENCE.exec(text)
+    // The regex's groups always match (possibly empty) when it matches at all.
+    const fence = fenceMatch ? { marks: fenceMatch[2] ?? '', info: (fenceMatch[3] ?? '').trim() } : undefined
     if (open) {
       // A closing fence is the same character, at least as long, with nothing after it.
-      if (fence && fence[2][0] === open.fence[0] && fence[2].length >= open.fence.length && fence[3].trim() === '') {
+      if (fence && fence.marks[0] === open.fence[0] && fence.marks.length >= open.fence.length && fence.info === '') {
         blocks.push({ info: open.info, body: open.body.join('\n'), line: open.line })
         open = undefined
       } else {
@@ -47,19 +49,22 @@ export function outline(markdown: string): Outline {
       return
     }
     if (fence) {
-      open = { fence: fence[2], info: fence[3].trim(), body: [], line }
+      open = { fence: fence.marks, info: fence.info, body: [], line }
       return
     }
     const heading = HEADING.exec(text)
-    if (heading) headings.push({ level: heading[1].length, text: heading[2], code: codeSpans(heading[2]), line })
-    for (const match of text.matchAll(/\]\(#([^)\s]+)\)/g)) anchorLinks.push({ anchor: match[1], line })
+    if (heading) {
+      const title = heading[2] ?? ''
+      headings.push({ level: (heading[1] ?? '').length, text: title, code: codeSpans(title), line })
+    }
+    for (const match of text.matchAll(/\]\(#([^)\s]+)\)/g)) anchorLinks.push({ anchor: match[1] ?? '', line })
   })
   if (open) throw new Error(`a code block opened on line ${open.line} is never closed`)
   return { headings, blocks, anchorLinks }
 }
 
 function codeSpans(text: string): string[] {
-  return [...text.matchAll(/`([^`]+)`/g)].map((match) => match[1])
+  return [...text.matchAll(/`([^`]+)`/g)].map((match) => match[1] ?? '')
 }
 
 /**

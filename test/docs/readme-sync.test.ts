@@ -81,7 +81,7 @@ describe('the comparison itself', () => {
   const heading = (level: number, text: string, line = 1): Heading => ({
     level,
     text,
-    code: outline(`${'#'.repeat(level)} ${text}`).headings[0].code,
+    code: outline(`${'#'.repeat(level)} ${text}`).headings[0]?.code ?? [],
     line,
   })
 
