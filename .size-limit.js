@@ -16,6 +16,7 @@ const adapters = {
   'luch-request': '{ attachTokenController }',
   uni: '{ createUniRequest }',
   wx: '{ createWxRequest }',
+  alipay: '{ createAlipayRequest }',
   axios: '{ attachToAxios }',
   fetch: '{ withTokens }',
 }

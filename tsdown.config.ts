@@ -8,6 +8,7 @@ export default defineConfig({
     'luch-request': 'src/entries/luch-request.ts',
     uni: 'src/entries/uni.ts',
     wx: 'src/entries/wx.ts',
+    alipay: 'src/entries/alipay.ts',
     axios: 'src/entries/axios.ts',
     fetch: 'src/entries/fetch.ts',
     signing: 'src/entries/signing.ts',

@@ -30,12 +30,10 @@ const FORWARDED = [
   'offChunkReceived',
   'onProgressUpdate',
   'offProgressUpdate',
-] as const
+]
 const OURS = ['auth', 'success', 'fail', 'complete']
 
-/**
- * How a platform's shapes read. wx's (uni's too) is the default; Alipay's my.request differs (see alipay.ts).
- */
+/** How a platform's shapes read: wx's and uni's (`WX_SHAPE`), or Alipay's (see alipay.ts). */
 export interface MiniShape {
   /** The request call's header option: `header` (uni, wx) or `headers` (my.request). Transfers take `header`. */
   requestHeader: string
@@ -45,7 +43,8 @@ export interface MiniShape {
   failedAnswer?(failure: any): boolean
 }
 
-const WX_SHAPE: MiniShape = {
+/** uni's and wx's shapes. */
+export const WX_SHAPE: MiniShape = {
   requestHeader: 'header',
   status: (answer: MiniRequestSuccess) => answer.statusCode,
   headers: (answer: MiniRequestSuccess) => answer.header,
@@ -78,7 +77,7 @@ export function createMiniClient<R>(
   name: string,
   global: string,
   finish: (sent: MiniSent) => R,
-  shape: MiniShape = WX_SHAPE,
+  shape: MiniShape,
 ): ((options: any) => R) & { uploadFile(options: any): R; downloadFile(options: any): R } {
   const path = createRequestPath(tokens, options, shape.status)
   const method = (call: MiniCall) => (callOptions: PlatformOptions) => {
@@ -97,11 +96,11 @@ function sendMiniCall(path: RequestPath<unknown>, shape: MiniShape, call: MiniCa
   for (const key of OURS) delete rest[key]
   const headerKey = call === 'request' ? shape.requestHeader : 'header'
   const abortHandle = createAbortHandle()
-  const calls: Array<[(typeof FORWARDED)[number], unknown[]]> = []
+  const calls: Array<[string, unknown[]]> = []
   let current: Task | undefined | void
   // Whether the last answer came through fail (Alipay's HTTP errors): after judging it, the caller's fail gets it.
   let failed = false
-  const forward = (name: (typeof FORWARDED)[number], args: unknown[]) => {
+  const forward = (name: string, args: unknown[]) => {
     const listen = current && current[name]
     if (listen) listen.apply(current, args)
   }

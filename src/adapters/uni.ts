@@ -4,6 +4,7 @@
 import type { TokenController } from '../controller.ts'
 import {
   createMiniClient,
+  WX_SHAPE,
   type MiniDownloadOptions,
   type MiniDownloadSuccess,
   type MiniPlatform,
@@ -85,5 +86,13 @@ export interface UniRequest {
  */
 export function createUniRequest(tokens: TokenController, options: UniAdapterOptions = {}): UniRequest {
   const runtime = () => options.uni || (typeof uni !== 'undefined' ? uni : undefined)
-  return createMiniClient(tokens, options, runtime, 'createUniRequest', 'uni', ({ promise, task }) => Object.assign(promise, task))
+  return createMiniClient(
+    tokens,
+    options,
+    runtime,
+    'createUniRequest',
+    'uni',
+    ({ promise, task }) => Object.assign(promise, task),
+    WX_SHAPE,
+  )
 }

@@ -4,6 +4,7 @@
 import type { TokenController } from '../controller.ts'
 import {
   createMiniClient,
+  WX_SHAPE,
   taskOnly,
   type MiniDownloadOptions,
   type MiniPlatform,
@@ -61,5 +62,5 @@ export interface WxRequest {
  */
 export function createWxRequest(tokens: TokenController, options: WxAdapterOptions = {}): WxRequest {
   const runtime = () => options.wx || (typeof wx !== 'undefined' ? wx : undefined)
-  return createMiniClient(tokens, options, runtime, 'createWxRequest', 'wx', taskOnly)
+  return createMiniClient(tokens, options, runtime, 'createWxRequest', 'wx', taskOnly, WX_SHAPE)
 }
