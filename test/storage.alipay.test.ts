@@ -35,7 +35,9 @@ describe('myStorage', () => {
   })
 
   it('throws a TypeError without a `my`, and for an object without the three calls', () => {
-    expect(() => myStorage().get('token')).toThrow(new TypeError('myStorage: no global `my` here; pass a my-like object or use another storage'))
+    expect(() => myStorage().get('token')).toThrow(
+      new TypeError('myStorage: no global `my` here; pass a my-like object or use another storage'),
+    )
     expect(() => myStorage({} as never)).toThrow(TypeError)
   })
 })

@@ -39,7 +39,11 @@ function wxShaped(api: MiniProgramStorageApi): MiniProgramStorageApi {
       const found = keyed.getStorageSync({ key })
       return found ? found.data : undefined
     },
-    setStorageSync: (key, data) => void keyed.setStorageSync({ key, data }),
-    removeStorageSync: (key) => void keyed.removeStorageSync({ key }),
+    setStorageSync(key, data) {
+      keyed.setStorageSync({ key, data })
+    },
+    removeStorageSync(key) {
+      keyed.removeStorageSync({ key })
+    },
   }
 }

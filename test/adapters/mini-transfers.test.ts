@@ -23,7 +23,13 @@ describe('uploads and downloads on the mini-program adapters', () => {
     const progress: number[] = []
 
     const done = new Promise<{ statusCode: number; data: string }>((resolve, reject) => {
-      const task = request.uploadFile({ url: server.url + '/upload/avatar', filePath: tempFile(), name: 'file', success: resolve, fail: reject })
+      const task = request.uploadFile({
+        url: server.url + '/upload/avatar',
+        filePath: tempFile(),
+        name: 'file',
+        success: resolve,
+        fail: reject,
+      })
       task.onProgressUpdate(({ progress: percent }) => void progress.push(percent))
     })
 
@@ -68,7 +74,11 @@ describe('createAlipayRequest', () => {
     const tokens = createTokenController({ fetchToken: async () => ({ access_token: `t${++issued}`, expires_in: 60 }) })
     const answers: unknown[] = []
 
-    createAlipayRequest(tokens, { my: platform })({ url: 'https://api.example.com/me', headers: { 'X-Trace': '1' }, success: (r) => answers.push(r) })
+    createAlipayRequest(tokens, { my: platform })({
+      url: 'https://api.example.com/me',
+      headers: { 'X-Trace': '1' },
+      success: (r) => answers.push(r),
+    })
     await expect.poll(() => platform.calls.length).toBe(1)
     expect(platform.calls[0]?.options).toMatchObject({ headers: { 'X-Trace': '1', Authorization: 'Bearer t1' } })
     expect(platform.calls[0]?.options).not.toHaveProperty('header')

@@ -219,7 +219,10 @@ export async function startTokenServer(options: TokenServerOptions = {}): Promis
     const fileParts: Array<Promise<void>> = []
     form.forEach((value, field) => {
       if (typeof value === 'string') upload.fields[field] = value
-      else fileParts.push(value.arrayBuffer().then((data) => void upload.files.push({ field, filename: value.name, bytes: Buffer.from(data) })))
+      else
+        fileParts.push(
+          value.arrayBuffer().then((data) => void upload.files.push({ field, filename: value.name, bytes: Buffer.from(data) })),
+        )
     })
     await Promise.all(fileParts)
     uploadsByPath.set(path, [...(uploadsByPath.get(path) ?? []), upload])

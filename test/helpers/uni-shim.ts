@@ -182,7 +182,8 @@ export function createUniShim(): UniShim {
       for (const listener of headersListeners) listener({ header })
       const bytes = Buffer.from(await response.arrayBuffer())
       for (const listener of progress) listener({ progress: 100, totalBytesSent: sent, totalBytesWritten: bytes.length })
-      if (kind === 'uploadFile') return finish({ statusCode: response.status, data: bytes.toString('utf8'), header, errMsg: 'uploadFile:ok' }, true)
+      if (kind === 'uploadFile')
+        return finish({ statusCode: response.status, data: bytes.toString('utf8'), header, errMsg: 'uploadFile:ok' }, true)
       const dir = join(tmpdir(), 'painless-token-downloads')
       mkdirSync(dir, { recursive: true })
       const tempFilePath = join(dir, randomUUID())
@@ -190,7 +191,9 @@ export function createUniShim(): UniShim {
       finish({ statusCode: response.status, tempFilePath, header, errMsg: 'downloadFile:ok' }, true)
     }
     // Started after this call returns, as on a device: a listener given on the task at once sees the events.
-    setTimeout(() => run().catch((error: Error) => finish({ errMsg: `${kind}:fail ${controller.signal.aborted ? 'abort' : error.message}` }, false)))
+    setTimeout(() =>
+      run().catch((error: Error) => finish({ errMsg: `${kind}:fail ${controller.signal.aborted ? 'abort' : error.message}` }, false)),
+    )
     return {
       abort: () => controller.abort(),
       onProgressUpdate: (listener) => void progress.add(listener),

@@ -36,7 +36,13 @@ export function createAlipayRuntime(options: AlipayRuntimeOptions = {}): AlipayR
         callbacks.complete?.(value)
       }
       if (options.httpErrorsFail && result.statusCode >= 400) {
-        settle(false, { error: 19, errorMessage: 'http status error', status: result.statusCode, data: result.data, headers: result.header })
+        settle(false, {
+          error: 19,
+          errorMessage: 'http status error',
+          status: result.statusCode,
+          data: result.data,
+          headers: result.header,
+        })
       } else {
         settle(true, shaped(result))
       }
@@ -60,7 +66,16 @@ export function createAlipayRuntime(options: AlipayRuntimeOptions = {}): AlipayR
         fail: failed(o),
       })
     },
-    uploadFile(o: Callbacks & { url: string; filePath: string; name?: string; fileName?: string; header?: Record<string, unknown>; formData?: Record<string, unknown> }) {
+    uploadFile(
+      o: Callbacks & {
+        url: string
+        filePath: string
+        name?: string
+        fileName?: string
+        header?: Record<string, unknown>
+        formData?: Record<string, unknown>
+      },
+    ) {
       calls++
       return shim.uploadFile({
         url: o.url,

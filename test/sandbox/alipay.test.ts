@@ -43,7 +43,9 @@ const runs = [
 describe.each(runs)('in the Alipay sandbox, through $name', ({ bundle, httpErrorsFail }) => {
   let driver: Driver
   beforeAll(() => {
-    driver = sandboxDriver(code[bundle] as string, { deleteGlobalThis: true, uniOnWx: false }, () => createAlipayRuntime({ httpErrorsFail }))
+    driver = sandboxDriver(code[bundle] as string, { deleteGlobalThis: true, uniOnWx: false }, () =>
+      createAlipayRuntime({ httpErrorsFail }),
+    )
   })
   for (const scenario of [...scenarios, ...transferScenarios]) it(scenario.name, () => runScenario(driver, scenario))
 })
@@ -62,7 +64,10 @@ describe('myStorage on an Alipay runtime', () => {
     expect(await first.getToken()).toBe('alipay-token')
     first.stop()
 
-    const second = createTokenController({ fetchToken: async () => Promise.reject(new Error('no fetch expected')), storage: myStorage(runtime.my as never) })
+    const second = createTokenController({
+      fetchToken: async () => Promise.reject(new Error('no fetch expected')),
+      storage: myStorage(runtime.my as never),
+    })
     expect(await second.getToken()).toBe('alipay-token')
     second.clear()
     expect(runtime.storage.size).toBe(0)

@@ -1,7 +1,7 @@
 // Runs a bundled scenario client inside a fresh mini-program sandbox per client. The scenarios stay outside
 // (vitest needs globalThis); the library, the adapter and the client's own code run inside. Outcomes cross back
 // as JSON, so assertions compare plain host objects.
-import type { Driver, ScenarioClient, TransferClient } from '../adapters/harness.ts'
+import type { Driver, TransferClient } from '../adapters/harness.ts'
 import { createMiniProgramSandbox } from './mini-program-sandbox.ts'
 import { createWxRuntime, type WxRuntime } from './wx-runtime.ts'
 

@@ -31,7 +31,10 @@ export function startAlipay(config: ClientConfig, my?: AlipayPlatform, httpError
   })
   const refusedByCode = (r: { status?: number; data?: unknown }) => r.status === 401 || codeSays401(r.data)
   request = createAlipayRequest(harness.tokens, { my, ...adapterOptions(config, refusedByCode) })
-  const sendWith = (start: (success: (r: any) => void, fail: (e: any) => void) => { abort(): void }, answered: (r: any) => Outcome): Sent => {
+  const sendWith = (
+    start: (success: (r: any) => void, fail: (e: any) => void) => { abort(): void },
+    answered: (r: any) => Outcome,
+  ): Sent => {
     let task!: { abort(): void }
     const outcome = new Promise<Outcome>((resolve) => {
       task = start(

@@ -47,11 +47,17 @@ export function startUniInterceptor(config: ClientConfig, uni: UniInterceptorHos
   return Object.assign(client, {
     upload(path: string, { filePath, formData, auth }: UploadOptions) {
       const sent = call('uploadFile', { url: urlOf(config, path), filePath, name: 'file', formData, ...(auth === false ? { auth } : {}) })
-      return { outcome: sent.then((r) => answerOutcome('resolved', r.statusCode, parsedText(r.data), r), errorOutcome), abort: () => undefined }
+      return {
+        outcome: sent.then((r) => answerOutcome('resolved', r.statusCode, parsedText(r.data), r), errorOutcome),
+        abort: () => undefined,
+      }
     },
     download(path: string) {
       const sent = call('downloadFile', { url: urlOf(config, path) })
-      const outcome = sent.then((r) => ({ ...answerOutcome('resolved', r.statusCode, undefined, r), file: r.tempFilePath as string }), errorOutcome)
+      const outcome = sent.then(
+        (r) => ({ ...answerOutcome('resolved', r.statusCode, undefined, r), file: r.tempFilePath as string }),
+        errorOutcome,
+      )
       return { outcome, abort: () => undefined }
     },
   })

@@ -31,7 +31,10 @@ export function startUni(config: ClientConfig, uni?: MiniPlatform): TransferClie
   return Object.assign(client, {
     upload(path: string, { filePath, formData, auth }: UploadOptions) {
       const sent = request.uploadFile({ url: urlOf(config, path), filePath, name: 'file', formData, auth })
-      return { outcome: sent.then((r) => answerOutcome('resolved', r.statusCode, parsedText(r.data), r), errorOutcome), abort: () => sent.abort() }
+      return {
+        outcome: sent.then((r) => answerOutcome('resolved', r.statusCode, parsedText(r.data), r), errorOutcome),
+        abort: () => sent.abort(),
+      }
     },
     download(path: string) {
       const sent = request.downloadFile({ url: urlOf(config, path) })

@@ -38,7 +38,10 @@ export function startWx(config: ClientConfig, wx?: MiniPlatform): TransferClient
   })
   request = createWxRequest(harness.tokens, { wx, ...adapterOptions(config, miniRefused) })
   // A call in wx's callback style: success becomes the outcome `answered` makes of it, fail a failure.
-  const sendWith = (start: (success: (r: any) => void, fail: (e: unknown) => void) => { abort(): void }, answered: (r: any) => Outcome): Sent => {
+  const sendWith = (
+    start: (success: (r: any) => void, fail: (e: unknown) => void) => { abort(): void },
+    answered: (r: any) => Outcome,
+  ): Sent => {
     let task!: { abort(): void }
     const outcome = new Promise<Outcome>((resolve) => {
       task = start(
