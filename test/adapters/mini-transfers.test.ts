@@ -3,7 +3,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, onTestFinished } from 'vitest'
 import { createAlipayRequest } from '../../src/entries/alipay.ts'
 import { createUniRequest } from '../../src/entries/uni.ts'
 import { createWxRequest } from '../../src/entries/wx.ts'
@@ -68,6 +68,20 @@ describe('uploads and downloads on the mini-program adapters', () => {
 })
 
 describe('createAlipayRequest', () => {
+  it('finds the global `my` at call time when no `my` option is given', async () => {
+    const platform = manualPlatform()
+    const tokens = createTokenController({ fetchToken: async () => ({ access_token: 't', expires_in: 60 }) })
+    const request = createAlipayRequest(tokens)
+    const global = globalThis as { my?: unknown }
+    global.my = platform
+    onTestFinished(() => void delete global.my)
+
+    request({ url: 'https://api.example.com/me' })
+
+    await expect.poll(() => platform.calls.length).toBe(1)
+    tokens.stop()
+  })
+
   it("writes the token into my.request's `headers` and reads `status`: a 401 replays with the new token", async () => {
     const platform = manualPlatform()
     let issued = 0
