@@ -10,8 +10,8 @@ import { transferScenarios } from '../adapters/transfer-scenarios.ts'
 import { createTokenController } from '../../src/index.ts'
 import { myStorage } from '../../src/entries/alipay.ts'
 import { createAlipayRuntime } from './alipay-runtime.ts'
-import { bundleForMiniProgram } from './bundle.ts'
-import { createMiniProgramSandbox } from './mini-program-sandbox.ts'
+import { bundleForMiniProgram, freeGlobals } from './bundle.ts'
+import { createMiniProgramSandbox, OFFERED_GLOBALS } from './mini-program-sandbox.ts'
 import { sandboxDriver } from './sandbox-driver.ts'
 
 const runScenario = useScenarioRunner()
@@ -32,6 +32,14 @@ describe('the Alipay-shaped sandbox', () => {
   it('offers `my` and neither `wx` nor `uni`', () => {
     const sandbox = createMiniProgramSandbox({ my: createAlipayRuntime().my })
     expect(['my', 'wx', 'uni'].map((name) => sandbox.evaluate(`typeof ${name}`))).toEqual(['object', 'undefined', 'undefined'])
+  })
+
+  it('runs a bundle that reads every global the runtime may lack behind typeof (`my` included)', () => {
+    const offered = new Set<string>(OFFERED_GLOBALS.filter((name) => name !== 'wx'))
+    const found = freeGlobals({ alipay: code.alipay as string }).alipay ?? {}
+
+    expect(found).toHaveProperty('my')
+    for (const [name, seen] of Object.entries(found)) if (!offered.has(name)) expect([name, seen.typeofRefs > 0]).toEqual([name, true])
   })
 })
 
