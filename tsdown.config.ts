@@ -9,6 +9,7 @@ export default defineConfig({
     uni: 'src/entries/uni.ts',
     wx: 'src/entries/wx.ts',
     taro: 'src/entries/taro.ts',
+    alipay: 'src/entries/alipay.ts',
     axios: 'src/entries/axios.ts',
     fetch: 'src/entries/fetch.ts',
     signing: 'src/entries/signing.ts',

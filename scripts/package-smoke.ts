@@ -96,7 +96,7 @@ const usage = `
   if (signing.md5Upper('abc') !== '900150983CD24FB0D6963F7D28E17F72') throw new Error('md5Upper is wrong')
   if (pt.createSigner !== signing.createSigner) throw new Error('the root and painless-token/signing hold different createSigner')
   if (typeof machine.tokenMachine.transition !== 'function' || machine.tokenMachine.id !== 'token') throw new Error('painless-token/machine has no tokenMachine')
-  for (const [name, mod, fn] of [['luch-request', luch, 'attachTokenController'], ['uni', uni, 'createUniRequest'], ['uni', uni, 'installUniInterceptor'], ['wx', wx, 'createWxRequest'], ['taro', taro, 'createTaroInterceptor'], ['axios', axios, 'attachToAxios'], ['fetch', fetchEntry, 'withTokens']]) {
+  for (const [name, mod, fn] of [['luch-request', luch, 'attachTokenController'], ['uni', uni, 'createUniRequest'], ['uni', uni, 'installUniInterceptor'], ['wx', wx, 'createWxRequest'], ['taro', taro, 'createTaroInterceptor'], ['alipay', alipay, 'createAlipayRequest'], ['alipay', alipay, 'myStorage'], ['axios', axios, 'attachToAxios'], ['fetch', fetchEntry, 'withTokens']]) {
     if (typeof mod[fn] !== 'function') throw new Error('painless-token/' + name + ' has no ' + fn)
   }
   const api = fetchEntry.withTokens(async (url, init) => ({ status: 200, headers: { get: () => null }, clone() { return this }, auth: init.headers.get('Authorization') }), pt.createTokenController({ fetchToken: async () => ({ access_token: 't2', expires_in: 60 }) }))
@@ -115,6 +115,7 @@ import * as luch from 'painless-token/luch-request'
 import * as uni from 'painless-token/uni'
 import * as wx from 'painless-token/wx'
 import * as taro from 'painless-token/taro'
+import * as alipay from 'painless-token/alipay'
 import * as axios from 'painless-token/axios'
 import * as fetchEntry from 'painless-token/fetch'
 import pkg from 'painless-token/package.json' with { type: 'json' }
@@ -136,6 +137,7 @@ const luch = require('painless-token/luch-request')
 const uni = require('painless-token/uni')
 const wx = require('painless-token/wx')
 const taro = require('painless-token/taro')
+const alipay = require('painless-token/alipay')
 const axios = require('painless-token/axios')
 const fetchEntry = require('painless-token/fetch')
 if (require('painless-token/package.json').name !== 'painless-token') throw new Error('painless-token/package.json is not exported')
@@ -181,7 +183,7 @@ const api = withTokens(fakeFetch, tokens)
 const detach: () => void = attachToAxios({ interceptors: { request: { use: () => 0, eject: () => {} }, response: { use: () => 0, eject: () => {} } }, request: async (c: unknown) => c } as never, tokens)
 const fresh: boolean = isFresh({ expiresAt: 2, leewayMs: 1 }, 0)
 const machineId: string = tokenMachine.id
-void token, state, wrong, code, badCode, signature, upper, api, detach, fresh, machineId, attachTokenController, createUniRequest, createWxRequest, createTaroInterceptor
+void token, state, wrong, code, badCode, signature, upper, api, detach, fresh, machineId, attachTokenController, createUniRequest, createWxRequest, createTaroInterceptor, createAlipayRequest, myStorage
 `
 const typeImports = (ext: string) => `
 import { createTokenController, memoryStorage, type TokenController, type TokenErrorCode } from 'painless-token'
@@ -191,6 +193,7 @@ import { attachTokenController } from 'painless-token/luch-request'
 import { createUniRequest } from 'painless-token/uni'
 import { createWxRequest } from 'painless-token/wx'
 import { createTaroInterceptor } from 'painless-token/taro'
+import { createAlipayRequest, myStorage } from 'painless-token/alipay'
 import { attachToAxios } from 'painless-token/axios'
 import { withTokens, type ResponseLike } from 'painless-token/fetch'
 // ${ext}

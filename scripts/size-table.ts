@@ -1,6 +1,6 @@
 // `npm run size`: runs size-limit (budgets in .size-limit.js, min+gzip) and prints one table, the one the README
 // records, with what each adapter adds on top of createTokenController. Exits non-zero when a row is over its
-// budget, an adapter adds more than 1.5 kB, or size-limit itself fails.
+// budget, an adapter adds more than 1.5 kB (or its raised budget below), or size-limit itself fails.
 import { spawnSync } from 'node:child_process'
 import path from 'node:path'
 
@@ -23,6 +23,11 @@ try {
 }
 
 const ADAPTER_BUDGET = 1_500
+// Adapters whose API grew past the 1.5 kB, raised by the measured cost in the commit that grew it (issue 15):
+// uni and wx 1.49 / 1.48 -> 1.71 kB with uploadFile/downloadFile on the shared mini-program algorithm (+0.22:
+// the transfer calls, the signer's view of form fields, the task listeners of UploadTask/DownloadTask);
+// alipay is that same algorithm plus Alipay's shapes (+0.04), 1.75 kB.
+const RAISED_BUDGET: Record<string, number> = { './uni': 1_720, './wx': 1_720, './alipay': 1_760 }
 const CONTROLLER_ROW = '. createTokenController only (our code)'
 const controller = rows.find((row) => row.name === CONTROLLER_ROW)
 if (!controller) {
@@ -35,12 +40,9 @@ rows = rows.concat(
     .filter((row) => row.name.startsWith('createTokenController + '))
     .map((row) => {
       const added = row.size - controller.size
-      return {
-        name: `${row.name.slice('createTokenController + '.length).replace(' (our code)', '')} added to the controller`,
-        size: added,
-        sizeLimit: ADAPTER_BUDGET,
-        passed: added <= ADAPTER_BUDGET,
-      }
+      const entry = row.name.slice('createTokenController + '.length).replace(' (our code)', '')
+      const budget = RAISED_BUDGET[entry] ?? ADAPTER_BUDGET
+      return { name: `${entry} added to the controller`, size: added, sizeLimit: budget, passed: added <= budget }
     }),
 )
 

@@ -1,6 +1,29 @@
 // What mini-program code expects around a request: every failure has an `errMsg`, and a caller's callback that
 // throws is the caller's uncaught error, as with the platform's own wx.request, never our unhandled rejection.
 
+import type { RequestPath } from './request-path.ts'
+
+/** One of the three calls that go over HTTP. */
+export type MiniCall = 'request' | 'uploadFile' | 'downloadFile'
+
+/**
+ * Sets the token header on a call's own copy of its options (under `headerKey`) and signs it; returns what goes
+ * out. A transfer's body is not `data`: the signer sees uploadFile's form fields as a POST body and downloadFile
+ * as a GET with none, through a view that shares the header object, so what the signer writes goes out too.
+ */
+export function applyToCall(
+  path: RequestPath<unknown>,
+  call: MiniCall,
+  options: { url: string; formData?: unknown; [option: string]: unknown },
+  headerKey: string,
+  token: string,
+): { [option: string]: unknown } {
+  const headers = (options[headerKey] = Object.assign({}, options[headerKey]))
+  if (call === 'request') return path.apply(options, headers, token)
+  const view = { url: options.url, method: call === 'uploadFile' ? 'POST' : 'GET', data: options.formData, header: headers }
+  return Object.assign({}, options, { header: path.apply(view, headers, token).header })
+}
+
 // Module-local: src has no DOM or Node types; every mini-program and browser runtime has a global setTimeout.
 declare const setTimeout: (callback: () => void) => unknown
 

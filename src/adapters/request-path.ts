@@ -167,7 +167,11 @@ function replaysOf(counter: object): number {
  * A function, not a method, so the promise clients, which remember the token in a variable, do not ship it.
  */
 export function applyAndRemember<R extends object>(path: RequestPath<unknown>, request: R, headers: WritableHeaders, token: string): R {
-  const sent = path.apply(request, headers, token)
+  return rememberToken(path.apply(request, headers, token), token)
+}
+
+/** Marks `sent` (what goes out, after `apply`) with the token it carries, for {@link sentToken}. Returns `sent`. */
+export function rememberToken<R extends object>(sent: R, token: string): R {
   // Non-enumerable: no copy (a replay's config), JSON or server ever sees it. (A WeakMap instead costs more: with
   // thousands of requests in flight, measured 0.6-0.9 µs per request against 0.35 µs.)
   Object.defineProperty(sent, SENT_TOKEN, { value: token, configurable: true })

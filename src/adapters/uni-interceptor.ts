@@ -1,4 +1,4 @@
-// uni.addInterceptor('request') mapped onto the request path, within what uni-app's interceptor runtime allows
+// uni.addInterceptor('request'), and the same for 'uploadFile' and 'downloadFile', mapped onto the request path, within what uni-app's interceptor runtime allows
 // (uni-api src/helpers/interceptor.ts, as published in 3.0.0-5000720260410001, shared by H5 and mp-weixin):
 // - an invoke hook may return a promise; its resolved value BECOMES the options (undefined breaks the call, and
 //   false throws), a rejection is never handled (the call neither goes out nor settles), so we resolve with the
@@ -15,8 +15,8 @@
 //   surfaces a throwing callback, and the other callbacks still run.
 import type { TokenController } from '../controller.ts'
 import type { MiniRequestOptions, MiniRequestSuccess } from './mini-request.types.ts'
-import { callBack, withErrMsg } from './mini-program.ts'
-import { applyAndRemember, createRequestPath, sentToken } from './request-path.ts'
+import { applyToCall, callBack, withErrMsg, type MiniCall } from './mini-program.ts'
+import { createRequestPath, rememberToken, sentToken } from './request-path.ts'
 import type { UniInterceptorHost, UniInterceptorOptions } from './uni-interceptor.types.ts'
 
 export type { UniInterceptorHost, UniInterceptorOptions } from './uni-interceptor.types.ts'
@@ -29,14 +29,18 @@ type Options = MiniRequestOptions & { [FINAL]?: Promise<unknown> }
 const CALLBACKS = ['success', 'fail', 'complete'] as const
 // Left pending on purpose: uni then neither sends the request nor calls its callbacks again.
 const NEVER = new Promise<never>(() => undefined)
+// uni runs interceptors for its task APIs alike: an upload or a download is authorized and replayed as a request is.
+const CALLS: MiniCall[] = ['request', 'uploadFile', 'downloadFile']
 
 /**
- * Makes every `uni.request` carry the token. Returns a function that removes the interceptor.
- * Opt out per request with `auth: false`. Prefer `createUniRequest` when you need abort() or the task.
+ * Makes every `uni.request`, `uni.uploadFile` and `uni.downloadFile` carry the token. Returns a function that
+ * removes the interceptors. Opt out per call with `auth: false`. Prefer `createUniRequest` when you need abort()
+ * or the task.
  *
  * @example
  * installUniInterceptor(tokens) // last, after your own uni.addInterceptor('request', …)
  * uni.request({ url: 'https://api.example.com/orders', success: (res) => showOrders(res.data) })
+ * uni.uploadFile({ url: 'https://api.example.com/avatar', filePath, name: 'file' }) // token, replay after a 401
  */
 export function installUniInterceptor(tokens: TokenController, options: UniInterceptorOptions = {}): () => void {
   const path = createRequestPath(tokens, options, (result: MiniRequestSuccess) => result.statusCode)
@@ -44,53 +48,59 @@ export function installUniInterceptor(tokens: TokenController, options: UniInter
   if (!host || typeof host.addInterceptor !== 'function')
     throw new TypeError('installUniInterceptor: no uni.addInterceptor here; pass options.uni')
 
-  const interceptor = {
-    invoke(args: Options) {
-      if (args.auth === false) {
-        delete args.auth
-        return undefined
-      }
-      for (const name of CALLBACKS) {
-        const callback = args[name] as ((value: unknown) => void) | undefined
-        if (callback) args[name] = (value: unknown) => callBack(callback, value)
-      }
-      // In the executor, so INSECURE_URL (thrown) ends in the request's fail like a refused token.
-      return (
-        new Promise<string>((resolve) => resolve(path.authorize(String(args.url))))
-          .then((token) => applyAndRemember(path, args, (args.header = Object.assign({}, args.header)), token))
-          // Also what `format` or `sign` throws: uni drops a rejected invoke silently, so the caller hears it here.
-          .then(undefined, (error: unknown) => {
-            const failure = withErrMsg(error)
-            callBack(args.fail, failure)
-            callBack(args.complete, failure)
-            return NEVER
+  // uni.request, uni.uploadFile and uni.downloadFile by name, for a replay (called on `uni`, as uni's own are).
+  const platform = host as unknown as Record<MiniCall, (options: unknown) => unknown>
+  const interceptors = CALLS.map((call) => interceptorFor(call))
+  CALLS.forEach((call, i) => host.addInterceptor(call, interceptors[i] as Record<string, unknown>))
+  return () => CALLS.forEach((call, i) => host.removeInterceptor(call, interceptors[i]))
+
+  function interceptorFor(call: MiniCall) {
+    return {
+      invoke(args: Options) {
+        if (args.auth === false) {
+          delete args.auth
+          return undefined
+        }
+        for (const name of CALLBACKS) {
+          const callback = args[name] as ((value: unknown) => void) | undefined
+          if (callback) args[name] = (value: unknown) => callBack(callback, value)
+        }
+        // In the executor, so INSECURE_URL (thrown) ends in the request's fail like a refused token.
+        return (
+          new Promise<string>((resolve) => resolve(path.authorize(String(args.url))))
+            .then((token) => rememberToken(applyToCall(path, call, args, 'header', token), token))
+            // Also what `format` or `sign` throws: uni drops a rejected invoke silently, so the caller hears it here.
+            .then(undefined, (error: unknown) => {
+              const failure = withErrMsg(error)
+              callBack(args.fail, failure)
+              callBack(args.complete, failure)
+              return NEVER
+            })
+        )
+      },
+      success(result: MiniRequestSuccess, params?: Options) {
+        path.noteRetryAfter(result, result.statusCode, result.header)
+        if (!params || sentToken(params) === undefined) return undefined
+        // In the executor, so an isUnauthorized that throws ends in the request's fail instead of in uni's callback.
+        const final = new Promise((resolve) => resolve(path.afterAnswer(result, sentToken(params), params))).then((again) => {
+          if (!again) return result
+          return new Promise((resolve, reject) => {
+            // Through uni.request again, so our invoke sets the new token; the replay's own answer is judged too.
+            // The replay settles this request; the caller's complete still runs once, on the original.
+            const replay = Object.assign(path.countReplay(params), { success: resolve, fail: reject })
+            delete replay.complete
+            platform[call](replay)
           })
-      )
-    },
-    success(result: MiniRequestSuccess, params?: Options) {
-      path.noteRetryAfter(result, result.statusCode, result.header)
-      if (!params || sentToken(params) === undefined) return undefined
-      // In the executor, so an isUnauthorized that throws ends in the request's fail instead of in uni's callback.
-      const final = new Promise((resolve) => resolve(path.afterAnswer(result, sentToken(params), params))).then((again) => {
-        if (!again) return result
-        return new Promise((resolve, reject) => {
-          // Through uni.request again, so our invoke sets the new token; the replay's own answer is judged too.
-          // The replay settles this request; the caller's complete still runs once, on the original.
-          const replay = Object.assign(path.countReplay(params), { success: resolve, fail: reject })
-          delete replay.complete
-          host.request(replay)
         })
-      })
-      Object.defineProperty(params, FINAL, { value: final, configurable: true })
-      // A replay that got no answer ends in the request's fail, and its success never runs.
-      return final.then(undefined, (error: unknown) => {
-        callBack(params.fail, error)
-        return NEVER
-      })
-    },
-    // complete waits for success's verdict, so it sees the final answer, not the 401 before the replay.
-    complete: (result: unknown, params?: Options) => params?.[FINAL]?.then(undefined, (error: unknown) => error) ?? result,
+        Object.defineProperty(params, FINAL, { value: final, configurable: true })
+        // A replay that got no answer ends in the request's fail, and its success never runs.
+        return final.then(undefined, (error: unknown) => {
+          callBack(params.fail, error)
+          return NEVER
+        })
+      },
+      // complete waits for success's verdict, so it sees the final answer, not the 401 before the replay.
+      complete: (result: unknown, params?: Options) => params?.[FINAL]?.then(undefined, (error: unknown) => error) ?? result,
+    }
   }
-  host.addInterceptor('request', interceptor)
-  return () => host.removeInterceptor('request', interceptor)
 }

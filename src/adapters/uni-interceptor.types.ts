@@ -12,6 +12,10 @@ export interface UniInterceptorHost {
   addInterceptor(method: string, interceptor: Record<string, unknown>): void
   removeInterceptor(method: string, interceptor?: Record<string, unknown>): void
   request(options: any): unknown
+  /** Called to replay an upload refused with a 401. */
+  uploadFile?(options: any): unknown
+  /** Called to replay a download refused with a 401. */
+  downloadFile?(options: any): unknown
 }
 
 /**

@@ -1,11 +1,23 @@
-// uni.request mapped onto the request path, promise style: the promise keeps the task's abort(), and an abort
-// while the request waits for its token rejects with ABORTED and sends nothing. Opt out with `auth: false`.
+// uni.request, uni.uploadFile and uni.downloadFile mapped onto the request path, promise style: the promise keeps
+// the task's methods (abort() among them), and an abort while the call waits for its token rejects with ABORTED
+// and sends nothing. Opt out with `auth: false`.
 import type { TokenController } from '../controller.ts'
-import { createMiniRequest, type MiniRequestFunction, type MiniRequestOptions, type MiniRequestSuccess } from './mini-request.ts'
+import {
+  createMiniClient,
+  WX_SHAPE,
+  type MiniDownloadOptions,
+  type MiniDownloadSuccess,
+  type MiniPlatform,
+  type MiniRequestOptions,
+  type MiniRequestSuccess,
+  type MiniTransferTask,
+  type MiniUploadOptions,
+  type MiniUploadSuccess,
+} from './mini-request.ts'
 import type { AuthPolicyOptions } from './request-path.ts'
 
 // Module-local: looked up at call time, behind typeof, never assumed at import.
-declare const uni: { request: MiniRequestFunction } | undefined
+declare const uni: MiniPlatform | undefined
 
 /**
  * Options for {@link createUniRequest}: the shared {@link AuthPolicyOptions}, plus the `uni` object to use.
@@ -14,8 +26,11 @@ declare const uni: { request: MiniRequestFunction } | undefined
  * const request = createUniRequest(tokens, { maxReplays: 1, isUnauthorized: (r) => r.statusCode === 401 })
  */
 export interface UniAdapterOptions extends AuthPolicyOptions<MiniRequestSuccess> {
-  /** The runtime's `uni` (anything with uni's `request`). Default: the global `uni`, looked up per request. */
-  uni?: { request: MiniRequestFunction }
+  /**
+   * The runtime's `uni` (anything with uni's `request`, and `uploadFile` / `downloadFile` if you use them).
+   * Default: the global `uni`, looked up per call.
+   */
+  uni?: MiniPlatform
 }
 
 /**
@@ -31,13 +46,32 @@ export interface UniRequestPromise extends Promise<MiniRequestSuccess> {
 }
 
 /**
- * What {@link createUniRequest} returns: `uni.request`'s options in, a promise with `abort()` out.
+ * What an upload or download resolves with, as a promise that keeps the task's methods: abort() (also while it
+ * waits for its token: rejects `ABORTED`, nothing sent) and onProgressUpdate, attached once the call goes out.
+ *
+ * @example
+ * const upload = createUniRequest(tokens).uploadFile({ url, filePath, name: 'file' })
+ * upload.onProgressUpdate(({ progress }) => (percent.value = progress))
+ * const { statusCode, data } = await upload
+ */
+export interface UniTransferPromise<Result> extends Promise<Result>, MiniTransferTask {}
+
+/**
+ * What {@link createUniRequest} returns: `uni.request`'s options in, a promise with `abort()` out; and the same
+ * for `uni.uploadFile` and `uni.downloadFile` as its methods.
  *
  * @example
  * const request: UniRequest = createUniRequest(tokens)
  * const { statusCode, data } = await request({ url: 'https://api.example.com/me' })
+ * const { tempFilePath } = await request.downloadFile({ url: 'https://api.example.com/report.pdf' })
  */
-export type UniRequest = (options: MiniRequestOptions) => UniRequestPromise
+export interface UniRequest {
+  (options: MiniRequestOptions): UniRequestPromise
+  /** `uni.uploadFile` with the token: header, signing of `formData`, replay after a 401 with the same `filePath`. */
+  uploadFile(options: MiniUploadOptions): UniTransferPromise<MiniUploadSuccess>
+  /** `uni.downloadFile` with the token, replayed after a 401. */
+  downloadFile(options: MiniDownloadOptions): UniTransferPromise<MiniDownloadSuccess>
+}
 
 /**
  * A `uni.request` that carries the token: waits for it (one refresh however many requests wait), sets the
@@ -48,12 +82,17 @@ export type UniRequest = (options: MiniRequestOptions) => UniRequestPromise
  * const { data } = await request({ url: 'https://api.example.com/orders' })
  * const pending = request({ url: 'https://api.example.com/slow' }); pending.abort() // rejects
  * request({ url: 'https://api.example.com/token', method: 'POST', auth: false }) // no token
+ * const { data } = await request.uploadFile({ url: 'https://api.example.com/avatar', filePath, name: 'file' })
  */
 export function createUniRequest(tokens: TokenController, options: UniAdapterOptions = {}): UniRequest {
   const runtime = () => options.uni || (typeof uni !== 'undefined' ? uni : undefined)
-  const send = createMiniRequest(tokens, options, runtime, 'createUniRequest: no uni.request here; pass options.uni')
-  return (requestOptions) => {
-    const { promise, task } = send(requestOptions)
-    return Object.assign(promise, { abort: task.abort })
-  }
+  return createMiniClient(
+    tokens,
+    options,
+    runtime,
+    'createUniRequest',
+    'uni',
+    ({ promise, task }) => Object.assign(promise, task),
+    WX_SHAPE,
+  )
 }

@@ -1,17 +1,23 @@
-// wx.request mapped onto the request path, with wx's own shape: success/fail/complete and a RequestTask back.
-// wx.request is called only once the token is there, so parked requests hold none of its 10 concurrent slots.
+// wx.request, wx.uploadFile and wx.downloadFile mapped onto the request path, with wx's own shape:
+// success/fail/complete and a task back. The platform is called only once the token is there, so parked calls
+// hold none of wx's 10 concurrent slots.
 import type { TokenController } from '../controller.ts'
 import {
-  createMiniRequest,
-  type MiniRequestFunction,
+  createMiniClient,
+  WX_SHAPE,
+  taskOnly,
+  type MiniDownloadOptions,
+  type MiniPlatform,
   type MiniRequestOptions,
   type MiniRequestSuccess,
   type MiniRequestTask,
+  type MiniTransferTask,
+  type MiniUploadOptions,
 } from './mini-request.ts'
 import type { AuthPolicyOptions } from './request-path.ts'
 
 // Module-local: looked up at call time, behind typeof, never assumed at import.
-declare const wx: { request: MiniRequestFunction } | undefined
+declare const wx: MiniPlatform | undefined
 
 /**
  * Options for {@link createWxRequest}: the shared {@link AuthPolicyOptions}, plus the `wx` object to use.
@@ -20,19 +26,30 @@ declare const wx: { request: MiniRequestFunction } | undefined
  * const request = createWxRequest(tokens, { isUnauthorized: (r) => r.statusCode === 401 })
  */
 export interface WxAdapterOptions extends AuthPolicyOptions<MiniRequestSuccess> {
-  /** The runtime's `wx` (anything with wx's `request`). Default: the global `wx`, looked up per request. */
-  wx?: { request: MiniRequestFunction }
+  /**
+   * The runtime's `wx` (anything with wx's `request`, and `uploadFile` / `downloadFile` if you use them); also
+   * Douyin's `tt`, QQ's `qq` and the other wx-shaped runtimes. Default: the global `wx`, looked up per call.
+   */
+  wx?: MiniPlatform
 }
 
 /**
- * What {@link createWxRequest} returns: `wx.request`'s options (success/fail/complete) in, a RequestTask out.
+ * What {@link createWxRequest} returns: `wx.request`'s options (success/fail/complete) in, a RequestTask out; and
+ * the same for `wx.uploadFile` and `wx.downloadFile` as its methods (an UploadTask / DownloadTask out).
  *
  * @example
  * const request: WxRequest = createWxRequest(tokens)
  * const task = request({ url: 'https://api.example.com/me', success: (res) => render(res.data) })
  * task.abort()
+ * request.uploadFile({ url: 'https://api.example.com/avatar', filePath, name: 'file', success: (res) => JSON.parse(res.data) })
  */
-export type WxRequest = (options: MiniRequestOptions) => MiniRequestTask
+export interface WxRequest {
+  (options: MiniRequestOptions): MiniRequestTask
+  /** `wx.uploadFile` with the token: header, signing of `formData`, replay after a 401 with the same `filePath`. */
+  uploadFile(options: MiniUploadOptions): MiniTransferTask
+  /** `wx.downloadFile` with the token, replayed after a 401. */
+  downloadFile(options: MiniDownloadOptions): MiniTransferTask
+}
 
 /**
  * A `wx.request` that carries the token. Same options and callbacks; `fail` also gets a `TokenError` (with
@@ -45,11 +62,5 @@ export type WxRequest = (options: MiniRequestOptions) => MiniRequestTask
  */
 export function createWxRequest(tokens: TokenController, options: WxAdapterOptions = {}): WxRequest {
   const runtime = () => options.wx || (typeof wx !== 'undefined' ? wx : undefined)
-  const send = createMiniRequest(tokens, options, runtime, 'createWxRequest: no wx.request here; pass options.wx')
-  return (requestOptions) => {
-    const sent = send(requestOptions)
-    // wx.request has no promise: the callbacks are the only way out, so an uncallbacked failure stays quiet.
-    sent.promise.catch(() => undefined)
-    return sent.task
-  }
+  return createMiniClient(tokens, options, runtime, 'createWxRequest', 'wx', taskOnly, WX_SHAPE)
 }

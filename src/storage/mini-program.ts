@@ -1,5 +1,5 @@
-// TokenStorage over a mini-program's synchronous storage: uni-app's `uni` and WeChat's `wx` offer the same
-// three calls. The global is looked up at call time, so creating one is safe anywhere; using it where the
+// TokenStorage over a mini-program's synchronous storage: uni-app's `uni`, WeChat's `wx` and Alipay's `my` offer
+// the same three calls (`my`'s in another shape, which `adapt` maps). The global is looked up at call time, so creating one is safe anywhere; using it where the
 // global does not exist throws a TypeError.
 import type { TokenStorage } from './types.ts'
 
@@ -15,21 +15,25 @@ export interface MiniProgramStorageApi {
   removeStorageSync(key: string): void
 }
 
-/** `name` and `global` only word the errors: `uniStorage` / `uni`, `wxStorage` / `wx`. */
+/**
+ * `name` and `global` only word the errors: `uniStorage` / `uni`, `wxStorage` / `wx`, `myStorage` / `my`.
+ * `adapt` maps a platform whose calls have the same names but another shape (Alipay's) onto wx's.
+ */
 export function miniProgramStorage(
   name: string,
   global: string,
   given: MiniProgramStorageApi | undefined,
   lookUpGlobal: () => unknown,
+  adapt?: (api: MiniProgramStorageApi) => MiniProgramStorageApi,
 ): TokenStorage {
   if (given !== undefined && !isStorageApi(given)) {
     throw new TypeError(`${name}: \`${global}Api\` must have getStorageSync, setStorageSync and removeStorageSync`)
   }
   const api = (): MiniProgramStorageApi => {
-    if (given) return given
-    const found = lookUpGlobal()
-    if (isStorageApi(found)) return found
-    throw new TypeError(`${name}: no global \`${global}\` here; pass a ${global}-like object or use another storage`)
+    const found = given || lookUpGlobal()
+    if (!isStorageApi(found))
+      throw new TypeError(`${name}: no global \`${global}\` here; pass a ${global}-like object or use another storage`)
+    return adapt ? adapt(found) : found
   }
   return {
     get: (key) => api().getStorageSync(key),

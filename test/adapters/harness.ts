@@ -33,7 +33,8 @@ export type Settled = 'resolved' | 'rejected'
 
 /** An HTTP answer, resolved or rejected as the client settled it, or a failure with its TokenError code. */
 export type Outcome = { settled: Settled } & (
-  { status: number; code?: unknown; retryAfterMs?: number } | { error: string; attempts?: number; causeRetryAfterMs?: number }
+  | { status: number; code?: unknown; retryAfterMs?: number; file?: string }
+  | { error: string; attempts?: number; causeRetryAfterMs?: number }
 )
 
 export interface Sent {
@@ -59,7 +60,33 @@ export interface ScenarioClient {
   stop(): void
 }
 
+/** An upload: the file on disk (a temp path, as the platform hands one out) and the other form fields. */
+export interface UploadOptions {
+  filePath: string
+  formData?: Record<string, string>
+  auth?: boolean
+}
+
+/** A client of an adapter with uploadFile / downloadFile. A path that starts with `http` is used as the URL. */
+export interface TransferClient extends ScenarioClient {
+  upload(path: string, options: UploadOptions): Sent
+  /** Resolves with `file`, where the platform saved the body. */
+  download(path: string): Sent
+}
+
 export type Driver = (config: ClientConfig) => ScenarioClient | Promise<ScenarioClient>
+
+/** The URL of a scenario path: the server's, unless the path is a URL already (the https rule's scenarios). */
+export const urlOf = (config: ClientConfig, path: string) => (path.startsWith('http') ? path : config.serverUrl + path)
+
+/** An upload's answer `data` is the body as text: parsed when it is JSON, as the app would. */
+export function parsedText(data: unknown): unknown {
+  try {
+    return JSON.parse(String(data))
+  } catch {
+    return data
+  }
+}
 
 /** The part every driver shares: the controller, the clock offset and the parked count. */
 export function createHarness(config: ClientConfig, fetchToken: () => Promise<unknown>) {

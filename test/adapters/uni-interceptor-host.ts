@@ -14,6 +14,8 @@ type Interceptor = Partial<Record<Kind, Hook>>
 
 export interface InterceptingUni {
   request(options: Record<string, unknown>): unknown
+  uploadFile(options: Record<string, unknown>): unknown
+  downloadFile(options: Record<string, unknown>): unknown
   addInterceptor(method: string, interceptor: Interceptor): void
   removeInterceptor(method: string, interceptor?: Interceptor): void
 }
@@ -21,9 +23,21 @@ export interface InterceptingUni {
 const isThenable = (value: unknown): value is PromiseLike<unknown> => typeof (value as PromiseLike<unknown> | null)?.then === 'function'
 const DROPPED: PromiseLike<never> = { then: () => DROPPED as never }
 
-export function createInterceptingUni(platformRequest: (options: Record<string, unknown>) => unknown): InterceptingUni {
-  let interceptors: Interceptor[] = []
-  const hooksOf = (kind: Kind) => interceptors.map((i) => i[kind]).filter((h): h is Hook => typeof h === 'function')
+type PlatformCall = (options: Record<string, unknown>) => unknown
+const CALLS = ['request', 'uploadFile', 'downloadFile'] as const
+
+/** uni.uploadFile and uni.downloadFile run their own interceptors the same way (uni's task APIs share the code). */
+export function createInterceptingUni(
+  platformRequest: PlatformCall,
+  transfers: { uploadFile?: PlatformCall; downloadFile?: PlatformCall } = {},
+): InterceptingUni {
+  const byCall = new Map<string, Interceptor[]>(CALLS.map((call) => [call, []]))
+  const platform: Record<string, PlatformCall | undefined> = { request: platformRequest, ...transfers }
+  const calling = (call: (typeof CALLS)[number]) => (options: Record<string, unknown>) => {
+    const hasCallback = ['success', 'fail', 'complete'].some((name) => typeof options[name] === 'function')
+    if (hasCallback) return invoke(call, { ...options })
+    return new Promise((resolve, reject) => void invoke(call, { ...options, success: resolve, fail: reject }))
+  }
 
   // Synchronous until a hook hands back a thenable, as uni's queue() is.
   function queue(hooks: Hook[], data: unknown, options?: Record<string, unknown>): PromiseLike<unknown> {
@@ -35,7 +49,9 @@ export function createInterceptingUni(platformRequest: (options: Record<string, 
     return { then: (onValue: (value: unknown) => unknown) => onValue(data) } as PromiseLike<unknown>
   }
 
-  function invoke(options: Record<string, unknown>): unknown {
+  function invoke(call: string, options: Record<string, unknown>): unknown {
+    const interceptors = byCall.get(call) ?? []
+    const hooksOf = (kind: Kind) => interceptors.map((i) => i[kind]).filter((h): h is Hook => typeof h === 'function')
     return queue(hooksOf('invoke'), options).then((final) => {
       const sent = final as Record<string, unknown>
       for (const kind of ['success', 'fail', 'complete'] as const) {
@@ -43,21 +59,20 @@ export function createInterceptingUni(platformRequest: (options: Record<string, 
         const callback = sent[kind] as ((value: unknown) => void) | undefined
         if (hooks.length) sent[kind] = (result: unknown) => void queue(hooks, result, sent).then((value) => callback?.(value))
       }
-      return platformRequest(sent)
+      return (platform[call] as PlatformCall)(sent)
     })
   }
 
   return {
-    request(options) {
-      const hasCallback = ['success', 'fail', 'complete'].some((name) => typeof options[name] === 'function')
-      if (hasCallback) return invoke({ ...options })
-      return new Promise((resolve, reject) => void invoke({ ...options, success: resolve, fail: reject }))
-    },
+    request: calling('request'),
+    uploadFile: calling('uploadFile'),
+    downloadFile: calling('downloadFile'),
     addInterceptor(method, interceptor) {
-      if (method === 'request') interceptors.push(interceptor)
+      byCall.get(method)?.push(interceptor)
     },
     removeInterceptor(method, interceptor) {
-      if (method === 'request') interceptors = interceptor ? interceptors.filter((i) => i !== interceptor) : []
+      const list = byCall.get(method)
+      if (list) byCall.set(method, interceptor ? list.filter((i) => i !== interceptor) : [])
     },
   }
 }

@@ -10,10 +10,11 @@ import { installUniInterceptor } from '../../src/entries/uni.ts'
 import { setup } from '../adapters/fixture.ts'
 import { createUniShim, type UniShim } from '../helpers/uni-shim.ts'
 import { startUniInterceptor } from '../adapters/drivers/uni-interceptor.ts'
-import { ABORT_WHILE_PARKED } from '../adapters/drivers/node.ts'
+import { ABORT_UPLOAD_WHILE_PARKED, ABORT_WHILE_PARKED } from '../adapters/drivers/node.ts'
 import type { Driver } from '../adapters/harness.ts'
 import { useScenarioRunner } from '../adapters/run-scenario.ts'
 import { scenarios } from '../adapters/scenarios.ts'
+import { transferScenarios } from '../adapters/transfer-scenarios.ts'
 
 const modules = path.resolve(process.env.UNI_RUNTIME_MODULES ?? 'examples/uni-app/node_modules')
 const runtimeFile = path.join(modules, '@dcloudio/uni-mp-weixin/dist/uni.api.esm.js')
@@ -54,6 +55,8 @@ async function bundleRuntime(): Promise<string> {
 function loadUni(code: string, shim: UniShim) {
   const wx = {
     request: shim.request,
+    uploadFile: shim.uploadFile,
+    downloadFile: shim.downloadFile,
     getSystemInfoSync: () => ({ platform: 'devtools', language: 'en' }),
     getAppBaseInfo: () => ({ language: 'en' }),
   }
@@ -79,6 +82,10 @@ describe(`the uni interceptor on uni-app's own runtime (${path.relative('.', run
   }
   // uni's interceptor gives no task or signal while invoke waits, so abort-while-parked is not a scenario it can run.
   for (const scenario of scenarios) if (scenario.name !== ABORT_WHILE_PARKED) it(scenario.name, () => runScenario(driver, scenario))
+  // uni.uploadFile / uni.downloadFile through the same runtime's interceptors (its task APIs share the code).
+  for (const scenario of transferScenarios)
+    if (scenario.name !== ABORT_UPLOAD_WHILE_PARKED)
+      it(`${scenario.name} (uni.uploadFile/downloadFile)`, () => runScenario(driver, scenario))
 })
 
 describe("a caller's callback that throws, on uni-app's own runtime", () => {

@@ -1,5 +1,7 @@
 // A real token server on 127.0.0.1 for tests, the demo and benches: POST /token issues opaque tokens
-// (expires_in in seconds), every other path checks them by the server's own clock. It never logs a token.
+// (expires_in in seconds), every other path checks them by the server's own clock. /upload/… parses a multipart
+// body (Node's own Request.formData()) and records its fields and file bytes; /download/… answers downloadBytes().
+// It never logs a token.
 import { randomBytes } from 'node:crypto'
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
@@ -45,6 +47,19 @@ export interface TokenServerOptions extends TokenBehaviour {
   expiryGraceMs?: number
 }
 
+/** One multipart body received on an /upload/ path, authorized or not. */
+export interface ReceivedUpload {
+  fields: Record<string, string>
+  files: Array<{ field: string; filename: string; bytes: Buffer }>
+  /** The answer's status: 200, 401, or 400 (no file part, bad signature). */
+  status: number
+}
+
+/** The bytes an authorized GET of an /download/ path answers with: a text line, then every byte value. */
+export function downloadBytes(path: string): Buffer {
+  return Buffer.concat([Buffer.from(`download of ${path}\n`), Buffer.from(Array.from({ length: 256 }, (_, i) => i))])
+}
+
 export interface TokenServer {
   /** e.g. http://127.0.0.1:54321 */
   url: string
@@ -57,6 +72,8 @@ export interface TokenServer {
   /** Merges into the current behaviour (`undefined` clears a field) and restarts the failTimes count. */
   setTokenBehaviour(behaviour: TokenBehaviour): void
   lastHeaders(path: string): IncomingHttpHeaders | undefined
+  /** The multipart bodies received on `path`, in order. */
+  uploads(path: string): ReceivedUpload[]
   /** Requests to a path (all paths without one) received and neither answered nor closed yet: a hang shows here. */
   inFlight(path?: string): number
   /** Resolves once `count` requests to `path` have arrived: awaits a request instead of sleeping for it. */
@@ -77,6 +94,7 @@ export async function startTokenServer(options: TokenServerOptions = {}): Promis
   const callsByPath = new Map<string, number>()
   const headersByPath = new Map<string, IncomingHttpHeaders>()
   const seenNonces = new Set<string>()
+  const uploadsByPath = new Map<string, ReceivedUpload[]>()
   const timers = new Set<ReturnType<typeof setTimeout>>()
   const inFlightByPath = new Map<string, number>()
   // Re-checked on every arrival and every end of a request; a waiter removes itself once satisfied.
@@ -107,9 +125,10 @@ export async function startTokenServer(options: TokenServerOptions = {}): Promis
     })
     notify()
     readBody(req).then(
-      (body) => {
+      (bytes) => {
         if (path === '/token') answerToken(res)
-        else answerApi(req, res, rawUrl, path, body)
+        else if (path.startsWith('/upload/')) answerUpload(req, res, rawUrl, path, bytes).catch(() => req.socket.destroy())
+        else answerApi(req, res, rawUrl, path, bytes.toString('utf8'))
       },
       () => req.socket.destroy(),
     )
@@ -161,26 +180,58 @@ export async function startTokenServer(options: TokenServerOptions = {}): Promis
     }
   }
 
-  function answerApi(req: IncomingMessage, res: ServerResponse, rawUrl: string, path: string, body: string): void {
+  // The signature (when the server checks one) and the token: a status and a message if refused, else undefined.
+  function refusal(req: IncomingMessage, rawUrl: string, path: string, body: string): [number, string] | undefined {
     if (signatureSecret !== undefined) {
       const nonce = String(req.headers['x-nonce'] ?? '')
       const replayed = rejectReusedNonce && seenNonces.has(nonce)
-      if (replayed || !hasValidSignature(signatureSecret, req.method ?? 'GET', rawUrl, body, req.headers)) {
-        return sendJson(res, 400, { code: 400, message: 'bad signature' })
-      }
+      if (replayed || !hasValidSignature(signatureSecret, req.method ?? 'GET', rawUrl, body, req.headers)) return [400, 'bad signature']
       seenNonces.add(nonce)
     }
-    const unauthorized = (message: string) =>
-      // Under /biz/ the failure rides in the body, as many Chinese backends do: HTTP 200, `code: 401`.
-      sendJson(res, path.startsWith('/biz/') ? 200 : 401, { code: 401, message })
+    // Under /biz/ the failure rides in the body, as many Chinese backends do: HTTP 200, `code: 401`.
+    const unauthorized = (message: string): [number, string] => [path.startsWith('/biz/') ? 200 : 401, message]
     if (path === '/always401') return unauthorized('this path refuses every token')
     const token = /^Bearer (.+)$/.exec(String(req.headers.authorization ?? ''))?.[1]
     if (token === undefined) return unauthorized('missing bearer token')
     const expiresAt = live.get(token)
     if (expiresAt === undefined) return unauthorized('unknown or revoked token')
     if (now() >= expiresAt + expiryGraceMs) return unauthorized('expired token')
+    return undefined
+  }
+
+  function answerApi(req: IncomingMessage, res: ServerResponse, rawUrl: string, path: string, body: string): void {
+    const refused = refusal(req, rawUrl, path, body)
+    if (refused) return sendJson(res, refused[0], { code: refused[0] === 400 ? 400 : 401, message: refused[1] })
+    if (path.startsWith('/download/')) return send(res, 200, 'application/octet-stream', downloadBytes(path))
     const query = Object.fromEntries(new URL(rawUrl, 'http://127.0.0.1').searchParams)
     sendJson(res, 200, { code: 200, data: { path, method: req.method, query, body: parseBody(body) } })
+  }
+
+  // A multipart upload, parsed by Node's own fetch Request. Its form fields are signed as a JSON body (what
+  // createSigner makes of an upload's `formData`); every body is recorded, refused or not.
+  async function answerUpload(req: IncomingMessage, res: ServerResponse, rawUrl: string, path: string, bytes: Buffer): Promise<void> {
+    const form = await new Request('http://127.0.0.1' + rawUrl, {
+      method: 'POST',
+      headers: { 'content-type': String(req.headers['content-type'] ?? '') },
+      body: new Uint8Array(bytes),
+    }).formData()
+    const upload: ReceivedUpload = { fields: {}, files: [], status: 200 }
+    const fileParts: Array<Promise<void>> = []
+    form.forEach((value, field) => {
+      if (typeof value === 'string') upload.fields[field] = value
+      else
+        fileParts.push(
+          value.arrayBuffer().then((data) => void upload.files.push({ field, filename: value.name, bytes: Buffer.from(data) })),
+        )
+    })
+    await Promise.all(fileParts)
+    uploadsByPath.set(path, [...(uploadsByPath.get(path) ?? []), upload])
+    const signedBody = Object.keys(upload.fields).length > 0 ? JSON.stringify(upload.fields) : ''
+    const refused = refusal(req, rawUrl, path, signedBody) ?? (upload.files.length === 0 ? [400, 'no file part'] : undefined)
+    upload.status = refused ? refused[0] : 200
+    if (refused) return sendJson(res, refused[0], { code: refused[0] === 400 ? 400 : 401, message: refused[1] })
+    const files = upload.files.map(({ field, filename, bytes }) => ({ field, filename, size: bytes.length }))
+    sendJson(res, 200, { code: 200, data: { path, fields: upload.fields, files } })
   }
 
   server.listen(0, '127.0.0.1')
@@ -202,6 +253,7 @@ export async function startTokenServer(options: TokenServerOptions = {}): Promis
       tokenCallsSinceChange = 0
     },
     lastHeaders: (path) => headersByPath.get(path),
+    uploads: (path) => uploadsByPath.get(path) ?? [],
     inFlight: inFlightOf,
     whenCalled: (path, count) => until(() => (callsByPath.get(path) ?? 0) >= count),
     whenIdle: (path) => until(() => inFlightOf(path) === 0),
@@ -216,11 +268,11 @@ export async function startTokenServer(options: TokenServerOptions = {}): Promis
   }
 }
 
-function readBody(req: IncomingMessage): Promise<string> {
+function readBody(req: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = []
     req.on('data', (chunk: Buffer) => chunks.push(chunk))
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')))
+    req.on('end', () => resolve(Buffer.concat(chunks)))
     req.on('error', reject)
   })
 }
@@ -238,7 +290,7 @@ function sendJson(res: ServerResponse, status: number, body: unknown): void {
   send(res, status, 'application/json; charset=utf-8', JSON.stringify(body))
 }
 
-function send(res: ServerResponse, status: number, contentType: string, body: string): void {
+function send(res: ServerResponse, status: number, contentType: string, body: string | Buffer): void {
   res.writeHead(status, { 'content-type': contentType, 'content-length': Buffer.byteLength(body) })
   res.end(body)
 }

@@ -1,7 +1,13 @@
 // The slice of the uni-app runtime that luch-request and our storage touch, on Node: uni.request over
-// node:http(s), answering through success/fail/complete as uni does, and sync storage backed by a Map.
+// node:http(s), answering through success/fail/complete as uni does, uni.uploadFile / uni.downloadFile over Node's
+// fetch (a real multipart body from the file on disk; the download saved to a temp file), and sync storage
+// backed by a Map.
+import { randomUUID } from 'node:crypto'
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import http from 'node:http'
 import https from 'node:https'
+import { tmpdir } from 'node:os'
+import { basename, join } from 'node:path'
 
 export interface UniRequestOptions {
   url: string
@@ -34,8 +40,31 @@ export interface UniRequestTask {
   abort(): void
 }
 
+/** uni.uploadFile's / uni.downloadFile's task: abort, and progress listeners (one event when the body is through). */
+export interface UniTransferTask extends UniRequestTask {
+  onProgressUpdate(listener: (result: { progress: number; totalBytesSent?: number; totalBytesWritten?: number }) => void): void
+  offProgressUpdate(listener?: (result: unknown) => void): void
+  onHeadersReceived(listener: (result: { header: Record<string, string> }) => void): void
+  offHeadersReceived(listener?: (result: unknown) => void): void
+}
+
+export interface UniTransferOptions {
+  url: string
+  header?: Record<string, unknown>
+  /** uploadFile: the file on disk, sent as the multipart field `name` with `formData` as the other fields. */
+  filePath?: string
+  name?: string
+  formData?: Record<string, unknown>
+  success?: (result: any) => void
+  fail?: (result: UniRequestFailure) => void
+  complete?: (result: unknown) => void
+  [other: string]: unknown
+}
+
 export interface UniShim {
   request(options: UniRequestOptions): UniRequestTask
+  uploadFile(options: UniTransferOptions): UniTransferTask
+  downloadFile(options: UniTransferOptions): UniTransferTask
   getStorageSync(key: string): unknown
   setStorageSync(key: string, value: unknown): void
   removeStorageSync(key: string): void
@@ -120,8 +149,64 @@ export function createUniShim(): UniShim {
     }
   }
 
+  // Node 20's fetch with the standard FormData and Blob: a real multipart body, encoded by the platform as a
+  // mini-program's native uploadFile encodes it, not by us.
+  function transfer(kind: 'uploadFile' | 'downloadFile', options: UniTransferOptions): UniTransferTask {
+    const controller = new AbortController()
+    const progress = new Set<(result: any) => void>()
+    const headersListeners = new Set<(result: any) => void>()
+    let settled = false
+    const finish = (result: { errMsg: string; [field: string]: unknown }, ok: boolean) => {
+      if (settled) return
+      settled = true
+      if (ok) options.success?.(result)
+      else options.fail?.(result)
+      options.complete?.(result)
+    }
+    const run = async () => {
+      const url = new URL(options.url)
+      callsByPath.set(url.pathname, (callsByPath.get(url.pathname) ?? 0) + 1)
+      const headers = headersOf(options.header)
+      let body: FormData | undefined
+      let sent = 0
+      if (kind === 'uploadFile') {
+        const bytes = readFileSync(options.filePath as string)
+        sent = bytes.length
+        body = new FormData()
+        for (const [key, value] of Object.entries(options.formData ?? {})) body.append(key, String(value))
+        body.append(options.name ?? 'file', new Blob([bytes]), basename(options.filePath as string))
+      }
+      const response = await fetch(url, { method: kind === 'uploadFile' ? 'POST' : 'GET', headers, body, signal: controller.signal })
+      const header: Record<string, string> = {}
+      response.headers.forEach((value, name) => void (header[name] = value))
+      for (const listener of headersListeners) listener({ header })
+      const bytes = Buffer.from(await response.arrayBuffer())
+      for (const listener of progress) listener({ progress: 100, totalBytesSent: sent, totalBytesWritten: bytes.length })
+      if (kind === 'uploadFile')
+        return finish({ statusCode: response.status, data: bytes.toString('utf8'), header, errMsg: 'uploadFile:ok' }, true)
+      const dir = join(tmpdir(), 'painless-token-downloads')
+      mkdirSync(dir, { recursive: true })
+      const tempFilePath = join(dir, randomUUID())
+      writeFileSync(tempFilePath, bytes)
+      finish({ statusCode: response.status, tempFilePath, header, errMsg: 'downloadFile:ok' }, true)
+    }
+    // Started after this call returns, as on a device: a listener given on the task at once sees the events.
+    setTimeout(() =>
+      run().catch((error: Error) => finish({ errMsg: `${kind}:fail ${controller.signal.aborted ? 'abort' : error.message}` }, false)),
+    )
+    return {
+      abort: () => controller.abort(),
+      onProgressUpdate: (listener) => void progress.add(listener),
+      offProgressUpdate: (listener) => (listener ? void progress.delete(listener) : progress.clear()),
+      onHeadersReceived: (listener) => void headersListeners.add(listener),
+      offHeadersReceived: (listener) => (listener ? void headersListeners.delete(listener) : headersListeners.clear()),
+    }
+  }
+
   return {
     request,
+    uploadFile: (options) => transfer('uploadFile', options),
+    downloadFile: (options) => transfer('downloadFile', options),
     // uni hands back a copy, and '' for a key it does not hold.
     getStorageSync: (key) => (storage.has(key) ? structuredClone(storage.get(key)) : ''),
     setStorageSync: (key, value) => void storage.set(key, structuredClone(value)),

@@ -98,7 +98,7 @@ describe('the build', () => {
   })
 
   it('keeps the adapters free of xstate, and the signing entry free of both xstate and adapters', () => {
-    for (const entry of ['luch-request', 'uni', 'wx', 'taro', 'axios', 'fetch', 'signing']) {
+    for (const entry of ['luch-request', 'uni', 'wx', 'taro', 'alipay', 'axios', 'fetch', 'signing']) {
       expect(
         [...externalsReachedFrom(`${entry}.js`)].filter((id) => id === 'xstate'),
         entry,

@@ -27,7 +27,9 @@ export const OFFERED_GLOBALS = [
 
 export interface SandboxOptions {
   /** The `wx` object (built outside, see wx-runtime.ts). */
-  wx: Record<string, unknown>
+  wx?: Record<string, unknown>
+  /** An Alipay runtime instead: `my` (alipay-runtime.ts), and no `wx` at all. */
+  my?: Record<string, unknown>
   /** Delete `globalThis` inside, as on WeChat versions without it. */
   deleteGlobalThis?: boolean
   /** Also define `uni` inside the context, built on that wx as uni-app's mp-weixin runtime does. */
@@ -101,6 +103,10 @@ export function createMiniProgramSandbox(options: SandboxOptions): MiniProgramSa
     module: { exports: {} },
     exports: {},
     global: {},
+  }
+  if (options.my) {
+    delete (host as { wx?: unknown }).wx
+    Object.assign(host, { my: options.my })
   }
   const context = vm.createContext(host, { codeGeneration: { strings: false, wasm: false } })
   // WeChat has WXWebAssembly instead; V8 gives every context the standard one.

@@ -1,7 +1,7 @@
 // Runs a bundled scenario client inside a fresh mini-program sandbox per client. The scenarios stay outside
 // (vitest needs globalThis); the library, the adapter and the client's own code run inside. Outcomes cross back
 // as JSON, so assertions compare plain host objects.
-import type { Driver, ScenarioClient } from '../adapters/harness.ts'
+import type { Driver, TransferClient } from '../adapters/harness.ts'
 import { createMiniProgramSandbox } from './mini-program-sandbox.ts'
 import { createWxRuntime, type WxRuntime } from './wx-runtime.ts'
 
@@ -12,18 +12,30 @@ export interface SandboxRun {
   runtimes: WxRuntime[]
 }
 
-export function sandboxDriver(code: string, run: Omit<SandboxRun, 'runtimes'>): Driver & { runtimes: WxRuntime[] } {
+/** A platform runtime for the sandbox: `wx` (wx-runtime.ts) or `my` (alipay-runtime.ts). */
+type Runtime = { wx?: Record<string, unknown>; my?: Record<string, unknown>; close(): void }
+
+export function sandboxDriver(
+  code: string,
+  run: Omit<SandboxRun, 'runtimes'>,
+  createRuntime: () => Runtime = createWxRuntime,
+): Driver & { runtimes: WxRuntime[] } {
   const runtimes: WxRuntime[] = []
   const driver: Driver = (config) => {
-    const runtime = createWxRuntime()
-    runtimes.push(runtime)
-    const sandbox = createMiniProgramSandbox({ wx: runtime.wx, ...run })
-    const client = sandbox.load(code, 'scenario-client.js').start(config) as ScenarioClient
+    const runtime = createRuntime()
+    // Only wx runtimes have the wx.request counters the wx checks read.
+    if (runtime.wx) runtimes.push(runtime as WxRuntime)
+    const sandbox = createMiniProgramSandbox({ wx: runtime.wx, my: runtime.my, ...run })
+    const client = sandbox.load(code, 'scenario-client.js').start(config) as TransferClient
+    // Outcomes cross back as JSON; uploads and downloads too, where the client has them.
+    const crossing = (sent: { outcome: unknown; abort(): void }) => ({
+      outcome: Promise.resolve(sent.outcome).then((o) => JSON.parse(JSON.stringify(o))),
+      abort: () => sent.abort(),
+    })
     return {
-      send(path, options) {
-        const sent = client.send(path, options)
-        return { outcome: Promise.resolve(sent.outcome).then((o) => JSON.parse(JSON.stringify(o))), abort: () => sent.abort() }
-      },
+      send: (path, options) => crossing(client.send(path, options)),
+      upload: (path: string, options: Parameters<TransferClient['upload']>[1]) => crossing(client.upload(path, options)),
+      download: (path: string) => crossing(client.download(path)),
       settles: (status) => client.settles(status),
       advanceClock: (ms) => client.advanceClock(ms),
       whenParked: (count) => Promise.resolve(client.whenParked(count)),

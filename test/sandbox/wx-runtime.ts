@@ -1,7 +1,8 @@
 // The `wx` a sandboxed mini-program gets, implemented here in Node: request reaches the loopback server over
 // node:http (the uni shim's request, which answers as wx does), at most 10 in flight with the rest queued as
-// WeChat queues them, and storage in memory. It records what the library asked of it.
-import { createUniShim, type UniRequestOptions, type UniRequestTask } from '../helpers/uni-shim.ts'
+// WeChat queues them; uploadFile and downloadFile the shim's too (a real multipart body from the file on disk,
+// the download saved to a temp file); storage in memory. It records what the library asked of it.
+import { createUniShim, type UniRequestOptions, type UniRequestTask, type UniTransferOptions } from '../helpers/uni-shim.ts'
 
 export const WX_MAX_IN_FLIGHT = 10
 
@@ -52,8 +53,13 @@ export function createWxRuntime(options: WxRuntimeOptions = {}): WxRuntime {
   }
 
   const copy = (value: unknown) => (value === undefined ? undefined : JSON.parse(JSON.stringify(value)))
+  // Uploads and downloads go out at once (wx queues them apart from requests; the scenarios send few at a time).
+  const transfer = (call: 'uploadFile' | 'downloadFile') => (options: UniTransferOptions) =>
+    shim[call]({ ...options, url: route ? route(options.url) : options.url })
   const wx = {
     request,
+    uploadFile: transfer('uploadFile'),
+    downloadFile: transfer('downloadFile'),
     // wx hands back a copy, and '' for a key it does not hold.
     getStorageSync: (key: string) => (storage.has(key) ? copy(storage.get(key)) : ''),
     setStorageSync: (key: string, value: unknown) => void storage.set(key, copy(value)),

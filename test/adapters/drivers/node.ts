@@ -1,8 +1,12 @@
 // The adapters' scenario clients in this Node process: uni and wx get the Node uni shim (uni.request over
-// node:http), luch-request gets it as the global `uni`, axios and fetch use Node's own stacks.
+// node:http, uploadFile/downloadFile over fetch), luch-request gets it as the global `uni`, alipay gets `my` in
+// Alipay's shapes over the same shim (also as older base libraries deliver HTTP errors: through fail), axios and
+// fetch use Node's own stacks.
 import { createInterceptingUni } from '../uni-interceptor-host.ts'
-import { createUniShim, installUniShim, type UniRequestOptions } from '../../helpers/uni-shim.ts'
-import type { Driver, ScenarioClient } from '../harness.ts'
+import { createUniShim, installUniShim, type UniRequestOptions, type UniTransferOptions } from '../../helpers/uni-shim.ts'
+import { createAlipayRuntime } from '../../sandbox/alipay-runtime.ts'
+import type { ClientConfig, Driver, ScenarioClient, TransferClient } from '../harness.ts'
+import { startAlipay } from './alipay.ts'
 import { startAxios } from './axios.ts'
 import { startFetch } from './fetch.ts'
 import { startLuchRequest } from './luch-request.ts'
@@ -17,11 +21,42 @@ function alsoOnStop(client: ScenarioClient, cleanup: () => void): ScenarioClient
 }
 
 const withShim =
-  (start: (config: Parameters<Driver>[0], shim: ReturnType<typeof createUniShim>) => ScenarioClient): Driver =>
-  (config) => {
+  <C extends ScenarioClient>(start: (config: ClientConfig, shim: ReturnType<typeof createUniShim>) => C) =>
+  (config: ClientConfig): C => {
     const shim = createUniShim()
-    return alsoOnStop(start(config, shim), () => shim.close())
+    return alsoOnStop(start(config, shim), () => shim.close()) as C
   }
+
+const withAlipay =
+  (httpErrorsFail: boolean) =>
+  (config: ClientConfig): TransferClient => {
+    const runtime = createAlipayRuntime({ httpErrorsFail })
+    return alsoOnStop(startAlipay(config, runtime.my as never, httpErrorsFail), () => runtime.close()) as TransferClient
+  }
+
+const interceptingShim = (config: ClientConfig, shim: ReturnType<typeof createUniShim>) =>
+  startUniInterceptor(
+    config,
+    createInterceptingUni((options) => shim.request(options as UniRequestOptions), {
+      uploadFile: (options) => shim.uploadFile(options as UniTransferOptions),
+      downloadFile: (options) => shim.downloadFile(options as UniTransferOptions),
+    }),
+  )
+
+export const ABORT_UPLOAD_WHILE_PARKED = 'rejects with ABORTED an upload aborted while it waits for its token, and sends nothing'
+
+/** The adapters with uploadFile / downloadFile, for the transfer scenarios. */
+export const transferDrivers: Array<{ name: string; driver: (config: ClientConfig) => TransferClient; cannot?: Record<string, string> }> = [
+  { name: 'uni', driver: withShim((config, shim) => startUni(config, shim)) },
+  { name: 'wx', driver: withShim((config, shim) => startWx(config, shim)) },
+  { name: 'alipay', driver: withAlipay(false) },
+  { name: 'alipay, HTTP errors through fail', driver: withAlipay(true) },
+  {
+    name: 'uni interceptor',
+    driver: withShim(interceptingShim),
+    cannot: { [ABORT_UPLOAD_WHILE_PARKED]: 'uni.addInterceptor gives no task and no signal while invoke waits for the token' },
+  },
+]
 
 export interface DriverEntry {
   name: string
@@ -42,14 +77,11 @@ export const nodeDrivers: DriverEntry[] = [
   },
   { name: 'uni', driver: withShim((config, shim) => startUni(config, shim)) },
   { name: 'wx', driver: withShim((config, shim) => startWx(config, shim)) },
+  { name: 'alipay', driver: withAlipay(false) },
+  { name: 'alipay, HTTP errors through fail', driver: withAlipay(true) },
   {
     name: 'uni interceptor',
-    driver: withShim((config, shim) =>
-      startUniInterceptor(
-        config,
-        createInterceptingUni((options) => shim.request(options as UniRequestOptions)),
-      ),
-    ),
+    driver: withShim(interceptingShim),
     cannot: { [ABORT_WHILE_PARKED]: 'uni.addInterceptor gives no task and no signal while invoke waits for the token' },
   },
   { name: 'axios', driver: startAxios },

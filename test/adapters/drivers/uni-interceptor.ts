@@ -8,13 +8,16 @@ import {
   createHarness,
   errorOutcome,
   miniRefused,
+  parsedText,
   resolvesAll,
   TOKEN_FORM,
+  urlOf,
   type ClientConfig,
-  type ScenarioClient,
+  type TransferClient,
+  type UploadOptions,
 } from '../harness.ts'
 
-export function startUniInterceptor(config: ClientConfig, uni: UniInterceptorHost): ScenarioClient {
+export function startUniInterceptor(config: ClientConfig, uni: UniInterceptorHost): TransferClient {
   const request = (options: Record<string, unknown>) => uni.request({ dataType: 'json', ...options }) as Promise<MiniRequestSuccess>
   const harness = createHarness(config, async () => {
     const token = { url: config.serverUrl + '/token', method: 'POST', header: TOKEN_FORM.contentType, data: TOKEN_FORM.body }
@@ -27,7 +30,7 @@ export function startUniInterceptor(config: ClientConfig, uni: UniInterceptorHos
     remove()
     harness.tokens.stop()
   }
-  return harness.client(
+  const client = harness.client(
     (path, options = {}) => {
       const sent = request({
         url: config.serverUrl + path,
@@ -39,4 +42,23 @@ export function startUniInterceptor(config: ClientConfig, uni: UniInterceptorHos
     resolvesAll,
     stop,
   )
+  const call = (name: 'uploadFile' | 'downloadFile', options: Record<string, unknown>) =>
+    (uni[name] as (options: unknown) => Promise<Record<string, any>>)(options)
+  return Object.assign(client, {
+    upload(path: string, { filePath, formData, auth }: UploadOptions) {
+      const sent = call('uploadFile', { url: urlOf(config, path), filePath, name: 'file', formData, ...(auth === false ? { auth } : {}) })
+      return {
+        outcome: sent.then((r) => answerOutcome('resolved', r.statusCode, parsedText(r.data), r), errorOutcome),
+        abort: () => undefined,
+      }
+    },
+    download(path: string) {
+      const sent = call('downloadFile', { url: urlOf(config, path) })
+      const outcome = sent.then(
+        (r) => ({ ...answerOutcome('resolved', r.statusCode, undefined, r), file: r.tempFilePath as string }),
+        errorOutcome,
+      )
+      return { outcome, abort: () => undefined }
+    },
+  })
 }

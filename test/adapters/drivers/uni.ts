@@ -1,18 +1,21 @@
 // Scenario client on createUniRequest (painless-token/uni). `uni` is the runtime's, or the global one when omitted.
-import { createUniRequest, type MiniRequestFunction, type UniRequest } from '../../../src/entries/uni.ts'
+import { createUniRequest, type MiniPlatform, type UniRequest } from '../../../src/entries/uni.ts'
 import {
   adapterOptions,
   answerOutcome,
   createHarness,
   errorOutcome,
   miniRefused,
+  parsedText,
   resolvesAll,
   TOKEN_FORM,
+  urlOf,
   type ClientConfig,
-  type ScenarioClient,
+  type TransferClient,
+  type UploadOptions,
 } from '../harness.ts'
 
-export function startUni(config: ClientConfig, uni?: { request: MiniRequestFunction }): ScenarioClient {
+export function startUni(config: ClientConfig, uni?: MiniPlatform): TransferClient {
   let request!: UniRequest
   const harness = createHarness(config, async () => {
     const token = { url: config.serverUrl + '/token', method: 'POST', header: TOKEN_FORM.contentType, data: TOKEN_FORM.body }
@@ -21,8 +24,22 @@ export function startUni(config: ClientConfig, uni?: { request: MiniRequestFunct
     return result.data
   })
   request = createUniRequest(harness.tokens, { uni, ...adapterOptions(config, miniRefused) })
-  return harness.client((path, options = {}) => {
-    const sent = request({ url: config.serverUrl + path, method: options.method ?? 'GET', dataType: 'json', auth: options.auth })
+  const client = harness.client((path, options = {}) => {
+    const sent = request({ url: urlOf(config, path), method: options.method ?? 'GET', dataType: 'json', auth: options.auth })
     return { outcome: sent.then((r) => answerOutcome('resolved', r.statusCode, r.data, r), errorOutcome), abort: () => sent.abort() }
   }, resolvesAll)
+  return Object.assign(client, {
+    upload(path: string, { filePath, formData, auth }: UploadOptions) {
+      const sent = request.uploadFile({ url: urlOf(config, path), filePath, name: 'file', formData, auth })
+      return {
+        outcome: sent.then((r) => answerOutcome('resolved', r.statusCode, parsedText(r.data), r), errorOutcome),
+        abort: () => sent.abort(),
+      }
+    },
+    download(path: string) {
+      const sent = request.downloadFile({ url: urlOf(config, path) })
+      const outcome = sent.then((r) => ({ ...answerOutcome('resolved', r.statusCode, undefined, r), file: r.tempFilePath }), errorOutcome)
+      return { outcome, abort: () => sent.abort() }
+    },
+  })
 }

@@ -2,7 +2,7 @@
 // runtime's, or the global one when omitted (the mini-program sandbox).
 import {
   createWxRequest,
-  type MiniRequestFunction,
+  type MiniPlatform,
   type MiniRequestOptions,
   type MiniRequestSuccess,
   type WxRequest,
@@ -13,14 +13,18 @@ import {
   createHarness,
   errorOutcome,
   miniRefused,
+  parsedText,
   resolvesAll,
   TOKEN_FORM,
+  urlOf,
   type ClientConfig,
   type Outcome,
-  type ScenarioClient,
+  type Sent,
+  type TransferClient,
+  type UploadOptions,
 } from '../harness.ts'
 
-export function startWx(config: ClientConfig, wx?: { request: MiniRequestFunction }): ScenarioClient {
+export function startWx(config: ClientConfig, wx?: MiniPlatform): TransferClient {
   let request!: WxRequest
   const call = (options: MiniRequestOptions) =>
     new Promise<MiniRequestSuccess>((resolve, reject) => {
@@ -33,18 +37,39 @@ export function startWx(config: ClientConfig, wx?: { request: MiniRequestFunctio
     return result.data
   })
   request = createWxRequest(harness.tokens, { wx, ...adapterOptions(config, miniRefused) })
-  return harness.client((path, options = {}) => {
+  // A call in wx's callback style: success becomes the outcome `answered` makes of it, fail a failure.
+  const sendWith = (
+    start: (success: (r: any) => void, fail: (e: unknown) => void) => { abort(): void },
+    answered: (r: any) => Outcome,
+  ): Sent => {
     let task!: { abort(): void }
     const outcome = new Promise<Outcome>((resolve) => {
-      task = request({
-        url: config.serverUrl + path,
-        method: options.method ?? 'GET',
-        dataType: 'json',
-        auth: options.auth,
-        success: (r) => resolve(answerOutcome('resolved', r.statusCode, r.data, r)),
-        fail: (error) => resolve(errorOutcome(error)),
-      })
+      task = start(
+        (r) => resolve(answered(r)),
+        (error) => resolve(errorOutcome(error)),
+      )
     })
     return { outcome, abort: () => task.abort() }
-  }, resolvesAll)
+  }
+  const client = harness.client(
+    (path, options = {}) =>
+      sendWith(
+        (success, fail) =>
+          request({ url: urlOf(config, path), method: options.method ?? 'GET', dataType: 'json', auth: options.auth, success, fail }),
+        (r) => answerOutcome('resolved', r.statusCode, r.data, r),
+      ),
+    resolvesAll,
+  )
+  return Object.assign(client, {
+    upload: (path: string, { filePath, formData, auth }: UploadOptions) =>
+      sendWith(
+        (success, fail) => request.uploadFile({ url: urlOf(config, path), filePath, name: 'file', formData, auth, success, fail }),
+        (r) => answerOutcome('resolved', r.statusCode, parsedText(r.data), r),
+      ),
+    download: (path: string) =>
+      sendWith(
+        (success, fail) => request.downloadFile({ url: urlOf(config, path), success, fail }),
+        (r) => ({ ...answerOutcome('resolved', r.statusCode, undefined, r), file: r.tempFilePath }),
+      ),
+  })
 }
