@@ -1,6 +1,6 @@
 // `npm run diagram`: writes docs/token-machine.mmd and docs/token-machine.svg from the real tokenMachine,
 // with the visualizer's own extraction, elkjs layout and SVG renderer, and puts the Mermaid text into the
-// README's ```mermaid block. `-- --check` writes nothing and exits 1 when a committed copy differs (CI runs
+// READMEs' ```mermaid blocks. `-- --check` writes nothing and exits 1 when a committed copy differs (CI runs
 // it, so the pictures cannot drift from the machine).
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
@@ -14,7 +14,11 @@ const mermaid = diagramMermaid(tokenMachine)
 const files: Array<[string, string]> = [
   ['docs/token-machine.mmd', mermaid],
   ['docs/token-machine.svg', await diagramSvg(tokenMachine)],
-  ['README.md', withMermaidBlock(readFileSync(path.join(root, 'README.md'), 'utf8'), mermaid)],
+  // Both READMEs hold the same diagram (the README sync test compares their code blocks).
+  ...['README.md', 'README.zh-CN.md'].map((readme): [string, string] => [
+    readme,
+    withMermaidBlock(readme, readFileSync(path.join(root, readme), 'utf8'), mermaid),
+  ]),
 ]
 
 let stale = 0
@@ -34,10 +38,10 @@ for (const [file, content] of files) {
 }
 process.exitCode = stale === 0 ? 0 : 1
 
-// The README's one ```mermaid block, replaced by the generated text; the rest of the README is left alone.
-function withMermaidBlock(readme: string, text: string): string {
+// A README's one ```mermaid block, replaced by the generated text; the rest of the README is left alone.
+function withMermaidBlock(name: string, readme: string, text: string): string {
   const start = readme.indexOf('```mermaid\n')
   const end = start === -1 ? -1 : readme.indexOf('```\n', start + 11)
-  if (end === -1) throw new Error('README.md has no ```mermaid block to put the diagram in')
+  if (end === -1) throw new Error(`${name} has no \`\`\`mermaid block to put the diagram in`)
   return `${readme.slice(0, start)}\`\`\`mermaid\n${text}${readme.slice(end)}`
 }
