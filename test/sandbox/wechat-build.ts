@@ -60,7 +60,11 @@ export async function buildWithWeChat(options: WeChatProjectOptions = {}): Promi
 
     // The builder needs an appid and a private key only to construct the project: nothing is uploaded.
     const keyPath = path.join(work, 'private.key')
-    const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048, privateKeyEncoding: { type: 'pkcs1', format: 'pem' } })
+    const { privateKey } = generateKeyPairSync('rsa', {
+      modulusLength: 2048,
+      publicKeyEncoding: { type: 'spki', format: 'pem' },
+      privateKeyEncoding: { type: 'pkcs1', format: 'pem' },
+    })
     writeFileSync(keyPath, privateKey)
     const ci = (await import('miniprogram-ci')) as any
     const project = new ci.Project({ appid: 'wx0000000000000000', type: 'miniProgram', projectPath: dir, privateKeyPath: keyPath })
@@ -79,9 +83,18 @@ function writeMinimalProject(dir: string): void {
   const json = (value: unknown) => JSON.stringify(value, null, 2)
   writeFileSync(
     path.join(dir, 'project.config.json'),
-    json({ compileType: 'miniprogram', miniprogramRoot: './', appid: 'wx0000000000000000', projectname: 'build-npm', setting: { es6: true } }),
+    json({
+      compileType: 'miniprogram',
+      miniprogramRoot: './',
+      appid: 'wx0000000000000000',
+      projectname: 'build-npm',
+      setting: { es6: true },
+    }),
   )
-  writeFileSync(path.join(dir, 'package.json'), json({ name: 'build-npm', private: true, dependencies: { 'painless-token': ours.version } }))
+  writeFileSync(
+    path.join(dir, 'package.json'),
+    json({ name: 'build-npm', private: true, dependencies: { 'painless-token': ours.version } }),
+  )
   writeFileSync(path.join(dir, 'app.json'), json({ pages: ['pages/index/index'] }))
   writeFileSync(path.join(dir, 'app.js'), 'App({})\n')
 }
