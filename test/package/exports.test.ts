@@ -20,10 +20,12 @@ const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as {
   main: string
   module: string
   types: string
+  miniprogram: string
   files: string[]
   sideEffects: boolean
   dependencies: Record<string, string>
   peerDependencies: Record<string, string>
+  devDependencies: Record<string, string>
   peerDependenciesMeta: Record<string, { optional: boolean }>
 }
 const subpaths = Object.keys(pkg.exports).filter((key) => key !== './package.json')
