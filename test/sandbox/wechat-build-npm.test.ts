@@ -96,7 +96,14 @@ describe('WeChat’s Build npm (miniprogram-ci packNpm) on `npm install painless
   })
 })
 
-describe('the negative control', () => {
+describe('the negative controls', () => {
+  it('ships crypto-js’s main alone: a runtime require of a crypto-js subpath would fail, hence crypto-js inside our folder', () => {
+    const loaded = requireInSandbox(`module.exports = { main: typeof require('crypto-js').HmacSHA256 }`)
+
+    expect(loaded.main).toBe('function')
+    expect(() => requireInSandbox(`require('crypto-js/hmac-sha256')`)).toThrow("module 'crypto-js/hmac-sha256' is not defined")
+  })
+
   it('fails packNpm when xstate is a plain dependency: the builder parses xstate’s own dist and stops at its `?.`', async () => {
     const attempt = buildWithWeChat({ editPackage: (pkg) => void (pkg.dependencies = { ...pkg.dependencies, xstate: '5.33.3' }) })
 
