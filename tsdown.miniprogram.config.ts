@@ -2,18 +2,10 @@
 // WeChat ships a package's "miniprogram" folder as it is and resolves `require('painless-token/wx')` to wx.js in it;
 // it knows no "exports", no ESM and no `?.`. So: one CommonJS .js file per entry, ES2017, xstate and the parts of
 // crypto-js we use bundled in (their own dists are never parsed), shared code in shared chunks so each error class
-// exists once across entries (instanceof holds between painless-token and painless-token/wx).
+// exists once across entries (instanceof holds between painless-token and painless-token/wx). The entry list is
+// scripts/miniprogram-entries.ts.
 import { defineConfig } from 'tsdown'
-
-/** The entries a mini-program can require, as `painless-token` (index) and `painless-token/<name>`. */
-export const MINIPROGRAM_ENTRIES = {
-  index: 'src/index.ts',
-  wx: 'src/entries/wx.ts',
-  uni: 'src/entries/uni.ts',
-  'luch-request': 'src/entries/luch-request.ts',
-  signing: 'src/entries/signing.ts',
-  machine: 'src/entries/machine.ts',
-}
+import { MINIPROGRAM_ENTRIES } from './scripts/miniprogram-entries.ts'
 
 const NO_CRYPTO = '\0no-node-crypto'
 

@@ -7,6 +7,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:
 import os from 'node:os'
 import path from 'node:path'
 import { pathToFileURL } from 'node:url'
+import { MINIPROGRAM_ENTRIES } from './miniprogram-entries.ts'
 
 const root = process.cwd()
 const tsc = path.join(root, 'node_modules', 'typescript', 'bin', 'tsc')
@@ -109,7 +110,7 @@ await step("WeChat's Build npm (miniprogram-ci packNpm) over the installed packa
   const started = Date.now()
   await ci.packNpm(new ci.Project(options), { ignores: [], reporter: () => undefined })
   const shipped = path.join(project, 'miniprogram_npm', 'painless-token')
-  for (const entry of ['index', 'wx', 'uni', 'signing', 'luch-request', 'machine'])
+  for (const entry of Object.keys(MINIPROGRAM_ENTRIES))
     if (!existsSync(path.join(shipped, `${entry}.js`))) throw new Error(`miniprogram_npm/painless-token/${entry}.js is missing`)
   if (existsSync(path.join(project, 'miniprogram_npm', 'xstate'))) throw new Error('packNpm shipped xstate beside the folder')
   console.log(`      packNpm ${Date.now() - started} ms`)

@@ -6,7 +6,7 @@
 import { createHmac } from 'node:crypto'
 import { Parser } from 'acorn'
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest'
-import { MINIPROGRAM_ENTRIES } from '../../tsdown.miniprogram.config.ts'
+import { MINIPROGRAM_ENTRIES } from '../../scripts/miniprogram-entries.ts'
 import { createMiniProgramSandbox } from './mini-program-sandbox.ts'
 import { buildWithWeChat, type WeChatBuild } from './wechat-build.ts'
 import { createWxRuntime } from './wx-runtime.ts'
@@ -45,6 +45,13 @@ describe('WeChat’s Build npm (miniprogram-ci packNpm) on `npm install painless
       const required = [...code.matchAll(/\brequire\(\s*["'`]([^"'`]+)["'`]\s*\)/g)].map((match) => match[1] as string)
       expect([file, required.filter((name) => !/^\.\/[\w.-]+\.js$/.test(name))]).toEqual([file, []])
     }
+  })
+
+  it('answers a require of every entry in the sandbox', () => {
+    const names = Object.keys(MINIPROGRAM_ENTRIES).map((entry) => (entry === 'index' ? 'painless-token' : `painless-token/${entry}`))
+    const loaded = requireInSandbox(`module.exports = ${JSON.stringify(names)}.map((name) => Object.keys(require(name)).length)`)
+
+    expect(Array.from(loaded as unknown as number[]).every((count) => count > 0)).toBe(true)
   })
 
   it('answers require(painless-token), /wx, /uni, /signing, /luch-request and /machine in the sandbox, with one copy of each export', () => {
