@@ -18,7 +18,9 @@ let built: Promise<string> | undefined
  */
 export function miniprogramFolder(): Promise<string> {
   built ??= (async () => {
-    const outDir = path.join(mkdtempSync(path.join(os.tmpdir(), 'painless-token-mp-')), ours.miniprogram as string)
+    const base = mkdtempSync(path.join(os.tmpdir(), 'painless-token-mp-'))
+    process.once('exit', () => rmSync(base, { recursive: true, force: true }))
+    const outDir = path.join(base, ours.miniprogram as string)
     await build({ config: path.join(root, 'tsdown.miniprogram.config.ts'), outDir, logLevel: 'silent' })
     return outDir
   })()
