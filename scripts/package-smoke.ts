@@ -7,6 +7,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:
 import os from 'node:os'
 import path from 'node:path'
 import { pathToFileURL } from 'node:url'
+import { MINIPROGRAM_ENTRIES } from './miniprogram-entries.ts'
 
 const root = process.cwd()
 const tsc = path.join(root, 'node_modules', 'typescript', 'bin', 'tsc')
@@ -69,8 +70,10 @@ await step('npm pack', () => {
   }[]
   tarball = path.join(work, packed[0]!.filename)
   const files = packed[0]!.files.map((f) => f.path)
-  const stray = files.filter((f) => !/^(dist\/|README\.md$|LICENSE$|package\.json$)/.test(f))
+  const stray = files.filter((f) => !/^(dist\/|miniprogram_dist\/|README\.md$|LICENSE$|package\.json$)/.test(f))
   if (stray.length) throw new Error(`the tarball holds files users do not need: ${stray.join(', ')}`)
+  for (const entry of ['index', 'wx', 'signing'])
+    if (!files.includes(`miniprogram_dist/${entry}.js`)) throw new Error(`the tarball has no miniprogram_dist/${entry}.js`)
   if (!files.includes('LICENSE')) throw new Error('the tarball has no LICENSE')
 })
 
@@ -80,6 +83,37 @@ await step('npm install <tarball> into a fresh project', () => {
   for (const peer of ['luch-request', 'axios']) {
     if (existsSync(path.join(app, 'node_modules', peer))) throw new Error(`optional peer ${peer} was installed`)
   }
+  // xstate is a required peer (so that WeChat's Build npm never parses its dist): npm >= 7 installs it.
+  if (!existsSync(path.join(app, 'node_modules', 'xstate', 'package.json'))) throw new Error('the peer xstate was not installed')
+})
+
+await step("WeChat's Build npm (miniprogram-ci packNpm) over the installed package", async () => {
+  const project = path.join(work, 'wechat')
+  mkdirSync(project)
+  write(project, {
+    'project.config.json': JSON.stringify({ compileType: 'miniprogram', miniprogramRoot: './', appid: 'wx0000000000000000' }),
+    'app.json': JSON.stringify({ pages: ['pages/index/index'] }),
+    'app.js': "const { createTokenController } = require('painless-token')\nconst { createWxRequest } = require('painless-token/wx')\n",
+  })
+  // The consumer's package.json and node_modules, as `npm install painless-token` left them.
+  for (const name of ['package.json', 'node_modules']) execFileSync('cp', ['-R', path.join(app, name), project])
+  const { generateKeyPairSync } = await import('node:crypto')
+  const { privateKey } = generateKeyPairSync('rsa', {
+    modulusLength: 2048,
+    publicKeyEncoding: { type: 'spki', format: 'pem' },
+    privateKeyEncoding: { type: 'pkcs1', format: 'pem' },
+  })
+  writeFileSync(path.join(work, 'wechat.key'), privateKey)
+  // Only to construct the project: packNpm uploads nothing.
+  const ci = (await import(pathToFileURL(path.join(root, 'node_modules', 'miniprogram-ci', 'dist', 'index.js')).href)).default
+  const options = { appid: 'wx0000000000000000', type: 'miniProgram', projectPath: project, privateKeyPath: path.join(work, 'wechat.key') }
+  const started = Date.now()
+  await ci.packNpm(new ci.Project(options), { ignores: [], reporter: () => undefined })
+  const shipped = path.join(project, 'miniprogram_npm', 'painless-token')
+  for (const entry of Object.keys(MINIPROGRAM_ENTRIES))
+    if (!existsSync(path.join(shipped, `${entry}.js`))) throw new Error(`miniprogram_npm/painless-token/${entry}.js is missing`)
+  if (existsSync(path.join(project, 'miniprogram_npm', 'xstate'))) throw new Error('packNpm shipped xstate beside the folder')
+  console.log(`      packNpm ${Date.now() - started} ms`)
 })
 
 // The same checks in both module systems: names exist, a token round trip works, crypto-js loads (signing).

@@ -1,6 +1,8 @@
 // A native WeChat mini-program on painless-token: the token comes from wx.login's code, lives in wx storage, and
 // every request goes through createWxRequest, which waits for it, sets the header and replays after a 401.
-// Install with npm and run "Tools > Build npm" in WeChat DevTools; requests must go to a whitelisted https domain.
+// `npm install` (package.json here), then "Tools > Build npm" in WeChat DevTools: it copies the package's miniprogram
+// folder (CommonJS, ES2017, xstate inside) to miniprogram_npm/painless-token/, where both requires below resolve.
+// Requests must go to a whitelisted https domain.
 const { createTokenController, wxStorage } = require('painless-token')
 const { createWxRequest } = require('painless-token/wx')
 

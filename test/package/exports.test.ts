@@ -20,10 +20,12 @@ const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as {
   main: string
   module: string
   types: string
+  miniprogram: string
   files: string[]
   sideEffects: boolean
   dependencies: Record<string, string>
   peerDependencies: Record<string, string>
+  devDependencies: Record<string, string>
   peerDependenciesMeta: Record<string, { optional: boolean }>
 }
 const subpaths = Object.keys(pkg.exports).filter((key) => key !== './package.json')
@@ -61,12 +63,17 @@ describe('package.json exports', () => {
     expect([pkg.main, pkg.module, pkg.types]).toEqual(['./dist/index.cjs', './dist/index.js', './dist/index.d.cts'])
   })
 
-  it('ships only dist, README and LICENSE, declares no side effects, and keeps the adapters’ libraries optional', () => {
-    expect(pkg.files).toEqual(['dist', 'README.md', 'LICENSE'])
+  it('ships only dist, the miniprogram folder, README and LICENSE, declares no side effects, and keeps the adapters’ libraries optional', () => {
+    expect(pkg.files).toEqual(['dist', 'miniprogram_dist', 'README.md', 'LICENSE'])
+    expect(pkg.miniprogram).toBe('miniprogram_dist')
     expect(existsSync('LICENSE')).toBe(true)
     expect(pkg.sideEffects).toBe(false)
-    expect(Object.keys(pkg.dependencies).sort()).toEqual(['crypto-js', 'xstate'])
-    expect(Object.keys(pkg.peerDependencies).sort()).toEqual(['axios', 'luch-request'])
+    expect(Object.keys(pkg.dependencies).sort()).toEqual(['crypto-js'])
+    // xstate is a required peer: WeChat's Build npm parses every package in `dependencies` (xstate's `?.` stops it)
+    // and leaves peers alone; npm >= 7 and pnpm install it all the same. Tests pin the version they run.
+    expect(Object.keys(pkg.peerDependencies).sort()).toEqual(['axios', 'luch-request', 'xstate'])
+    expect(pkg.peerDependencies.xstate).toBe('^5.33.3')
+    expect(pkg.devDependencies.xstate).toBe('5.33.3')
     expect(pkg.peerDependenciesMeta).toEqual({ axios: { optional: true }, 'luch-request': { optional: true } })
   })
 })

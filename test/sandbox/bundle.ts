@@ -1,11 +1,25 @@
-// Bundles TypeScript for the mini-program sandbox as a mini-program project would ship it: one CommonJS file,
-// platform neutral, ES2017, npm packages inlined. Also lists the free globals a bundle refers to.
-import { build } from 'esbuild'
+// Bundles test-only app code for the mini-program sandbox as a mini-program project would ship it: one CommonJS
+// file, platform neutral, ES2017, npm packages inlined. Also lists the free globals a bundle refers to.
+import path from 'node:path'
+import { build, type Plugin } from 'esbuild'
 import ts from 'typescript'
 
+export interface BundleOptions {
+  /**
+   * 'package': the library stays out of the bundle: imports of src/index.ts and src/entries/<name>.ts become
+   * `require('painless-token')` and `require('painless-token/<name>')`, served by the sandbox from what WeChat's
+   * builder wrote into miniprogram_npm/. 'inline' (default): the library is bundled from src, as uni-app's bundler does.
+   */
+  library?: 'package' | 'inline'
+}
+
 /** Bundles `entry` (a path) or `contents` (source text resolved from `resolveDir`) into one CJS script. */
-export async function bundleForMiniProgram(input: { entry: string } | { contents: string; resolveDir: string }): Promise<string> {
+export async function bundleForMiniProgram(
+  input: { entry: string } | { contents: string; resolveDir: string },
+  options: BundleOptions = {},
+): Promise<string> {
   const result = await build({
+    ...(options.library === 'package' ? { plugins: [libraryAsPackage] } : {}),
     ...('entry' in input
       ? { entryPoints: [input.entry] }
       : { stdin: { contents: input.contents, resolveDir: input.resolveDir, loader: 'ts' } }),
@@ -20,6 +34,26 @@ export async function bundleForMiniProgram(input: { entry: string } | { contents
     logLevel: 'silent',
   })
   return (result.outputFiles[0] as { text: string }).text
+}
+
+const SOURCE = path.resolve('src')
+const MACHINES = path.resolve('machines')
+
+// The package's entries by source file; any other file of the library reached from app code is a mistake (it would
+// be a second copy of the library beside the package's), so the build fails on it.
+const libraryAsPackage: Plugin = {
+  name: 'library-as-package',
+  setup(bundle) {
+    bundle.onResolve({ filter: /^\.{1,2}\// }, (args) => {
+      const file = path.resolve(args.resolveDir, args.path)
+      if (file === path.join(SOURCE, 'index.ts')) return { path: 'painless-token', external: true }
+      const entry = /^entries[\\/]([\w-]+)\.ts$/.exec(path.relative(SOURCE, file))
+      if (entry) return { path: `painless-token/${entry[1]}`, external: true }
+      if (file.startsWith(SOURCE + path.sep) || file.startsWith(MACHINES + path.sep))
+        return { errors: [{ text: `${args.importer} imports ${args.path}: app code reaches the library through its entries only` }] }
+      return undefined
+    })
+  },
 }
 
 /**

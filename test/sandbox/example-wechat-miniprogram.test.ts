@@ -1,19 +1,20 @@
-// examples/wechat-miniprogram run as WeChat runs it: app.js and the page's file in the mini-program sandbox, the
-// library as a built npm package, wx.request routed from https://api.example.com to the loopback token server.
-import { readFileSync } from 'node:fs'
-import { beforeAll, describe, expect, it, onTestFinished } from 'vitest'
+// examples/wechat-miniprogram run as WeChat runs it: the project built by WeChat's own "Build npm" (miniprogram-ci's
+// packNpm over node_modules/painless-token as npm installs it), then app.js and the page's file in the mini-program
+// sandbox requiring 'painless-token' and 'painless-token/wx' from the miniprogram_npm/ it wrote, wx.request routed
+// from https://api.example.com to the loopback token server.
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest'
 import { startTokenServer, type TokenServer, type TokenServerOptions } from '../helpers/token-server.ts'
-import { bundleForMiniProgram } from './bundle.ts'
 import { createMiniProgramSandbox, type MiniProgramSandbox } from './mini-program-sandbox.ts'
+import { buildWithWeChat, type WeChatBuild } from './wechat-build.ts'
 import { createWxRuntime, type WxRuntime } from './wx-runtime.ts'
 
-const EXAMPLE = 'examples/wechat-miniprogram/'
-const source = (file: string) => readFileSync(EXAMPLE + file, 'utf8')
-let npm = ''
+let project: WeChatBuild | undefined
 
 beforeAll(async () => {
-  npm = await bundleForMiniProgram({ entry: 'test/sandbox/entries/miniprogram-npm.ts' })
-})
+  project = await buildWithWeChat({ from: 'examples/wechat-miniprogram' })
+}, 60_000)
+
+afterAll(() => project?.remove())
 
 interface PageInstance {
   data: Record<string, any>
@@ -29,14 +30,12 @@ async function launch(serverOptions: TokenServerOptions, deleteGlobalThis: boole
   onTestFinished(() => server.close())
   const runtime: WxRuntime = createWxRuntime({ route: (url) => url.replace('https://api.example.com', server.url) })
   onTestFinished(() => runtime.close())
-  const sandbox: MiniProgramSandbox = createMiniProgramSandbox({ wx: runtime.wx, deleteGlobalThis })
+  const files = (project as WeChatBuild).files
+  const sandbox: MiniProgramSandbox = createMiniProgramSandbox({ wx: runtime.wx, deleteGlobalThis, files })
   onTestFinished(() => sandbox.dispose())
-  const library = sandbox.load(npm, 'miniprogram_npm/painless-token/index.js')
-  sandbox.provide('painless-token', library)
-  sandbox.provide('painless-token/wx', library)
-  sandbox.load(source('app.js'), 'app.js')
+  sandbox.load(files['app.js'] as string, 'app.js')
   onTestFinished(() => sandbox.app?.tokens.stop())
-  sandbox.load(source('pages/index/index.js'), 'pages/index/index.js')
+  sandbox.load(files['pages/index/index.js'] as string, 'pages/index/index.js')
   const page = instantiate(sandbox.pages[0]?.options as Record<string, any>)
   return { server, runtime, sandbox, page }
 }

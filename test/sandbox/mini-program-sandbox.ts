@@ -37,6 +37,8 @@ export interface SandboxOptions {
   /**
    * The project's files by path ('app.js', 'common/vendor.js'): `require('../../common/vendor.js')` then loads
    * one relative to the requiring file, once, as WeChat does for a compiled project (uni-app's mp-weixin build).
+   * A bare name (`require('painless-token/wx')`) is looked up as WeChat looks up a built npm package: in
+   * `miniprogram_npm/` beside the requiring file, then in each folder above, as `<name>.js` or `<name>/index.js`.
    */
   files?: Readonly<Record<string, string>>
 }
@@ -124,10 +126,19 @@ export function createMiniProgramSandbox(options: SandboxOptions): MiniProgramSa
   function requireFrom(filename: string) {
     return (name: string): unknown => {
       if (modules.has(name)) return modules.get(name)
-      const path = name.startsWith('.') ? posix.join(posix.dirname(filename), name) : name
-      const code = options.files?.[path]
+      const path = name.startsWith('.') ? posix.join(posix.dirname(filename), name) : npmPath(filename, name)
+      const code = path === undefined ? undefined : options.files?.[path]
       if (code === undefined) throw new Error(`module '${name}' is not defined`)
-      return (loaded.get(path) ?? run(code, path)).exports
+      return (loaded.get(path as string) ?? run(code, path as string)).exports
+    }
+  }
+  function npmPath(filename: string, name: string): string | undefined {
+    for (let dir = posix.dirname(filename); ; dir = posix.dirname(dir)) {
+      for (const candidate of [`${name}.js`, `${name}/index.js`]) {
+        const path = posix.join(dir, 'miniprogram_npm', candidate)
+        if (options.files?.[path] !== undefined) return path
+      }
+      if (dir === '.' || dir === '/') return name
     }
   }
   function run(code: string, filename: string) {

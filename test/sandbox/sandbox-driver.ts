@@ -8,6 +8,8 @@ import { createWxRuntime, type WxRuntime } from './wx-runtime.ts'
 export interface SandboxRun {
   deleteGlobalThis: boolean
   uniOnWx: boolean
+  /** The project's files, e.g. the miniprogram_npm/ WeChat's builder wrote, which the client requires by name. */
+  files?: Readonly<Record<string, string>>
   /** Every wx runtime a client of this driver used, for checks on wx.request. */
   runtimes: WxRuntime[]
 }

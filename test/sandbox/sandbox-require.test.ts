@@ -36,4 +36,22 @@ describe('require in a sandboxed project', () => {
       "module '../common/vendor.js' is not defined",
     )
   })
+
+  it('finds a bare name in the nearest miniprogram_npm/, as <name>.js or <name>/index.js, as WeChat does', () => {
+    const sandbox = createMiniProgramSandbox({
+      wx: {},
+      files: {
+        'miniprogram_npm/lib/index.js': 'exports.from = "root"',
+        'miniprogram_npm/lib/sub.js': 'exports.from = "root sub"',
+        'pages/miniprogram_npm/lib/index.js': 'exports.from = "pages"',
+      },
+    })
+    onTestFinished(() => sandbox.dispose())
+
+    const required = sandbox.load('module.exports = [require("lib").from, require("lib/sub").from]', 'pages/index/index.js')
+
+    expect(required).toEqual(['pages', 'root sub'])
+    expect(sandbox.load('module.exports = require("lib").from', 'app.js')).toBe('root')
+    expect(() => sandbox.load('require("missing")', 'app.js')).toThrow("module 'missing' is not defined")
+  })
 })

@@ -1,13 +1,15 @@
-// The library in a mini-program's runtime: a vm context with only what WeChat's JS runtime declares, the library
-// bundled as a mini-program ships it, wx.request reaching the loopback server. The shared adapter scenarios run
-// there through painless-token/wx and through luch-request on a uni built on wx, with and without globalThis.
-import { beforeAll, describe, expect, it } from 'vitest'
+// The library in a mini-program's runtime: a vm context with only what WeChat's JS runtime declares, wx.request
+// reaching the loopback server. The shared adapter scenarios run there through painless-token/wx as WeChat's own
+// "Build npm" ships it (packNpm's miniprogram_npm/, required by name), and through luch-request on a uni built on wx
+// with the library bundled from source as uni-app's bundler does, with and without globalThis.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Driver } from '../adapters/harness.ts'
 import { useScenarioRunner } from '../adapters/run-scenario.ts'
 import { scenarios } from '../adapters/scenarios.ts'
 import { bundleForMiniProgram, freeGlobals } from './bundle.ts'
 import { createMiniProgramSandbox, OFFERED_GLOBALS } from './mini-program-sandbox.ts'
 import { sandboxDriver } from './sandbox-driver.ts'
+import { buildWithWeChat, type WeChatBuild } from './wechat-build.ts'
 import { createWxRuntime, WX_MAX_IN_FLIGHT } from './wx-runtime.ts'
 
 const MISSING = [
@@ -52,15 +54,22 @@ const REVIEWED: Record<string, string> = {
 
 const runScenario = useScenarioRunner()
 const code: Record<string, string> = {}
+let wechat: WeChatBuild | undefined
+/** miniprogram_npm/painless-token/*.js as WeChat's builder wrote them. */
+let shipped: Record<string, string> = {}
 
 beforeAll(async () => {
-  code.wx = await bundleForMiniProgram({ entry: 'test/sandbox/entries/wx-client.ts' })
+  wechat = await buildWithWeChat()
+  shipped = Object.fromEntries(Object.entries(wechat.files).filter(([file]) => file.startsWith('miniprogram_npm/painless-token/')))
+  code.wx = await bundleForMiniProgram({ entry: 'test/sandbox/entries/wx-client.ts' }, { library: 'package' })
   code.luch = await bundleForMiniProgram({ entry: 'test/sandbox/entries/luch-client.ts' })
   code.control = await bundleForMiniProgram({
     contents: 'queueMicrotask(() => undefined)\nexport const start = () => undefined',
     resolveDir: '.',
   })
-})
+}, 60_000)
+
+afterAll(() => wechat?.remove())
 
 describe('the mini-program sandbox', () => {
   it.each([false, true])('offers only the runtime’s globals, no eval, and no globalThis when deleted (%s)', (deleteGlobalThis) => {
@@ -79,16 +88,19 @@ describe('the mini-program sandbox', () => {
     expect(() => new Function('require', 'module', 'exports', code.control as string)(require, { exports: {} }, {})).not.toThrow()
   })
 
-  it('finds no global in the bundles that the runtime lacks, beyond the reviewed probes; and flags the control', () => {
-    const found = freeGlobals({ wx: code.wx as string, luch: code.luch as string, control: code.control as string })
+  it('finds no global in the bundles and the shipped files that the runtime lacks, beyond the reviewed probes; and flags the control', () => {
+    const found = freeGlobals({ ...shipped, wx: code.wx as string, luch: code.luch as string, control: code.control as string })
     const offered = new Set<string>(OFFERED_GLOBALS)
     const unreviewed = (bundle: string, extra: string[] = []) =>
       Object.keys(found[bundle] ?? {}).filter((name) => !offered.has(name) && !(name in REVIEWED) && !extra.includes(name))
 
+    expect(Object.keys(shipped)).toContain('miniprogram_npm/painless-token/index.js')
+    // `uni`: uniStorage() and createUniRequest read it when called, which only a uni-app project does.
+    for (const file of Object.keys(shipped)) expect([file, unreviewed(file, ['uni'])]).toEqual([file, []])
     expect(unreviewed('wx')).toEqual([])
     expect(unreviewed('luch', ['uni'])).toEqual([])
     expect(unreviewed('control')).toEqual(['queueMicrotask'])
-    for (const bundle of ['wx', 'luch']) {
+    for (const bundle of [...Object.keys(shipped), 'wx', 'luch']) {
       for (const [name, seen] of Object.entries(found[bundle] ?? {}))
         if (name in REVIEWED) expect([bundle, name, seen.typeofRefs > 0]).toEqual([bundle, name, true])
     }
@@ -96,7 +108,7 @@ describe('the mini-program sandbox', () => {
 })
 
 const runs = [
-  { name: 'painless-token/wx', bundle: 'wx', uniOnWx: false },
+  { name: 'painless-token/wx as WeChat’s Build npm ships it', bundle: 'wx', uniOnWx: false },
   { name: 'luch-request on a uni built on wx', bundle: 'luch', uniOnWx: true },
 ] as const
 
@@ -106,7 +118,7 @@ describe.each(runs)('in the sandbox, through $name', ({ bundle, uniOnWx }) => {
     ['with globalThis deleted', true],
   ])('%s', (_, deleteGlobalThis) => {
     let driver: ReturnType<typeof sandboxDriver>
-    beforeAll(() => void (driver = sandboxDriver(code[bundle] as string, { deleteGlobalThis, uniOnWx })))
+    beforeAll(() => void (driver = sandboxDriver(code[bundle] as string, { deleteGlobalThis, uniOnWx, files: shipped })))
 
     for (const scenario of scenarios) {
       it(scenario.name, async () => {
@@ -121,7 +133,7 @@ describe('wx.request’s 10 concurrent requests, in the sandbox', () => {
   it('are not held by parked requests: 30 of them wait for the token without calling wx.request', async () => {
     const { startTokenServer } = await import('../helpers/token-server.ts')
     const server = await startTokenServer({ tokenFault: 'hang' })
-    const driver = sandboxDriver(code.wx as string, { deleteGlobalThis: false, uniOnWx: false })
+    const driver = sandboxDriver(code.wx as string, { deleteGlobalThis: false, uniOnWx: false, files: shipped })
     const client = await driver({ serverUrl: server.url })
     try {
       const sent = Array.from({ length: 30 }, (_, i) => client.send(`/api/item/${i}`))
