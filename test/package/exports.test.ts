@@ -63,8 +63,8 @@ describe('package.json exports', () => {
     expect([pkg.main, pkg.module, pkg.types]).toEqual(['./dist/index.cjs', './dist/index.js', './dist/index.d.cts'])
   })
 
-  it('ships only dist, the miniprogram folder, README and LICENSE, declares no side effects, and keeps the adapters’ libraries optional', () => {
-    expect(pkg.files).toEqual(['dist', 'miniprogram_dist', 'README.md', 'LICENSE'])
+  it('ships only dist, the miniprogram folder, the READMEs, the compatibility table and LICENSE, declares no side effects, and keeps the adapters’ libraries optional', () => {
+    expect(pkg.files).toEqual(['dist', 'miniprogram_dist', 'README.md', 'README.zh-CN.md', 'COMPATIBILITY.md', 'LICENSE'])
     expect(pkg.miniprogram).toBe('miniprogram_dist')
     expect(existsSync('LICENSE')).toBe(true)
     expect(pkg.sideEffects).toBe(false)
