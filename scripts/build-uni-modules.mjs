@@ -1,21 +1,25 @@
 // `npm run build:uni-modules`: writes uni_modules/painless-token/, the DCloud plugin-market package that HBuilderX
 // projects copy into their own uni_modules/. A uni_modules folder gets no npm install, so js_sdk/ is one ES2017 ESM
 // file with xstate and crypto-js inside; luch-request stays out (the adapter only needs the app's instance).
-// Usage: node scripts/build-uni-modules.mjs [outDir]   (default uni_modules/painless-token)
+// Usage: node scripts/build-uni-modules.mjs [outDir]   (default uni_modules/painless-token; relative to the cwd)
 // Plain .mjs, not .ts: scripts/run-ts.mjs bundles its entry, and tsdown cannot be bundled.
 import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { build } from 'tsdown'
 
 const ID = 'painless-token'
-const out = path.resolve(process.argv[2] ?? `uni_modules/${ID}`)
+const root = fileURLToPath(new URL('..', import.meta.url))
+const fromRoot = (file) => path.join(root, file)
+const out = path.resolve(process.argv[2] ?? fromRoot(`uni_modules/${ID}`))
 // Cleaned before each build: refuse a folder that is not ours to wipe.
 if (path.basename(out) !== ID) throw new Error(`the output folder must be named ${ID}, got ${out}`)
-const ours = JSON.parse(readFileSync('package.json', 'utf8'))
+const ours = JSON.parse(readFileSync(fromRoot('package.json'), 'utf8'))
 
 rmSync(out, { recursive: true, force: true })
 await build({
   config: false,
+  cwd: root,
   entry: { [ID]: 'scripts/build-uni-modules.entry.ts' },
   outDir: path.join(out, 'js_sdk'),
   format: 'esm',
@@ -91,9 +95,9 @@ const manifest = {
 writeFileSync(path.join(out, 'package.json'), JSON.stringify(manifest, null, 2) + '\n')
 
 const fill = (text) => text.replaceAll('{{version}}', ours.version)
-writeFileSync(path.join(out, 'readme.md'), fill(readFileSync('scripts/build-uni-modules.readme.md', 'utf8')))
+writeFileSync(path.join(out, 'readme.md'), fill(readFileSync(fromRoot('scripts/build-uni-modules.readme.md'), 'utf8')))
 writeFileSync(path.join(out, 'changelog.md'), `## ${ours.version}\n\n- 与 npm 包 ${ID}@${ours.version} 同一份源码构建。\n`)
 // MIT asks for the notices of the code bundled in js_sdk/ too.
-const notice = (name) => `\n---\n\n${name} (bundled in js_sdk/):\n\n${readFileSync(`node_modules/${name}/LICENSE`, 'utf8')}`
-writeFileSync(path.join(out, 'license.md'), readFileSync('LICENSE', 'utf8') + notice('xstate') + notice('crypto-js'))
+const notice = (name) => `\n---\n\n${name} (bundled in js_sdk/):\n\n${readFileSync(fromRoot(`node_modules/${name}/LICENSE`), 'utf8')}`
+writeFileSync(path.join(out, 'license.md'), readFileSync(fromRoot('LICENSE'), 'utf8') + notice('xstate') + notice('crypto-js'))
 console.log(`wrote ${path.relative(process.cwd(), out) || out}`)
