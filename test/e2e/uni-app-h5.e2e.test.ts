@@ -69,6 +69,8 @@ describe.each(UNI_VARIANTS)('examples/uni-app (painless-token from %s) built for
     expect(scripts.some((code) => code.includes('token refresh failed after'))).toBe(true)
     // The uni_modules copy announces itself in a legal comment that minifiers keep; the source has none.
     expect(scripts.some((code) => code.includes(UNI_MODULES_BANNER))).toBe(variant === 'uni-modules')
+    // The page never signs: crypto-js (one of its messages stands for it) is left out in both variants.
+    expect(scripts.filter((code) => code.includes('Malformed UTF-8 data'))).toEqual([])
   })
 
   it("sends the page's request through the browser's uni.request with a bearer token, and shows no token", async () => {

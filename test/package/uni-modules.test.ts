@@ -24,6 +24,7 @@ interface PluginManifest {
   keywords: string[]
   main: string
   types: string
+  sideEffects: boolean
   engines: Record<string, string>
   dcloudext: { type: string; npmurl: string; declaration: { ads: string; data: string; permissions: string } }
   uni_modules: {
@@ -56,9 +57,20 @@ function filesUnder(dir: string): string[] {
 }
 
 describe('the uni_modules folder', () => {
-  it('holds the plugin-market layout and nothing else: no node_modules, one file in js_sdk/', () => {
+  it('holds the plugin-market layout and nothing else: no node_modules, the built code in js_sdk/', () => {
     expect(filesUnder(out).sort()).toEqual(
-      ['changelog.md', 'index.d.ts', 'index.js', 'js_sdk/painless-token.js', 'license.md', 'package.json', 'readme.md'].sort(),
+      [
+        'changelog.md',
+        'index.d.ts',
+        'index.js',
+        'js_sdk/painless-token.js',
+        'js_sdk/rolldown-runtime.js',
+        'js_sdk/shared.js',
+        'js_sdk/signing.js',
+        'license.md',
+        'package.json',
+        'readme.md',
+      ].sort(),
     )
   })
 
@@ -119,17 +131,32 @@ describe("package.json's plugin fields (DCloud's uni_modules schema)", () => {
   })
 })
 
-describe('js_sdk/painless-token.js', () => {
-  it('is ES2017 and imports nothing: xstate and crypto-js are inside, luch-request is left to the app', () => {
-    const code = read('js_sdk/painless-token.js')
-    const ast = Parser.parse(code, { ecmaVersion: 2017, sourceType: 'module' })
-    const imports = ast.body.filter((node) => node.type === 'ImportDeclaration' || ('source' in node && node.source))
-    expect(imports).toEqual([])
-    expect(code).not.toMatch(/\brequire\(\s*["'`]/)
-    expect(code).not.toContain('luch-request')
+describe('js_sdk/', () => {
+  const sdk = () => filesUnder(path.join(out, 'js_sdk'))
+  const importsOf = (file: string) =>
+    Parser.parse(read(`js_sdk/${file}`), { ecmaVersion: 2017, sourceType: 'module' }).body.flatMap((node) =>
+      (node.type === 'ImportDeclaration' || node.type === 'ExportNamedDeclaration' || node.type === 'ExportAllDeclaration') && node.source
+        ? [String(node.source.value)]
+        : [],
+    )
+
+  it('is ES2017 and imports only its own files: xstate and crypto-js are inside, luch-request is left to the app', () => {
+    for (const file of sdk()) {
+      for (const id of importsOf(file)) expect(sdk(), `${file} imports ${id}`).toContain(id.replace(/^\.\//, ''))
+      expect(read(`js_sdk/${file}`), file).not.toMatch(/\brequire\(\s*["'`]|luch-request/)
+    }
   })
 
-  it('starts with a legal comment naming the version, which minifiers keep', () => {
+  it('keeps crypto-js in signing.js, which nothing but the entry imports, and declares no side effects', () => {
+    // So a bundler drops signing.js (≈4 kB min+gzip) from an app that never signs, as it does with the npm package.
+    expect(read('js_sdk/signing.js')).toContain('Malformed UTF-8 data')
+    for (const file of sdk().filter((name) => name !== 'signing.js'))
+      expect(read(`js_sdk/${file}`), file).not.toContain('Malformed UTF-8 data')
+    expect(sdk().filter((file) => importsOf(file).includes('./signing.js'))).toEqual(['painless-token.js'])
+    expect(manifest.sideEffects).toBe(false)
+  })
+
+  it('starts the entry with a legal comment naming the version, which minifiers keep', () => {
     expect(read('js_sdk/painless-token.js').startsWith(`/*! painless-token ${ours.version} (uni_modules build)`)).toBe(true)
   })
 })
