@@ -31,12 +31,10 @@ await build({
   logLevel: 'warn',
   checks: { pluginTimings: false },
   deps: { alwaysBundle: ['xstate', /^crypto-js(\/|$)/], neverBundle: ['luch-request'], onlyBundle: false },
-  // xstate's ESM build (its "module" condition), which tree-shakes; "import" would pick its CJS wrapper.
+  // xstate's ESM build (its "module" condition), which tree-shakes; "import" would pick its CJS wrapper. The entry
+  // signature setting is what codeSplitting's includeDependenciesRecursively: false (below) requires.
   inputOptions: { preserveEntrySignatures: 'allow-extension', resolve: { conditionNames: ['module', 'import', 'default'] } },
   outputOptions: {
-    // A legal comment: minifiers keep it, so a built app shows which copy it holds (the e2e suite checks this too).
-    banner: (chunk) =>
-      chunk.isEntry ? `/*! ${ID} ${ours.version} (uni_modules build) | MIT | bundles xstate and crypto-js (MIT): see license.md */` : '',
     // Signing and crypto-js in a file of their own: with "sideEffects": false below, an app that never signs drops
     // that file (≈4 kB min+gzip), as the npm package lets bundlers do. Inside one file, crypto-js's CommonJS
     // initialisers would stay. What signing shares with the adapters goes to a third file, so no two files import
@@ -60,6 +58,13 @@ await build({
     },
   ],
 })
+// A legal comment, which minifiers keep, so a built app shows which copy it holds (the e2e suites check this). Put
+// after the imports: uni's mini-program build rewrites imports and drops a comment that sits above them.
+const entryFile = path.join(out, 'js_sdk', `${ID}.js`)
+const entryCode = readFileSync(entryFile, 'utf8')
+const imports = /^(?:import\{[^}]*\}from"[^"]*";)*/.exec(entryCode)[0]
+const legal = `/*! ${ID} ${ours.version} (uni_modules build) | MIT | bundles xstate and crypto-js (MIT): see license.md */`
+writeFileSync(entryFile, `${imports}\n${legal}\n${entryCode.slice(imports.length)}`)
 // The declarations import nothing (xstate's types are inlined too): they can sit at the root as index.d.ts.
 renameSync(path.join(out, 'js_sdk', `${ID}.d.ts`), path.join(out, 'index.d.ts'))
 writeFileSync(
