@@ -1,6 +1,6 @@
 // `npm run build:uni-modules`: writes uni_modules/painless-token/, the DCloud plugin-market package that HBuilderX
-// projects copy into their own uni_modules/. A uni_modules folder gets no npm install, so js_sdk/ is one ES2017 ESM
-// file with xstate and crypto-js inside; luch-request stays out (the adapter only needs the app's instance).
+// projects copy into their own uni_modules/. A uni_modules folder gets no npm install, so js_sdk/ is ES2017 ESM with
+// xstate and crypto-js inside; luch-request stays out (the adapter only needs the app's instance).
 // Usage: node scripts/build-uni-modules.mjs [outDir]   (default uni_modules/painless-token; relative to the cwd)
 // Plain .mjs, not .ts: scripts/run-ts.mjs bundles its entry, and tsdown cannot be bundled.
 import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
