@@ -1,66 +1,76 @@
 // examples/uni-app built for H5 (`uni build`) and run in headless Chromium: the built page and the token server
 // share one loopback origin, the page's buttons send through luch-request and the real uni.request (XMLHttpRequest),
 // and the outcome shows in the page's data attributes. Never a token: the page must not render one.
+// Once per variant (support/uni-app-build.ts): painless-token from npm (this repository's source) and from the
+// uni_modules folder that `npm run build:uni-modules` writes.
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest'
 import { startTokenServer, type TokenServer, type TokenServerOptions } from '../helpers/token-server.ts'
 import { launchChromium } from './support/browser.ts'
 import { startSameOriginServer } from './support/same-origin-server.ts'
-import { buildUniApp, readTree, type UniBuild } from './support/uni-app-build.ts'
+import { buildUniApp, readTree, UNI_MODULES_BANNER, UNI_VARIANTS, type UniBuild } from './support/uni-app-build.ts'
 
-let build: UniBuild
 let browser: Browser
 
 beforeAll(async () => {
-  build = await buildUniApp('h5')
   browser = await launchChromium()
 })
 afterAll(async () => {
   await browser?.close()
 })
 
-/** Opens the built app on a fresh origin (so fresh storage) in front of a fresh token server. */
-async function open(serverOptions: TokenServerOptions = {}) {
-  let clockOffsetMs = 0
-  const server: TokenServer = await startTokenServer({ ...serverOptions, now: () => Date.now() + clockOffsetMs })
-  onTestFinished(() => server.close())
-  const origin = await startSameOriginServer(build.dir, server.url)
-  onTestFinished(() => origin.close())
-  const context = await browser.newContext()
-  onTestFinished(() => context.close())
-  const page = await context.newPage()
-  const pageErrors: string[] = []
-  page.on('pageerror', (error) => pageErrors.push(error.message))
-  await page.goto(origin.url + '/')
-  await page.locator('[data-testid="outcome"]').waitFor()
-  return {
-    server,
-    page,
-    pageErrors,
-    /** Moves the token server's clock: tokens it issued expire there by its own time. */
-    advanceServerClock: (ms: number) => void (clockOffsetMs += ms),
+describe.each(UNI_VARIANTS)('examples/uni-app (painless-token from %s) built for H5, in headless Chromium', (variant) => {
+  let build: UniBuild
+
+  beforeAll(async () => {
+    build = await buildUniApp('h5', { variant })
+  })
+
+  /** Opens the built app on a fresh origin (so fresh storage) in front of a fresh token server. */
+  async function open(serverOptions: TokenServerOptions = {}) {
+    let clockOffsetMs = 0
+    const server: TokenServer = await startTokenServer({ ...serverOptions, now: () => Date.now() + clockOffsetMs })
+    onTestFinished(() => server.close())
+    const origin = await startSameOriginServer(build.dir, server.url)
+    onTestFinished(() => origin.close())
+    const context = await browser.newContext()
+    onTestFinished(() => context.close())
+    const page = await context.newPage()
+    const pageErrors: string[] = []
+    page.on('pageerror', (error) => pageErrors.push(error.message))
+    await page.goto(origin.url + '/')
+    await page.locator('[data-testid="outcome"]').waitFor()
+    return {
+      server,
+      page,
+      pageErrors,
+      /** Moves the token server's clock: tokens it issued expire there by its own time. */
+      advanceServerClock: (ms: number) => void (clockOffsetMs += ms),
+    }
   }
-}
 
-/** Clicks a button and waits for the batch it starts to be shown. */
-async function tap(page: Page, action: 'one' | 'burst') {
-  const outcome = page.locator('[data-testid="outcome"]')
-  const before = Number(await outcome.getAttribute('data-batch'))
-  await page.locator(`[data-action="${action}"]`).click()
-  await page.locator(`[data-testid="outcome"][data-batch="${before + 1}"]`).waitFor()
-  return { result: await outcome.getAttribute('data-result'), error: await outcome.getAttribute('data-error') }
-}
+  /** Clicks a button and waits for the batch it starts to be shown. */
+  async function tap(page: Page, action: 'one' | 'burst') {
+    const outcome = page.locator('[data-testid="outcome"]')
+    const before = Number(await outcome.getAttribute('data-batch'))
+    await page.locator(`[data-action="${action}"]`).click()
+    await page.locator(`[data-testid="outcome"][data-batch="${before + 1}"]`).waitFor()
+    return { result: await outcome.getAttribute('data-result'), error: await outcome.getAttribute('data-error') }
+  }
 
-const bearerOf = (server: TokenServer) => /^Bearer (.+)$/.exec(String(server.lastHeaders('/api/orders')?.authorization))?.[1]
+  const bearerOf = (server: TokenServer) => /^Bearer (.+)$/.exec(String(server.lastHeaders('/api/orders')?.authorization))?.[1]
 
-describe('examples/uni-app built for H5, in headless Chromium', () => {
-  it('builds with uni build into an index.html and scripts that hold painless-token from source', () => {
+  it(`builds with uni build into an index.html and scripts that hold painless-token from ${variant}`, () => {
     const files = readTree(build.dir)
     expect(files['index.html']).toContain('<div id="app">')
     const scripts = Object.entries(files)
       .filter(([path]) => path.endsWith('.js'))
       .map(([, code]) => code)
     expect(scripts.some((code) => code.includes('token refresh failed after'))).toBe(true)
+    // The uni_modules copy announces itself in a legal comment that minifiers keep; the source has none.
+    expect(scripts.some((code) => code.includes(UNI_MODULES_BANNER))).toBe(variant === 'uni-modules')
+    // The page never signs: crypto-js (one of its messages stands for it) is left out in both variants.
+    expect(scripts.filter((code) => code.includes('Malformed UTF-8 data'))).toEqual([])
   })
 
   it("sends the page's request through the browser's uni.request with a bearer token, and shows no token", async () => {

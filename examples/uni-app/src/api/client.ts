@@ -2,10 +2,9 @@
 // controller, kept in uni storage. `sendBatch` is what the page's buttons call: it reports statuses and typed
 // error codes, never a token.
 import Request from 'luch-request'
-import { createTokenController, isTokenError, uniStorage } from 'painless-token'
-import { attachTokenController } from 'painless-token/luch-request'
 import { apiBase } from './base'
 import { clientCredentialFetcher } from './fetch-token'
+import { attachTokenController, createTokenController, isTokenError, uniStorage } from './painless-token'
 
 export const base = apiBase()
 

@@ -1,6 +1,6 @@
 // The client-credential grant over the real uni.request: POST /token, answered with access_token and expires_in.
 // It goes around the luch-request instance on purpose: the token call must not wait for a token.
-import type { FetchTokenContext, TokenResponse } from 'painless-token'
+import type { FetchTokenContext, TokenResponse } from './painless-token'
 
 export function clientCredentialFetcher(base: string, clientId: string) {
   return ({ signal }: FetchTokenContext): Promise<TokenResponse> =>
