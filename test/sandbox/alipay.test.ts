@@ -1,7 +1,7 @@
 // painless-token/alipay in an Alipay-shaped mini-program runtime: the sandbox with `my` only (no `wx`, no `uni`),
 // the library bundled as a mini-program ships it, `my` reaching the loopback server in Alipay's shapes (also as
 // older base libraries deliver HTTP errors: through fail). The shared adapter scenarios and the upload/download
-// scenarios run there; the wx adapter's uploads and downloads run in the WeChat-shaped sandbox beside them.
+// scenarios run there; the wx adapter's uploads and downloads run in sandbox.test.ts, on WeChat's Build npm output.
 import { beforeAll, describe, expect, it } from 'vitest'
 import type { Driver } from '../adapters/harness.ts'
 import { useScenarioRunner } from '../adapters/run-scenario.ts'
@@ -25,7 +25,6 @@ beforeAll(async () => {
     contents: `import { startAlipay } from '../adapters/drivers/alipay.ts'\nexport const start = (config) => startAlipay(config, undefined, true)`,
     resolveDir: 'test/sandbox',
   })
-  code.wx = await bundleForMiniProgram({ entry: 'test/sandbox/entries/wx-client.ts' })
 })
 
 describe('the Alipay-shaped sandbox', () => {
@@ -56,12 +55,6 @@ describe.each(runs)('in the Alipay sandbox, through $name', ({ bundle, httpError
     )
   })
   for (const scenario of [...scenarios, ...transferScenarios]) it(scenario.name, () => runScenario(driver, scenario))
-})
-
-describe('in the WeChat sandbox, uploads and downloads through painless-token/wx', () => {
-  let driver: Driver
-  beforeAll(() => void (driver = sandboxDriver(code.wx as string, { deleteGlobalThis: true, uniOnWx: false })))
-  for (const scenario of transferScenarios) it(scenario.name, () => runScenario(driver, scenario))
 })
 
 describe('myStorage on an Alipay runtime', () => {

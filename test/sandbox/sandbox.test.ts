@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Driver } from '../adapters/harness.ts'
 import { useScenarioRunner } from '../adapters/run-scenario.ts'
 import { scenarios } from '../adapters/scenarios.ts'
+import { transferScenarios } from '../adapters/transfer-scenarios.ts'
 import { bundleForMiniProgram, freeGlobals } from './bundle.ts'
 import { createMiniProgramSandbox, OFFERED_GLOBALS } from './mini-program-sandbox.ts'
 import { sandboxDriver } from './sandbox-driver.ts'
@@ -120,7 +121,8 @@ describe.each(runs)('in the sandbox, through $name', ({ bundle, uniOnWx }) => {
     let driver: ReturnType<typeof sandboxDriver>
     beforeAll(() => void (driver = sandboxDriver(code[bundle] as string, { deleteGlobalThis, uniOnWx, files: shipped })))
 
-    for (const scenario of scenarios) {
+    // Uploads and downloads too, through the files WeChat's builder shipped (luch-request has no transfers).
+    for (const scenario of bundle === 'wx' ? [...scenarios, ...transferScenarios] : scenarios) {
       it(scenario.name, async () => {
         await runScenario(driver as Driver, scenario)
         for (const runtime of driver.runtimes) expect(runtime.peakInFlight).toBeLessThanOrEqual(WX_MAX_IN_FLIGHT)
