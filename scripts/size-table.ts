@@ -26,8 +26,13 @@ const ADAPTER_BUDGET = 1_500
 // Adapters whose API grew past the 1.5 kB, raised by the measured cost in the commit that grew it (issue 15):
 // uni and wx 1.49 / 1.48 -> 1.71 kB with uploadFile/downloadFile on the shared mini-program algorithm (+0.22:
 // the transfer calls, the signer's view of form fields, the task listeners of UploadTask/DownloadTask);
-// alipay is that same algorithm plus Alipay's shapes (+0.04), 1.75 kB.
-const RAISED_BUDGET: Record<string, number> = { './uni': 1_720, './wx': 1_720, './alipay': 1_760 }
+// alipay is that same algorithm plus Alipay's shapes (+0.04). Measured after trimming (uni 1.705, wx 1.699,
+// alipay 1.738 kB), each budget is its figure + 0.01. Alipay is over issue 15's 1.5 kB: the shared request path
+// alone is ~0.93 of it (https rule 0.08, Retry-After 0.13, header writer 0.04), the mini-program layer ~0.80
+// (transfers and the signer's view 0.09, task listeners 0.05, callbacks 0.06, errMsg 0.04, the missing-API
+// TypeError 0.04, stripping our options 0.03, Alipay's shapes and fail-delivered HTTP errors 0.05); 1.5 kB means
+// dropping some of that API. Each part's figure is what removing it from a copy of the tree saves (min+gzip).
+const RAISED_BUDGET: Record<string, number> = { './uni': 1_720, './wx': 1_710, './alipay': 1_750 }
 const CONTROLLER_ROW = '. createTokenController only (our code)'
 const controller = rows.find((row) => row.name === CONTROLLER_ROW)
 if (!controller) {

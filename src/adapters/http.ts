@@ -12,8 +12,8 @@ export function headerValue(headers: HeadersLike | undefined | null, name: strin
   if (!headers || typeof headers !== 'object') return undefined
   // Headers.get answers null for a missing header, and '' carries no value either.
   if (typeof headers.get === 'function') return (headers as { get(name: string): unknown }).get(name) || undefined
-  const key = Object.keys(headers).find((k) => k.toLowerCase() === name)
-  return key && (headers as Record<string, unknown>)[key]
+  for (const key in headers) if (key.toLowerCase() === name) return (headers as Record<string, unknown>)[key]
+  return undefined
 }
 
 /**

@@ -89,10 +89,10 @@ export function createMiniClient<R>(
 }
 
 function sendMiniCall(path: RequestPath<unknown>, shape: MiniShape, call: MiniCall, platform: MiniPlatform, options: PlatformOptions) {
-  const { auth, success, fail, complete } = options
   // The platform's own options: a copy without ours. Deleted, not a rest pattern, which at ES2017 pulls a helper
   // into every mini-program bundle.
   const rest: PlatformOptions = Object.assign({}, options)
+  const { auth, success, fail, complete } = rest
   for (const key of OURS) delete rest[key]
   const headerKey = call === 'request' ? shape.requestHeader : 'header'
   const abortHandle = createAbortHandle()
@@ -148,7 +148,7 @@ function sendMiniCall(path: RequestPath<unknown>, shape: MiniShape, call: MiniCa
   const task: Task = {
     abort() {
       abortHandle.abort()
-      if (current && current.abort) current.abort()
+      forward('abort', [])
     },
   }
   for (const name of FORWARDED) {
