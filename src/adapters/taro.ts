@@ -3,7 +3,7 @@
 // inside this one and the platform see the replay as a request of its own. Opt out with `auth: false`.
 import { createAbortHandle } from '../abort.ts'
 import type { TokenController } from '../controller.ts'
-import { withErrMsg } from './mini-program.ts'
+import { callBack, withErrMsg } from './mini-program.ts'
 import { createRequestPath, sendWithTokens } from './request-path.ts'
 import type { TaroAdapterOptions, TaroInterceptor, TaroResponse } from './taro.types.ts'
 
@@ -24,6 +24,11 @@ export function createTaroInterceptor(tokens: TokenController, options: TaroAdap
   const path = createRequestPath(tokens, options, (response: TaroResponse) => response.statusCode)
   return (chain) => {
     const params = chain.requestParams
+    const optedOut = params.auth === false
+    // Taro's request calls success/fail/complete on each send: a replay would call success twice (the 401, then its
+    // answer), and a TokenError never reaches fail. So a request with the token goes down the chain without them,
+    // and they are called once here, on the outcome. An opted-out request goes as it came: one send, Taro calls them.
+    const { success, fail, complete } = params as { [callback: string]: ((value: unknown) => void) | undefined }
     const abortHandle = createAbortHandle()
     // H5's own signal aborts the fetch once it is sent; before that, it must also end the wait for a token.
     // Its listener goes once the request settles: one signal may serve a page's every request.
@@ -37,28 +42,36 @@ export function createTaroInterceptor(tokens: TokenController, options: TaroAdap
     }
     // What the chain is doing now, for abort(): the platform's abort travels up the chain as Taro copies it.
     let inFlight: { abort?: () => void } | undefined
-    const promise = sendWithTokens(
-      path,
-      { url: String(params.url), optedOut: params.auth === false, signal: abortHandle.signal },
-      (token) => {
-        // A copy per send, so the caller's params and header object are never written to.
-        const copy = Object.assign({}, params)
-        const sent = token === undefined ? params : path.apply(copy, (copy.header = Object.assign({}, params.header)), token)
-        const answer = chain.proceed(sent)
-        inFlight = answer
-        return answer.then((response) => {
-          path.noteRetryAfter(response, response.statusCode, response.header)
-          return response
-        })
-      },
-    ).then(
+    const promise = sendWithTokens(path, { url: String(params.url), optedOut, signal: abortHandle.signal }, (token) => {
+      // A copy per send, so the caller's params and header object are never written to.
+      const copy = Object.assign({}, params)
+      delete copy.success
+      delete copy.fail
+      delete copy.complete
+      const sent = token === undefined ? params : path.apply(copy, (copy.header = Object.assign({}, params.header)), token)
+      const answer = chain.proceed(sent)
+      inFlight = answer
+      return answer.then((response) => {
+        path.noteRetryAfter(response, response.statusCode, response.header)
+        return response
+      })
+    }).then(
       (response) => {
         forget()
+        if (!optedOut) {
+          callBack(success, response)
+          callBack(complete, response)
+        }
         return response
       },
       (error: unknown) => {
         forget()
-        throw withErrMsg(error)
+        const failure = withErrMsg(error)
+        if (!optedOut) {
+          callBack(fail, failure)
+          callBack(complete, failure)
+        }
+        throw failure
       },
     )
     return Object.assign(promise, {

@@ -211,6 +211,57 @@ describe('createTaroInterceptor in the onion', () => {
     await expect(failing).rejects.toEqual({ errMsg: 'request:fail timeout' })
   })
 
+  it('calls success and complete once, with the final answer, for a callback-style request replayed after a 401', async () => {
+    const platform = manualPlatform()
+    const taro = await createTaro(platform)
+    let issued = 0
+    const tokens = createTokenController({ fetchToken: async () => ({ access_token: `t${++issued}`, expires_in: 60 }) })
+    onTestFinished(() => tokens.stop())
+    taro.addInterceptor(createTaroInterceptor(tokens))
+    const heard: unknown[] = []
+
+    const pending = taro.request({
+      url: 'https://api.example.com/me',
+      success: (res: { statusCode: number }) => heard.push(['success', res.statusCode]),
+      fail: (error: unknown) => heard.push(['fail', error]),
+      complete: (res: { statusCode: number }) => heard.push(['complete', res.statusCode]),
+    })
+    await expect.poll(() => platform.calls.length).toBe(1)
+    platform.answer(0, 401)
+    await expect.poll(() => platform.calls.length).toBe(2)
+    platform.answer(1, 200)
+
+    expect((await pending).statusCode).toBe(200)
+    expect(heard).toEqual([
+      ['success', 200],
+      ['complete', 200],
+    ])
+  })
+
+  it('calls fail and complete once with the TokenError when no token can be had; an opted-out request keeps Taro’s own', async () => {
+    const { server, tokens, shim } = await setup({ tokenStatus: 500 }, { retry: { attempts: 1, baseDelayMs: 0 } })
+    const taro = await createTaro(shim)
+    taro.addInterceptor(createTaroInterceptor(tokens))
+    const heard: unknown[] = []
+    const callbacks = (name: string) => ({
+      success: (res: { statusCode: number }) => heard.push([name, 'success', res.statusCode]),
+      fail: (error: { code?: string }) => heard.push([name, 'fail', error.code]),
+      complete: () => heard.push([name, 'complete']),
+    })
+
+    await expect(taro.request({ url: server.url + '/api/orders', ...callbacks('tokened') })).rejects.toMatchObject({
+      code: 'REFRESH_FAILED',
+    })
+    await taro.request({ url: server.url + '/api/public', auth: false, ...callbacks('public') })
+
+    expect(heard).toEqual([
+      ['tokened', 'fail', 'REFRESH_FAILED'],
+      ['tokened', 'complete'],
+      ['public', 'success', expect.any(Number)],
+      ['public', 'complete'],
+    ])
+  })
+
   it('refuses a plain-http URL with INSECURE_URL before anything is sent', async () => {
     const { tokens, shim } = await setup()
     const taro = await createTaro(shim)
