@@ -81,6 +81,8 @@ export function createMiniClient<R>(
 ): ((options: any) => R) & { uploadFile(options: any): R; downloadFile(options: any): R } {
   const path = createRequestPath(tokens, options, shape.status)
   const method = (call: MiniCall) => (callOptions: PlatformOptions) => {
+    // A programming error, thrown at once like the missing platform below: there is nothing to send or call back.
+    if (!callOptions || typeof callOptions !== 'object') throw new TypeError(`${name}: ${call} needs an options object`)
     const platform = runtime()
     if (!platform || typeof platform[call] !== 'function') throw new TypeError(`${name}: no ${global}.${call} here; pass options.${global}`)
     return finish(sendMiniCall(path, shape, call, platform, callOptions))

@@ -1,6 +1,6 @@
-// TokenStorage over a mini-program's synchronous storage: uni-app's `uni`, WeChat's `wx` and Alipay's `my` offer
-// the same three calls (`my`'s in another shape, which `adapt` maps). The global is looked up at call time, so creating one is safe anywhere; using it where the
-// global does not exist throws a TypeError.
+// TokenStorage over a mini-program's synchronous storage: uni-app's `uni` and WeChat's `wx` (and the wx-shaped
+// platforms: tt, qq, ks, swan, jd) offer the same three calls. The global is looked up at call time, so creating
+// one is safe anywhere; using it where the global does not exist throws a TypeError. Alipay's `my`: alipay.ts.
 import type { TokenStorage } from './types.ts'
 
 /**
@@ -16,15 +16,13 @@ export interface MiniProgramStorageApi {
 }
 
 /**
- * `name` and `global` only word the errors: `uniStorage` / `uni`, `wxStorage` / `wx`, `myStorage` / `my`.
- * `adapt` maps a platform whose calls have the same names but another shape (Alipay's) onto wx's.
+ * `name` and `global` only word the errors: `uniStorage` / `uni`, `wxStorage` / `wx`.
  */
 export function miniProgramStorage(
   name: string,
   global: string,
   given: MiniProgramStorageApi | undefined,
   lookUpGlobal: () => unknown,
-  adapt?: (api: MiniProgramStorageApi) => MiniProgramStorageApi,
 ): TokenStorage {
   if (given !== undefined && !isStorageApi(given)) {
     throw new TypeError(`${name}: \`${global}Api\` must have getStorageSync, setStorageSync and removeStorageSync`)
@@ -33,7 +31,7 @@ export function miniProgramStorage(
     const found = given || lookUpGlobal()
     if (!isStorageApi(found))
       throw new TypeError(`${name}: no global \`${global}\` here; pass a ${global}-like object or use another storage`)
-    return adapt ? adapt(found) : found
+    return found
   }
   return {
     get: (key) => api().getStorageSync(key),

@@ -65,6 +65,22 @@ describe('uploads and downloads on the mini-program adapters', () => {
     )
     tokens.stop()
   })
+
+  it('throws a TypeError, calling nothing, when a call gets no options object', () => {
+    const tokens = createTokenController({ fetchToken: async () => ({ access_token: 't', expires_in: 60 }) })
+    const platform = manualPlatform()
+    expect(() => (createWxRequest(tokens, { wx: platform }) as unknown as () => unknown)()).toThrow(
+      new TypeError('createWxRequest: request needs an options object'),
+    )
+    expect(() => (createUniRequest(tokens, { uni: platform }).uploadFile as unknown as (o: unknown) => unknown)(null)).toThrow(
+      new TypeError('createUniRequest: uploadFile needs an options object'),
+    )
+    expect(() => (createAlipayRequest(tokens, { my: platform }).downloadFile as unknown as (o: unknown) => unknown)('x')).toThrow(
+      new TypeError('createAlipayRequest: downloadFile needs an options object'),
+    )
+    expect(platform.calls).toEqual([])
+    tokens.stop()
+  })
 })
 
 describe('createAlipayRequest', () => {
