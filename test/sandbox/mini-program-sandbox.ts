@@ -115,7 +115,9 @@ export function createMiniProgramSandbox(options: SandboxOptions): MiniProgramSa
   vm.runInContext('delete WebAssembly', context)
   if (options.uniOnWx) {
     new vm.Script(
-      'var uni = { request: function (options) { return wx.request(options) }, getStorageSync: function (key) { return wx.getStorageSync(key) },' +
+      'var uni = { request: function (options) { return wx.request(options) },' +
+        ' uploadFile: function (options) { return wx.uploadFile(options) }, downloadFile: function (options) { return wx.downloadFile(options) },' +
+        ' getStorageSync: function (key) { return wx.getStorageSync(key) },' +
         ' setStorageSync: function (key, value) { wx.setStorageSync(key, value) }, removeStorageSync: function (key) { wx.removeStorageSync(key) } }',
       { filename: 'uni-on-wx.js' },
     ).runInContext(context)

@@ -64,6 +64,11 @@ beforeAll(async () => {
   shipped = Object.fromEntries(Object.entries(wechat.files).filter(([file]) => file.startsWith('miniprogram_npm/painless-token/')))
   code.wx = await bundleForMiniProgram({ entry: 'test/sandbox/entries/wx-client.ts' }, { library: 'package' })
   code.luch = await bundleForMiniProgram({ entry: 'test/sandbox/entries/luch-client.ts' })
+  // createUniRequest on a uni built on wx: uni-app's compiled mini-program bundles the library (inline).
+  code.uni = await bundleForMiniProgram({
+    contents: "export { startUni as start } from '../adapters/drivers/uni.ts'",
+    resolveDir: 'test/sandbox',
+  })
   code.control = await bundleForMiniProgram({
     contents: 'queueMicrotask(() => undefined)\nexport const start = () => undefined',
     resolveDir: '.',
@@ -129,6 +134,13 @@ describe.each(runs)('in the sandbox, through $name', ({ bundle, uniOnWx }) => {
       })
     }
   })
+})
+
+describe('in the sandbox, uploads and downloads through createUniRequest on a uni built on wx', () => {
+  let driver: ReturnType<typeof sandboxDriver>
+  beforeAll(() => void (driver = sandboxDriver(code.uni as string, { deleteGlobalThis: true, uniOnWx: true })))
+
+  for (const scenario of transferScenarios) it(scenario.name, () => runScenario(driver as Driver, scenario))
 })
 
 describe('wx.request’s 10 concurrent requests, in the sandbox', () => {
