@@ -32,7 +32,10 @@ const ADAPTER_BUDGET = 1_500
 // (transfers and the signer's view 0.09, task listeners 0.05, callbacks 0.06, errMsg 0.04, the missing-API
 // TypeError 0.04, stripping our options 0.03, Alipay's shapes and fail-delivered HTTP errors 0.05); 1.5 kB means
 // dropping some of that API. Each part's figure is what removing it from a copy of the tree saves (min+gzip).
-const RAISED_BUDGET: Record<string, number> = { './uni': 1_720, './wx': 1_710, './alipay': 1_750 }
+// Then +0.05 on each for the review's bad-input fixes: a call with no options object is a TypeError, and errMsg
+// is worded per call (`uploadFile:fail CODE`) and given to the app's own errors too (uni 1.755, wx 1.750, alipay
+// 1.789 kB measured).
+const RAISED_BUDGET: Record<string, number> = { './uni': 1_770, './wx': 1_760, './alipay': 1_800 }
 const CONTROLLER_ROW = '. createTokenController only (our code)'
 const controller = rows.find((row) => row.name === CONTROLLER_ROW)
 if (!controller) {

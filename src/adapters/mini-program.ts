@@ -28,14 +28,17 @@ export function applyToCall(
 declare const setTimeout: (callback: () => void) => unknown
 
 /**
- * A TokenError as mini-program code reads a failure: with `errMsg`, added in place. Safe because every error
- * that reaches here belongs to this one request: the controller rejects each waiting request with its own
- * instance, and INSECURE_URL, ABORTED and a signer's TypeError are made per request.
+ * A failure as mini-program code reads one: with `errMsg` in the platform's wording for the call
+ * (`uploadFile:fail INSECURE_URL`), added in place: a TokenError's code, or an Error's message (a `sign` or
+ * `isUnauthorized` of the app's that threw). Safe because every error that reaches here belongs to this one
+ * request: the controller rejects each waiting request with its own instance, and INSECURE_URL, ABORTED and a
+ * signer's TypeError are made per request. A platform failure already has its errMsg and is left alone.
  */
-export function withErrMsg(error: unknown): unknown {
-  const failure = error as { code?: unknown; errMsg?: string } | null | undefined
-  // Only an object has a string `code` here, so `in` never meets a primitive.
-  if (failure && typeof failure.code === 'string' && !('errMsg' in failure)) failure.errMsg = 'request:fail ' + failure.code
+export function withErrMsg(error: unknown, call: MiniCall = 'request'): unknown {
+  const failure = error as { code?: unknown; message?: unknown; errMsg?: string } | null | undefined
+  const reason = failure && (typeof failure.code === 'string' ? failure.code : failure.message)
+  // Only an object has a string code or message here, so `in` never meets a primitive.
+  if (typeof reason === 'string' && !('errMsg' in (failure as object))) (failure as { errMsg: string }).errMsg = call + ':fail ' + reason
   return failure
 }
 

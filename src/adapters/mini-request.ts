@@ -130,7 +130,7 @@ function sendMiniCall(path: RequestPath<unknown>, shape: MiniShape, call: MiniCa
       return answer
     },
     (error: unknown) => {
-      throw withErrMsg(error)
+      throw withErrMsg(error, call)
     },
   )
   // With callbacks, the callbacks are how the caller hears of a failure: no unhandled rejection on top.

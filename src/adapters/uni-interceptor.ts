@@ -71,7 +71,7 @@ export function installUniInterceptor(tokens: TokenController, options: UniInter
             .then((token) => rememberToken(applyToCall(path, call, args, 'header', token), token))
             // Also what `format` or `sign` throws: uni drops a rejected invoke silently, so the caller hears it here.
             .then(undefined, (error: unknown) => {
-              const failure = withErrMsg(error)
+              const failure = withErrMsg(error, call)
               callBack(args.fail, failure)
               callBack(args.complete, failure)
               return NEVER

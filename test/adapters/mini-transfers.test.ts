@@ -83,6 +83,38 @@ describe('uploads and downloads on the mini-program adapters', () => {
   })
 })
 
+describe('errMsg on the failures the adapters make', () => {
+  it("words it as the platform words the call's own failures: uploadFile:fail, downloadFile:fail, request:fail", async () => {
+    const tokens = createTokenController({ fetchToken: async () => ({ access_token: 't', expires_in: 60 }) })
+    const platform = Object.assign(manualPlatform(), { uploadFile: () => ({}), downloadFile: () => ({}) })
+    const request = createUniRequest(tokens, { uni: platform })
+
+    await expect(request.uploadFile({ url: 'http://a.example/u', filePath: 'x', name: 'file' })).rejects.toMatchObject({
+      code: 'INSECURE_URL',
+      errMsg: 'uploadFile:fail INSECURE_URL',
+    })
+    await expect(request.downloadFile({ url: 'http://a.example/d' })).rejects.toMatchObject({ errMsg: 'downloadFile:fail INSECURE_URL' })
+    await expect(request({ url: 'http://a.example/r' })).rejects.toMatchObject({ errMsg: 'request:fail INSECURE_URL' })
+    tokens.stop()
+  })
+
+  it("gives an error of the app's own (a sign that throws) an errMsg with its message, and sends nothing", async () => {
+    const tokens = createTokenController({ fetchToken: async () => ({ access_token: 't', expires_in: 60 }) })
+    const platform = manualPlatform()
+    const sign = () => {
+      throw new TypeError('no signing key')
+    }
+    const failure = await new Promise((resolve) =>
+      createWxRequest(tokens, { wx: platform, sign })({ url: 'https://a.example/r', fail: resolve }),
+    )
+
+    expect(failure).toBeInstanceOf(TypeError)
+    expect(failure).toMatchObject({ message: 'no signing key', errMsg: 'request:fail no signing key' })
+    expect(platform.calls).toEqual([])
+    tokens.stop()
+  })
+})
+
 describe('createAlipayRequest', () => {
   it('finds the global `my` at call time when no `my` option is given', async () => {
     const platform = manualPlatform()
