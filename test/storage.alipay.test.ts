@@ -40,8 +40,8 @@ describe('myStorage', () => {
       new TypeError('myStorage: no global `my` here; pass a my-like object or use another storage'),
     )
     expect(() => myStorage({} as never)).toThrow(TypeError)
-    const { getStorageSync, getStorage, ...withoutGet } = { ...fakeMy(), getStorage: () => undefined }
-    ;(void getStorageSync, getStorage)
+    const my = fakeMy()
+    const withoutGet = { setStorageSync: my.setStorageSync, removeStorageSync: my.removeStorageSync }
     expect(() => myStorage(withoutGet as never)).toThrow(
       new TypeError('myStorage: `myApi` must have getStorage, setStorage and removeStorage (or their Sync forms)'),
     )
