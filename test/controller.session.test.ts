@@ -94,6 +94,7 @@ describe('setGrant', () => {
         },
       }),
     ]
+    const messages: string[] = []
     for (const grant of unusable) {
       let thrown: unknown
       try {
@@ -103,7 +104,9 @@ describe('setGrant', () => {
       }
       expect(thrown).toBeInstanceOf(InvalidTokenResponseError)
       expect(String((thrown as Error).message)).not.toContain('secret-in-message')
+      messages.push((thrown as Error).message)
     }
+    expect(messages.at(-1)).toBe('invalid token response: unreadable (Error)')
     expect(tokens.state).toBe('valid')
     expect(await tokens.getToken()).toBe('a1')
     expect(stored()).toMatchObject({ accessToken: 'a1' })
@@ -137,13 +140,15 @@ describe('ready and hasSession', () => {
   })
 
   it('says false with nothing stored, and after logout', async () => {
-    const { tokens } = setup()
+    const { tokens, events } = setup()
     await tokens.ready()
     expect(tokens.hasSession()).toBe(false)
     tokens.setGrant({ accessToken: 'a', expiresIn: 60 })
     expect(tokens.hasSession()).toBe(true)
     await tokens.logout()
     expect(tokens.hasSession()).toBe(false)
+    // No revokeToken option: nothing to call, nothing to report.
+    expect(events.map((event) => event.type)).not.toContain('revoke.failed')
   })
 
   it('resolves ready when stopped while the read still hangs', async () => {
@@ -276,12 +281,15 @@ describe('logout', () => {
       expect(JSON.stringify(context)).not.toMatch(/a1|r1/)
       return Promise.resolve()
     })
-    const { tokens, stored, events, onLoginRequired, fetch } = setup({ revokeToken })
+    const { tokens, stored, events, onLoginRequired, fetch, clock } = setup({ revokeToken })
     tokens.setGrant({ accessToken: 'a1', expiresIn: 3600, refreshToken: 'r1' })
     await expect(tokens.logout()).resolves.toBeUndefined()
     expect(revokeToken).toHaveBeenCalledTimes(1)
     const { accessToken, refreshToken } = revokeToken.mock.calls[0]![0]
     expect({ accessToken, refreshToken }).toEqual({ accessToken: 'a1', refreshToken: 'r1' })
+    // A revocation that succeeded reports nothing and leaves no timer behind.
+    expect(events.map((event) => event.type)).not.toContain('revoke.failed')
+    expect(clock.timers()).toEqual([])
     expect(stored()).toBeUndefined()
     expect(tokens.hasSession()).toBe(false)
     await expect(tokens.getToken()).rejects.toMatchObject({ code: 'LOGIN_REQUIRED', cause: undefined })
@@ -341,6 +349,43 @@ describe('logout', () => {
     expect(done.status).toBe('fulfilled')
     expect(signal?.aborted).toBe(true)
     expect(events).toContainEqual(expect.objectContaining({ type: 'revoke.failed', code: 'FETCH_TIMEOUT' }))
+  })
+
+  it('reports a revocation that fails after the timeout once, and passes only the tokens held', async () => {
+    let fail!: (error: Error) => void
+    const revokeToken = vi.fn(() => new Promise((_, reject) => (fail = reject)))
+    const { tokens, clock, events } = setup({ fetchTimeoutMs: 100, revokeToken })
+    tokens.setGrant({ accessToken: 'a1', expiresIn: 3600 })
+    const done = tokens.logout()
+    clock.advance(100)
+    await done
+    fail(new TypeError('late'))
+    await flush()
+    expect(events.filter((event) => event.type === 'revoke.failed')).toEqual([
+      { type: 'revoke.failed', name: 'FetchTimeoutError', code: 'FETCH_TIMEOUT', status: undefined },
+    ])
+    const context = (revokeToken.mock.calls[0] as unknown as [object])[0]
+    expect('refreshToken' in context).toBe(false)
+    expect((context as { accessToken?: string }).accessToken).toBe('a1')
+  })
+
+  it('resolves logout when the revocation fails and nobody listens', async () => {
+    const clock = createVirtualClock()
+    const tokens = createTokenController({
+      fetchToken: fakeFetch().fetchToken,
+      now: clock.now,
+      clock,
+      revokeToken: () => Promise.reject(new Error('down')),
+    })
+    tokens.setGrant({ accessToken: 'a', expiresIn: 60 })
+    await expect(tokens.logout()).resolves.toBeUndefined()
+  })
+
+  it('calls no onLoginRequired that was not given', async () => {
+    const { tokens, events } = setup({ onLoginRequired: undefined })
+    await tokens.logout()
+    expect(events.map((event) => event.type)).toContain('session.lost')
+    expect(events.map((event) => event.type)).not.toContain('callback.failed')
   })
 
   it('revokes nothing when no token is held, and does nothing once stopped', async () => {
