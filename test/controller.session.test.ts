@@ -242,6 +242,35 @@ describe('login required', () => {
     expect(throwing.events).toContainEqual({ type: 'callback.failed', callback: 'isLoginRequired', error: 'RangeError' })
   })
 
+  it('keeps the LoginRequiredError fetchToken threw as it is, whatever isLoginRequired says of it', async () => {
+    const { tokens, fetch } = setup({ isLoginRequired: () => true })
+    const outcome = track(tokens.getToken())
+    await flush()
+    const thrown = new LoginRequiredError('sign in')
+    fetch.last().fail(thrown)
+    await flush()
+    expect((outcome.reason as { cause: unknown }).cause).toBe(thrown)
+  })
+
+  it('fails the attempt at once when isLoginRequired throws and nobody listens', async () => {
+    const clock = createVirtualClock()
+    const fetch = fakeFetch()
+    const tokens = createTokenController({
+      fetchToken: fetch.fetchToken,
+      now: clock.now,
+      clock,
+      retry: { attempts: 1 },
+      isLoginRequired: () => {
+        throw new Error('bug')
+      },
+    })
+    const outcome = track(tokens.getToken())
+    await flush()
+    fetch.last().fail(new Error('500'))
+    await flush()
+    expect(outcome.reason).toMatchObject({ code: 'REFRESH_FAILED' })
+  })
+
   it('leaves login required with setGrant or clear', async () => {
     const { tokens, fetch } = setup()
     await tokens.logout()
@@ -367,6 +396,18 @@ describe('logout', () => {
     const context = (revokeToken.mock.calls[0] as unknown as [object])[0]
     expect('refreshToken' in context).toBe(false)
     expect((context as { accessToken?: string }).accessToken).toBe('a1')
+  })
+
+  it('revokes a refresh token read from storage, with no access token beside it', async () => {
+    const clock = createVirtualClock()
+    const storage = mapStorage(JSON.stringify({ accessToken: 'old', expiresAt: clock.now() - 1, refreshToken: 'r1' }))
+    const revokeToken = vi.fn()
+    const tokens = createTokenController({ fetchToken: fakeFetch().fetchToken, storage, now: clock.now, clock, revokeToken })
+    await tokens.ready()
+    await tokens.logout()
+    const context = (revokeToken.mock.calls[0] as unknown as [{ refreshToken?: string }])[0]
+    expect('accessToken' in context).toBe(false)
+    expect(context.refreshToken).toBe('r1')
   })
 
   it('resolves logout when the revocation fails and nobody listens', async () => {
