@@ -35,7 +35,9 @@ const ADAPTER_BUDGET = 1_500
 // Then +0.05 on each for the review's bad-input fixes: a call with no options object is a TypeError, and errMsg
 // is worded per call (`uploadFile:fail CODE`) and given to the app's own errors too (uni 1.755, wx 1.750, alipay
 // 1.789 kB measured).
-const RAISED_BUDGET: Record<string, number> = { './uni': 1_770, './wx': 1_760, './alipay': 1_800 }
+// Issue 16 changed no adapter, yet uni, wx and alipay measure up to 0.02 kB more on top of the larger controller
+// (gzip shares less between them): +0.02 each.
+const RAISED_BUDGET: Record<string, number> = { './uni': 1_790, './wx': 1_780, './alipay': 1_820 }
 const CONTROLLER_ROW = '. createTokenController only (our code)'
 const controller = rows.find((row) => row.name === CONTROLLER_ROW)
 if (!controller) {
