@@ -11,6 +11,9 @@
 // - the root 9.9 -> 10.15 kB (10.12 measured): the same changes, seen from the root.
 // - issue 15: uni and wx 1.49 / 1.48 -> 1.71 kB added to the controller with uploadFile/downloadFile (+0.22); the
 //   new alipay adapter (the same algorithm, Alipay's shapes) 1.75 kB; their raised budgets are in size-table.ts.
+// - issue 16, grants without an expiry: createTokenController 6.74 -> 7.20 kB (+0.46: the JWT exp reader src/jwt.ts
+//   +0.29, defaultLifetimeMs and the never-expiring stored form +0.17), limit 6.75 -> 7.21; the root 10.12 ->
+//   10.56 kB (+0.44), limit 10.15 -> 10.59.
 // An adapter is always used with the controller, so its budget is what it adds on top of `createTokenController`
 // (the request path, errors and abort code are paid once): `scripts/size-table.ts` subtracts the controller row
 // from each "+ adapter" row and holds that difference to 1.5 kB.
@@ -29,14 +32,14 @@ const deps = ['xstate', 'crypto-js', 'luch-request', 'axios']
 const withXstate = (config) => ({ ...config, external: (config.external ?? []).filter((name) => name !== 'xstate') })
 
 const rows = [
-  { name: '. (our code)', path: 'dist/index.js', import: '*', ignore: deps, limit: '10.15 KB' },
+  { name: '. (our code)', path: 'dist/index.js', import: '*', ignore: deps, limit: '10.59 KB' },
   { name: '. (with xstate + crypto-js)', path: 'dist/index.js', import: '*', modifyEsbuildConfig: withXstate },
   {
     name: '. createTokenController only (our code)',
     path: 'dist/index.js',
     import: '{ createTokenController }',
     ignore: deps,
-    limit: '6.75 KB',
+    limit: '7.21 KB',
   },
   {
     name: '. createTokenController only (with xstate)',

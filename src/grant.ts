@@ -60,7 +60,7 @@ export function parseTokenResponse(
   if (expiresAt === null) {
     const exp = jwtExpiresAt(accessToken)
     if (exp === undefined && defaultLifetimeMs === undefined) {
-      return new InvalidTokenResponseError('no expiry stated, no JWT exp in the access token, and no defaultLifetimeMs option')
+      return new InvalidTokenResponseError('no expiry stated, no JWT exp, no defaultLifetimeMs option')
     }
     expiresAt = exp ?? receivedAt + (defaultLifetimeMs as number)
   }

@@ -22,7 +22,8 @@ export function jwtExpiresAt(token: string): number | undefined {
   } catch {
     return undefined
   }
-  const exp = typeof payload === 'object' && payload !== null ? (payload as { exp?: unknown }).exp : undefined
+  // Object() wraps a number or string and turns null into {}: only an object payload can hold `exp`.
+  const exp = (Object(payload) as { exp?: unknown }).exp
   // `exp * 1000` could overflow to Infinity for an absurd exp: that is not an expiry either.
   return typeof exp === 'number' && isFinite(exp * 1000) ? exp * 1000 : undefined
 }
@@ -54,27 +55,13 @@ export function decodeBase64Url(text: string): number[] | undefined {
  * stray or missing continuation byte, an overlong form, a surrogate, or a code point past U+10FFFF.
  */
 export function decodeUtf8(bytes: number[]): string | undefined {
-  let text = ''
-  for (let i = 0; i < bytes.length; ) {
-    const first = bytes[i++] as number
-    // How many continuation bytes follow the first. 0xC0, 0xC1 and 0xF5 up could only start an overlong form or
-    // a code point past U+10FFFF; 0x80 to 0xBF only continue one.
-    const extra = first < 0x80 ? 0 : first < 0xc2 ? -1 : first < 0xe0 ? 1 : first < 0xf0 ? 2 : first < 0xf5 ? 3 : -1
-    if (extra < 0) return undefined
-    // The first byte's payload bits: 7, 5, 4 or 3 of them.
-    let code = first & (extra === 0 ? 0x7f : 0x3f >> extra)
-    for (let k = 0; k < extra; k++) {
-      const next = bytes[i++]
-      if (next === undefined || (next & 0xc0) !== 0x80) return undefined
-      code = (code << 6) | (next & 0x3f)
-    }
-    // Overlong 3- and 4-byte forms (2-byte ones were refused above), UTF-16 surrogates, past Unicode.
-    if ((extra === 2 && code < 0x800) || (extra === 3 && code < 0x10000) || (code >= 0xd800 && code <= 0xdfff) || code > 0x10ffff) {
-      return undefined
-    }
-    // Past U+FFFF a JavaScript string holds a surrogate pair.
-    text +=
-      code < 0x10000 ? String.fromCharCode(code) : String.fromCharCode(0xd800 + ((code - 0x10000) >> 10), 0xdc00 + ((code - 0x10000) & 0x3ff))
+  // decodeURIComponent is ECMAScript's own UTF-8 decoder (every runtime has it, mini-programs too): each byte as
+  // `%XX`, and it throws a URIError on exactly the sequences RFC 3629 forbids. Far smaller than decoding by hand.
+  let escaped = ''
+  for (const byte of bytes) escaped += (byte < 16 ? '%0' : '%') + byte.toString(16)
+  try {
+    return decodeURIComponent(escaped)
+  } catch {
+    return undefined
   }
-  return text
 }
