@@ -40,11 +40,7 @@ export function createGrant(accessToken: string, expiresAt: number, refreshToken
  * Turns a token response into a grant, or says what is wrong with it (never quoting a token). `defaultLifetimeMs`
  * (the option; Infinity allowed) is the lifetime of a grant that states no expiry and is no JWT with an `exp`.
  */
-export function parseTokenResponse(
-  response: unknown,
-  receivedAt: number,
-  defaultLifetimeMs?: number,
-): Grant | InvalidTokenResponseError {
+export function parseTokenResponse(response: unknown, receivedAt: number, defaultLifetimeMs?: number): Grant | InvalidTokenResponseError {
   if (typeof response !== 'object' || response === null) {
     return new InvalidTokenResponseError(`expected an object, got ${response === null ? 'null' : typeof response}`)
   }
@@ -129,5 +125,8 @@ export function parseStoredToken(raw: unknown): StoredToken {
   if (stored.refreshToken !== undefined && (typeof stored.refreshToken !== 'string' || stored.refreshToken === '')) {
     return { kind: 'foreign' }
   }
-  return { kind: 'grant', grant: createGrant(stored.accessToken, stored.expiresAt === null ? Infinity : (stored.expiresAt as number), stored.refreshToken) }
+  return {
+    kind: 'grant',
+    grant: createGrant(stored.accessToken, stored.expiresAt === null ? Infinity : (stored.expiresAt as number), stored.refreshToken),
+  }
 }

@@ -15,7 +15,8 @@ const DAY_MS = 86_400_000
 
 const b64url = (text: string) => Buffer.from(text, 'utf8').toString('base64url')
 /** A JWT access token with this payload (the signature is never checked: only the server does that). */
-const jwt = (payload: Record<string, unknown>) => `${b64url('{"alg":"HS256"}')}.${b64url(JSON.stringify({ sub: 'SeCrEt', ...payload }))}.sig`
+const jwt = (payload: Record<string, unknown>) =>
+  `${b64url('{"alg":"HS256"}')}.${b64url(JSON.stringify({ sub: 'SeCrEt', ...payload }))}.sig`
 
 function grantOf(response: unknown, defaultLifetimeMs?: number): Grant {
   const result = parseTokenResponse(response, RECEIVED_AT, defaultLifetimeMs)
@@ -239,7 +240,9 @@ describe('a controller given a JWT with no stated expiry', () => {
     expect(tokens.currentToken()).toBe(token)
     clock.advance(1)
     expect(tokens.currentToken()).toBeUndefined()
-    expect(events.filter((event) => event.type === 'leeway.shortened')).toEqual([{ type: 'leeway.shortened', generation: 1, leewayMs: 10_000 }])
+    expect(events.filter((event) => event.type === 'leeway.shortened')).toEqual([
+      { type: 'leeway.shortened', generation: 1, leewayMs: 10_000 },
+    ])
     tokens.stop()
   })
 

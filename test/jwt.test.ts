@@ -126,13 +126,11 @@ describe('decodeUtf8', () => {
       const bytes = fc.oneof(
         fc.string({ unit: 'binary', maxLength: 40 }).map((text) => Array.from(Buffer.from(text, 'utf8'))),
         fc.array(fc.integer({ min: 0, max: 255 }), { maxLength: 12 }),
-        fc
-          .tuple(fc.string({ unit: 'binary', maxLength: 20 }), fc.nat(), fc.integer({ min: 0, max: 255 }))
-          .map(([text, at, byte]) => {
-            const list = Array.from(Buffer.from(text, 'utf8'))
-            list.splice(at % (list.length + 1), 0, byte)
-            return list
-          }),
+        fc.tuple(fc.string({ unit: 'binary', maxLength: 20 }), fc.nat(), fc.integer({ min: 0, max: 255 })).map(([text, at, byte]) => {
+          const list = Array.from(Buffer.from(text, 'utf8'))
+          list.splice(at % (list.length + 1), 0, byte)
+          return list
+        }),
       )
       fc.assert(
         fc.property(bytes, (list) => {
