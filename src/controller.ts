@@ -235,7 +235,7 @@ export function createTokenController(options: TokenControllerOptions): TokenCon
         const at = now()
         let grant: ReturnType<typeof parseTokenResponse>
         try {
-          grant = parseTokenResponse(response, at)
+          grant = parseTokenResponse(response, at, config.defaultLifetimeMs)
         } catch (error) {
           // A response whose getters throw fails this attempt now, not at fetchTimeoutMs.
           sendBack({ type: 'fetch.failed', error })

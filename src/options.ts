@@ -141,6 +141,13 @@ export interface TokenControllerOptions {
      */
     cooldownMs?: number
   }
+  /**
+   * The lifetime of a grant whose response states no expiry (`expiresIn` / `expires_in` / `expiresAt` all missing
+   * or null) and whose access token is no JWT with an `exp` (which wins when present). `Infinity`: such a token
+   * never expires by time and is replaced only when refused (a 401) or by `refresh()`. Default none: such a grant
+   * is refused with `INVALID_TOKEN_RESPONSE`.
+   */
+  defaultLifetimeMs?: number
   /** One attempt taking longer is aborted and counts as failed (`FETCH_TIMEOUT`). Default 10 000. */
   fetchTimeoutMs?: number
   /** A parked request waiting longer rejects with `WAIT_TIMEOUT`. Default 30 000. */
@@ -176,6 +183,7 @@ export interface ResolvedOptions {
   clock: Clock
   leewayMs: number
   retry: { attempts: number; baseDelayMs: number; maxDelayMs: number; jitter: boolean; maxRetryAfterMs: number; cooldownMs: number }
+  defaultLifetimeMs: number | undefined
   fetchTimeoutMs: number
   waitTimeoutMs: number
   maxQueue: number
@@ -212,6 +220,9 @@ export function resolveOptions(options: TokenControllerOptions): ResolvedOptions
       maxRetryAfterMs: checkNumber('retry.maxRetryAfterMs', orDefault(retry.maxRetryAfterMs, waitTimeoutMs), 0, MAX_TIMER_MS),
       cooldownMs: checkNumber('retry.cooldownMs', orDefault(retry.cooldownMs, DEFAULT_RETRY.cooldownMs), 0, MAX_TIMER_MS),
     },
+    // A positive number of ms, or Infinity (never expires by time).
+    defaultLifetimeMs:
+      options.defaultLifetimeMs === undefined ? undefined : checkNumber('defaultLifetimeMs', options.defaultLifetimeMs, 1, Infinity),
     fetchTimeoutMs: checkNumber('fetchTimeoutMs', orDefault(options.fetchTimeoutMs, DEFAULT_TIMEOUTS.fetchTimeoutMs), 1, MAX_TIMER_MS),
     waitTimeoutMs,
     maxQueue: checkInteger('maxQueue', orDefault(options.maxQueue, DEFAULT_TIMEOUTS.maxQueue), 1),
