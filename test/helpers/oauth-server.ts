@@ -88,11 +88,12 @@ function loadProvider(): Promise<ProviderModule> {
   return providerModule
 }
 
-// One signing key per process: RSA generation costs tens of milliseconds, and ID tokens (scope `openid`) need it.
+// ID tokens (scope `openid`, which /me needs) are signed: one P-256 key per process, made in a millisecond where an
+// RSA key takes hundreds; the client asks for ES256.
 let signingKey: Record<string, unknown> | undefined
 function jwks(): { keys: Array<Record<string, unknown>> } {
   signingKey ??= {
-    ...generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ format: 'jwk' }),
+    ...generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ format: 'jwk' }),
     use: 'sig',
     kid: 'test',
   }
@@ -187,6 +188,7 @@ export async function startOAuthServer(options: OAuthServerOptions = {}): Promis
         grant_types: ['authorization_code', 'refresh_token'],
         response_types: ['code'],
         token_endpoint_auth_method: 'client_secret_basic',
+        id_token_signed_response_alg: 'ES256',
       },
     ],
     // Our route below answers the login and consent pages.
