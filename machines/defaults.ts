@@ -2,8 +2,8 @@
 // `createActor(tokenMachine)`); src/options.ts resolves the controller's options over the same values.
 // `retry.maxRetryAfterMs` has no constant: it defaults to the resolved `waitTimeoutMs`.
 
-/** Attempts per refresh cycle, and the backoff between them. */
-export const DEFAULT_RETRY = { attempts: 3, baseDelayMs: 300, maxDelayMs: 10_000 }
+/** Attempts per refresh cycle, the backoff between them, and the cool-down after a failed cycle (0: none). */
+export const DEFAULT_RETRY = { attempts: 3, baseDelayMs: 300, maxDelayMs: 10_000, cooldownMs: 0 }
 
 /** Full jitter on the backoff delay: many clients that failed together retry apart. Controller only. */
 export const DEFAULT_JITTER = true

@@ -2,7 +2,7 @@
 // The chart asks it two things (how long the server asked us to wait, what code to report); inspection gets
 // a summary that cannot carry a request body, a header or a token.
 // A getter that throws must not end the actor and strand the parked requests.
-function propertyOf(value: unknown, name: string): unknown {
+export function propertyOf(value: unknown, name: string): unknown {
   try {
     return (value as Record<string, unknown>)[name]
   } catch {

@@ -2,12 +2,20 @@
 // attempts run out. No I/O, clock or randomness here: time comes on events (`at`), the controller
 // provides `fetchToken` and the jitter source. Its one effect: settling the waiters it holds.
 import { assign, emit, enqueueActions, fromCallback, setup } from 'xstate'
-import { AbortedError, FetchTimeoutError, QueueFullError, StoppedError, TokenRefreshError, WaitTimeoutError } from '../src/errors.ts'
+import {
+  AbortedError,
+  FetchTimeoutError,
+  LoginRequiredError,
+  QueueFullError,
+  StoppedError,
+  TokenRefreshError,
+  WaitTimeoutError,
+} from '../src/errors.ts'
 import { backoffDelay } from './backoff.ts'
 import { DEFAULT_RETRY, DEFAULT_TIMEOUTS, orDefault } from './defaults.ts'
 import { cappedRetryAfterMs, errorCode } from './failure.ts'
 import { emptyParked, enqueue, forEachPending, forgetSettled, parkedSize, type Parked } from './parked.ts'
-import type { Grant, RefreshReason, TokenContext, TokenEmitted, TokenEvent, TokenInput, Waiter } from './token.types.ts'
+import type { Grant, RefreshReason, SessionLostReason, TokenContext, TokenEmitted, TokenEvent, TokenInput, Waiter } from './token.types.ts'
 
 // Defined in defaults.ts; exported here too, where they were first.
 export { DEFAULT_RETRY, DEFAULT_TIMEOUTS } from './defaults.ts'
@@ -70,6 +78,11 @@ export function rejectStopped(parked: Parked): void {
   forEachPending(parked, (waiter) => waiter.reject(new StoppedError()))
 }
 
+// One error per request; its cause is what fetchToken failed with (none after logout).
+function loginRequired(context: TokenContext): LoginRequiredError {
+  return new LoginRequiredError(undefined, { cause: context.lastError })
+}
+
 function fetchInput(context: TokenContext): FetchTokenInput {
   const input: FetchTokenInput = { attempt: context.attempt, reason: context.reason }
   if (context.refreshToken !== null) {
@@ -100,10 +113,17 @@ const parkAndForceRefresh = {
   ],
 } as const
 const forgetAll = { target: '#token.idle.empty', actions: ['forgetTokens', 'emitTokenCleared'] } as const
+// How a cycle that ran out of attempts ends: in a cool-down when retry.cooldownMs is set, else ready for the next.
+const failCycle = ['emitRefreshFailed', 'rejectParkedRefreshFailed', 'forgetParked'] as const
+const recordFailure = { type: 'recordError', params: ({ event }: { event: { error: unknown } }) => event } as const
+// Requests in a cool-down or while a login is required are answered at once, never parked.
+const refuseCoolingDown = { actions: { type: 'rejectRefreshFailed', params: waiterOf } } as const
+const refuseLoginRequired = { actions: { type: 'rejectLoginRequired', params: waiterOf } } as const
 
 /**
  * The token lifecycle as an XState v5 statechart: `idle` (`hydrating`, `refreshQueued`, `empty`), `valid`,
- * `refreshing` (`fetching`, `waitingToRetry`), `failed`. No I/O, clock or randomness inside: the controller
+ * `refreshing` (`fetching`, `waitingToRetry`), `failed` (`retryable`, `coolingDown`, `loginRequired`). From any
+ * state `session.set` (setGrant) leads to `valid` and `session.logout` to `failed.loginRequired`. No I/O, clock or randomness inside: the controller
  * provides the `fetchToken` actor, time on events, and the jitter source. Apps use {@link createTokenController};
  * this is for the Stately visualizer, model-based tests and tooling.
  *
@@ -142,6 +162,9 @@ export const tokenMachine = setup({
     // A pending waiter is one this machine holds: only the machine settles a parked waiter, and a late abort or
     // timeout for one already answered must not count it twice.
     isPendingWaiter: (_, { waiter }: { waiter: Waiter }) => !waiter.settled,
+    // The controller turns what `isLoginRequired` recognises into a LoginRequiredError: the code is all that is read.
+    isLoginRequired: (_, { error }: { error: unknown }) => errorCode(error) === 'LOGIN_REQUIRED',
+    hasCooldown: ({ context }) => context.retry.cooldownMs! > 0,
   },
   actions: {
     answerWaiter: ({ context }, { waiter }: { waiter: Waiter }) => waiter.resolve(context.accessToken as string),
@@ -159,6 +182,13 @@ export const tokenMachine = setup({
       forEachPending(context.parked, (waiter) => waiter.reject(new TokenRefreshError(context.attempt, context.lastError)))
     },
     rejectParkedStopped: ({ context }) => rejectStopped(context.parked),
+    rejectParkedLoginRequired: ({ context }) => {
+      forEachPending(context.parked, (waiter) => waiter.reject(loginRequired(context)))
+    },
+    rejectLoginRequired: ({ context }, { waiter }: { waiter: Waiter }) => waiter.reject(loginRequired(context)),
+    // In a cool-down: the failed cycle's answer, once more, instead of a new cycle.
+    rejectRefreshFailed: ({ context }, { waiter }: { waiter: Waiter }) =>
+      waiter.reject(new TokenRefreshError(context.attempt, context.lastError)),
     forgetParked: assign({ parked: emptyParked }),
     startCycle: assign(({ context }, { reason }: { reason?: RefreshReason }) => ({
       attempt: 0,
@@ -229,9 +259,16 @@ export const tokenMachine = setup({
     emitTokenInvalidated: emit(({ context }) => ({ type: 'token.invalidated' as const, generation: context.generation })),
     emitTokenCleared: emit({ type: 'token.cleared' as const }),
     emitTokenStopped: emit({ type: 'token.stopped' as const }),
+    emitSessionStarted: emit(({ context }) => ({
+      type: 'session.started' as const,
+      generation: context.generation,
+      expiresAt: context.expiresAt,
+    })),
+    emitSessionLost: emit((_, { reason }: { reason: SessionLostReason }) => ({ type: 'session.lost' as const, reason })),
   },
   delays: {
     retryBackoff: ({ context }) => context.retryDelayMs,
+    cooldown: ({ context }) => context.retry.cooldownMs!,
     fetchTimeout: ({ context }) => context.fetchTimeoutMs,
   },
 }).createMachine({
@@ -265,6 +302,28 @@ export const tokenMachine = setup({
     },
     // The controller stops the actor on token.stopped: only after every event queued before token.stop was handled.
     'token.stop': { actions: ['rejectParkedStopped', 'forgetParked', 'emitTokenStopped'] },
+    // From any state: a running fetch is abandoned (its answer belongs to the old session), a late storage read
+    // ignored (no state but hydrating takes token.hydrated); parked requests get the new token.
+    'session.set': {
+      target: '#token.valid',
+      actions: [
+        { type: 'storeToken', params: ({ event }) => event },
+        'emitSessionStarted',
+        'emitLeewayShortened',
+        'releaseParked',
+        'forgetParked',
+      ],
+    },
+    'session.logout': {
+      target: '#token.failed.loginRequired',
+      actions: [
+        'forgetTokens',
+        { type: 'recordError', params: { error: undefined } },
+        'rejectParkedLoginRequired',
+        'forgetParked',
+        { type: 'emitSessionLost', params: { reason: 'logout' } },
+      ],
+    },
   },
   states: {
     idle: {
@@ -361,10 +420,8 @@ export const tokenMachine = setup({
           after: {
             fetchTimeout: [
               { guard: 'hasAttemptsLeft', target: 'waitingToRetry', actions: ['recordFetchTimeout', 'planRetry', 'emitRefreshRetrying'] },
-              {
-                target: '#token.failed',
-                actions: ['recordFetchTimeout', 'emitRefreshFailed', 'rejectParkedRefreshFailed', 'forgetParked'],
-              },
+              { guard: 'hasCooldown', target: '#token.failed.coolingDown', actions: ['recordFetchTimeout', ...failCycle] },
+              { target: '#token.failed.retryable', actions: ['recordFetchTimeout', ...failCycle] },
             ],
           },
           on: {
@@ -379,20 +436,22 @@ export const tokenMachine = setup({
               ],
             },
             'fetch.failed': [
+              // The refresh token was refused: retrying cannot help, and the tokens are dead (storage forgets them).
               {
-                guard: 'hasAttemptsLeft',
-                target: 'waitingToRetry',
-                actions: [{ type: 'recordError', params: ({ event }) => event }, 'planRetry', 'emitRefreshRetrying'],
-              },
-              {
-                target: '#token.failed',
+                guard: { type: 'isLoginRequired', params: ({ event }) => event },
+                target: '#token.failed.loginRequired',
                 actions: [
-                  { type: 'recordError', params: ({ event }) => event },
+                  recordFailure,
+                  'forgetTokens',
                   'emitRefreshFailed',
-                  'rejectParkedRefreshFailed',
+                  'rejectParkedLoginRequired',
                   'forgetParked',
+                  { type: 'emitSessionLost', params: { reason: 'rejected' } },
                 ],
               },
+              { guard: 'hasAttemptsLeft', target: 'waitingToRetry', actions: [recordFailure, 'planRetry', 'emitRefreshRetrying'] },
+              { guard: 'hasCooldown', target: '#token.failed.coolingDown', actions: [recordFailure, ...failCycle] },
+              { target: '#token.failed.retryable', actions: [recordFailure, ...failCycle] },
             ],
           },
         },
@@ -417,8 +476,26 @@ export const tokenMachine = setup({
       },
     },
     failed: {
+      initial: 'retryable',
+      states: {
+        retryable: {},
+        // Within retry.cooldownMs of a failed cycle: no new cycle per request, the same answer at once.
+        coolingDown: {
+          after: { cooldown: 'retryable' },
+          on: { 'token.get': refuseCoolingDown, 'token.refresh': refuseCoolingDown },
+        },
+        // No token is held and only a login brings one: setGrant() (session.set) or clear() leave.
+        loginRequired: {
+          on: {
+            'token.get': refuseLoginRequired,
+            'token.refresh': refuseLoginRequired,
+            // Already logged out: no second session.lost, so onLoginRequired runs once per loss.
+            'session.logout': {},
+          },
+        },
+      },
       on: {
-        // Entering failed rejected everyone parked.
+        // Only failed.retryable gets here. Entering failed rejected everyone parked.
         'token.get': parkAndRefresh,
         'token.refresh': parkAndForceRefresh,
         'token.clear': forgetAll,

@@ -28,7 +28,18 @@ export interface RetryPolicy {
   maxDelayMs: number
   /** The longest wait a server's Retry-After gets; longer ones are cut to it. Default `waitTimeoutMs`. */
   maxRetryAfterMs?: number
+  /** After a failed cycle, requests reject at once with `REFRESH_FAILED` for this long. Default 0 (no cool-down). */
+  cooldownMs?: number
 }
+
+/**
+ * Why the session was lost: `rejected` (the token endpoint said the login is over: `LOGIN_REQUIRED`, OAuth
+ * `invalid_grant`), or `logout` (`tokens.logout()`).
+ *
+ * @example
+ * createTokenController({ fetchToken, onLoginRequired: ({ reason }: { reason: SessionLostReason }) => goToLogin(reason) })
+ */
+export type SessionLostReason = 'rejected' | 'logout'
 
 /**
  * A token as the controller hands it to the machine. `accessToken` and `refreshToken` are
@@ -140,6 +151,10 @@ export type TokenEvent =
   /** `at`: when the answer arrived, from which the grant's lifetime counts; without it the grant keeps `leewayMs`. */
   | { type: 'fetch.succeeded'; grant: Grant; at?: number }
   | { type: 'fetch.failed'; error: unknown }
+  /** `tokens.setGrant()`: a grant obtained elsewhere (a login page) replaces whatever the machine held. */
+  | { type: 'session.set'; grant: Grant; at: number }
+  /** `tokens.logout()`: forget both tokens and require a login. */
+  | { type: 'session.logout' }
 
 /**
  * What the machine emits (`actor.on(type, …)`); the controller forwards these to `onEvent`. None carries a token.
@@ -159,10 +174,16 @@ export type TokenEmitted =
   | { type: 'token.restored'; generation: number; expiresAt: number }
   /** The token lives no longer than `leewayMs`: its leeway is half its lifetime instead (`leewayMs` here). */
   | { type: 'leeway.shortened'; generation: number; leewayMs: number }
+  /** `setGrant()` stored a grant: storage writes it, parked requests got its token. */
+  | { type: 'session.started'; generation: number; expiresAt: number }
+  /** Both tokens are forgotten and a login is required; the controller calls `onLoginRequired` once for it. */
+  | { type: 'session.lost'; reason: SessionLostReason }
 
 /**
  * The top-level state: `idle` (no usable token known), `valid`, `refreshing` (a fetch in flight or a backoff
- * delay), `failed` (the last cycle ran out of attempts; the next request starts a new one).
+ * delay), `failed`: the last cycle ran out of attempts (`failed.retryable`: the next request starts a new one;
+ * `failed.coolingDown`: within `retry.cooldownMs` of it, requests reject at once), or a login is required
+ * (`failed.loginRequired`: requests reject with `LOGIN_REQUIRED` until `setGrant()` or `clear()`).
  *
  * @example
  * if (tokens.state === 'failed') showOfflineBanner()

@@ -2,14 +2,21 @@
 // the clock; storage follows the machine (storage/sync.ts), one timer watches wait deadlines (deadline.ts).
 // It sends events and reads snapshots; all state is the machine's.
 import { createActor, fromCallback, type Actor, type InspectionEvent } from 'xstate'
+import { errorCode, errorSummary } from '../machines/failure.ts'
 import { oldestParked, parkedSize } from '../machines/parked.ts'
 import { isFresh, rejectStopped, tokenMachine, type FetchTokenInput } from '../machines/token.machine.ts'
 import type { TokenEvent, TokenState } from '../machines/token.types.ts'
 import { createAbortHandle, type AbortSignalLike } from './abort.ts'
 import { createDeadlineTimer } from './deadline.ts'
-import { AbortedError, StoppedError, TokenError } from './errors.ts'
-import { parseTokenResponse } from './grant.ts'
-import { resolveOptions, type ResolvedOptions, type TokenControllerEvent, type TokenControllerOptions } from './options.ts'
+import { AbortedError, FetchTimeoutError, InvalidTokenResponseError, LoginRequiredError, StoppedError, TokenError } from './errors.ts'
+import { parseTokenResponse, type TokenResponse } from './grant.ts'
+import {
+  resolveOptions,
+  type ResolvedOptions,
+  type RevokeTokenContext,
+  type TokenControllerEvent,
+  type TokenControllerOptions,
+} from './options.ts'
 import { redactInspectionEvent } from './redact.ts'
 import { syncStorage } from './storage/sync.ts'
 import { PendingRequest, type WaiterObserver } from './waiter.ts'
@@ -52,8 +59,23 @@ export interface TokenController {
   invalidate(rejectedToken: string): void
   /** Forces a refresh now (coalesces with a running one) and resolves with its token. */
   refresh(): Promise<string>
-  /** Forgets the token, in storage too (logout). Requests still parked get a new cycle. */
+  /** Forgets the token, in storage too. Requests still parked get a new cycle; so does the next request. */
   clear(): void
+  /**
+   * Hands over a grant obtained elsewhere (a login page): any shape `fetchToken` may return. Stores it (memory, then
+   * storage), answers the parked requests with it, leaves a login-required state. Throws
+   * `InvalidTokenResponseError` for an unusable grant (and changes nothing), `StoppedError` once stopped.
+   */
+  setGrant(grant: TokenResponse): void
+  /** Resolves once storage has been read (hydration done): from then on {@link hasSession} answers truthfully. */
+  ready(): Promise<void>
+  /** True while an access token or a refresh token is held. */
+  hasSession(): boolean
+  /**
+   * Forgets both tokens everywhere and requires a login (`LOGIN_REQUIRED`, `onLoginRequired` with reason `logout`).
+   * Calls `revokeToken` once with what was held, bounded by `fetchTimeoutMs`; never rejects.
+   */
+  logout(): Promise<void>
   /** Rejects parked and later requests with `STOPPED`; aborts a running fetch. */
   stop(): void
   /** The machine's top-level state: `idle`, `valid`, `refreshing` or `failed`. */
@@ -126,8 +148,58 @@ export function createTokenController(options: TokenControllerOptions): TokenCon
   // The actor's end, however it came (stop(), or tokens.actor.stop() from outside): whatever the last snapshot
   // still holds parked is rejected here, as token.stop would have.
   actor.subscribe({ complete: settleStopped })
+  let hydrated: () => void
+  const hydration = new Promise<void>((resolve) => (hydrated = resolve))
   actor.start()
-  syncStorage(actor, config, isRunning, send, report)
+  syncStorage(actor, config, isRunning, send, report, () => hydrated())
+  // After storage's listener: the tokens are forgotten in storage before the app hears of it.
+  actor.on('session.lost', ({ reason }) => {
+    if (config.onLoginRequired) callApp('onLoginRequired', config.onLoginRequired, { reason })
+  })
+
+  // An app callback that throws breaks nothing: onEvent hears its error's name (never its message).
+  function callApp<T, R>(name: string, callback: (value: T) => R, value: T): R | undefined {
+    try {
+      return callback(value)
+    } catch (error) {
+      if (report) report({ type: 'callback.failed', callback: name, error: errorSummary(error).name })
+      return undefined
+    }
+  }
+
+  // What isLoginRequired recognises becomes a LoginRequiredError: the machine reads only the code.
+  function classify(error: unknown): unknown {
+    if (errorCode(error) === 'LOGIN_REQUIRED' || !callApp('isLoginRequired', config.isLoginRequired, error)) return error
+    return new LoginRequiredError(undefined, { cause: error })
+  }
+
+  // logout()'s revocation: best effort, once, bounded by fetchTimeoutMs; settles with nothing, whatever happens.
+  function revoke(revokeToken: NonNullable<ResolvedOptions['revokeToken']>, accessToken: string | null, refreshToken: string | null) {
+    const abortHandle = createAbortHandle()
+    const context = { signal: abortHandle.signal } as RevokeTokenContext
+    // Non-enumerable, like a grant's: logging the context cannot print them.
+    if (accessToken !== null) Object.defineProperty(context, 'accessToken', { value: accessToken, enumerable: false })
+    if (refreshToken !== null) Object.defineProperty(context, 'refreshToken', { value: refreshToken, enumerable: false })
+    return new Promise<void>((resolve) => {
+      let settled = false
+      const finish = (error?: unknown) => {
+        if (settled) return
+        settled = true
+        config.clock.clearTimeout(timer)
+        if (error !== undefined && report) report({ type: 'revoke.failed', ...errorSummary(error) })
+        resolve()
+      }
+      const timer = config.clock.setTimeout(() => {
+        const timeout = new FetchTimeoutError(config.fetchTimeoutMs)
+        abortHandle.abort(timeout)
+        finish(timeout)
+      }, config.fetchTimeoutMs)
+      new Promise((settle) => settle(revokeToken(context))).then(
+        () => finish(),
+        (error: unknown) => finish(error === undefined ? new Error() : error),
+      )
+    })
+  }
 
   function isRunning(): boolean {
     return !stopped && actor.getSnapshot().status === 'active'
@@ -142,6 +214,7 @@ export function createTokenController(options: TokenControllerOptions): TokenCon
   // same rejectStopped): a waiter already settled is skipped, so running it twice settles no one twice.
   function settleStopped(): void {
     deadlines.stop()
+    hydrated()
     rejectStopped(actor.getSnapshot().context.parked)
   }
 
@@ -173,7 +246,7 @@ export function createTokenController(options: TokenControllerOptions): TokenCon
       (error: unknown) => {
         if (finished) return
         finished = true
-        sendBack({ type: 'fetch.failed', error })
+        sendBack({ type: 'fetch.failed', error: classify(error) })
       },
     )
     // Runs when the machine leaves `fetching`: on timeout, clear() or stop() the fetch is abandoned.
@@ -250,6 +323,38 @@ export function createTokenController(options: TokenControllerOptions): TokenCon
     clear(): void {
       // Storage is emptied when the machine emits token.cleared (storage/sync.ts).
       send({ type: 'token.clear' })
+    },
+
+    setGrant(response: TokenResponse): void {
+      if (!isRunning()) throw new StoppedError()
+      const at = now()
+      let grant: ReturnType<typeof parseTokenResponse>
+      try {
+        grant = parseTokenResponse(response, at)
+      } catch (error) {
+        // A getter that throws: unusable, like any other broken grant.
+        grant = new InvalidTokenResponseError(`unreadable (${errorSummary(error).name})`)
+      }
+      if (grant instanceof TokenError) throw grant
+      send({ type: 'session.set', grant, at })
+    },
+
+    ready(): Promise<void> {
+      return hydration
+    },
+
+    hasSession(): boolean {
+      const { accessToken, refreshToken } = actor.getSnapshot().context
+      return accessToken !== null || refreshToken !== null
+    },
+
+    logout(): Promise<void> {
+      if (!isRunning()) return Promise.resolve()
+      const { accessToken, refreshToken } = actor.getSnapshot().context
+      // Storage forgets both when the machine emits session.lost (storage/sync.ts).
+      send({ type: 'session.logout' })
+      if (!config.revokeToken || (accessToken === null && refreshToken === null)) return Promise.resolve()
+      return revoke(config.revokeToken, accessToken, refreshToken)
     },
 
     stop(): void {

@@ -11,7 +11,15 @@
  * }
  */
 export type TokenErrorCode =
-  'REFRESH_FAILED' | 'WAIT_TIMEOUT' | 'QUEUE_FULL' | 'ABORTED' | 'STOPPED' | 'INVALID_TOKEN_RESPONSE' | 'FETCH_TIMEOUT' | 'INSECURE_URL'
+  | 'REFRESH_FAILED'
+  | 'WAIT_TIMEOUT'
+  | 'QUEUE_FULL'
+  | 'ABORTED'
+  | 'STOPPED'
+  | 'INVALID_TOKEN_RESPONSE'
+  | 'FETCH_TIMEOUT'
+  | 'INSECURE_URL'
+  | 'LOGIN_REQUIRED'
 
 /**
  * The base class of every error painless-token rejects with. Branch on `code` ({@link TokenErrorCode}).
@@ -135,6 +143,26 @@ export class InvalidTokenResponseError extends TokenError {
 }
 
 /**
+ * `LOGIN_REQUIRED`: the session is over and only a login brings it back. `fetchToken` throws it (or any error
+ * `isLoginRequired` recognises: OAuth `invalid_grant` by default) when the refresh token is refused; it is not
+ * retried. Parked and later requests reject with it, starting no fetch, until `setGrant()` or `clear()`; so do
+ * requests after `logout()`. `cause`: the error `fetchToken` failed with (none after `logout()`).
+ *
+ * @example
+ * fetchToken: async ({ refreshToken }) => {
+ *   if (!refreshToken) throw new LoginRequiredError('no refresh token: sign in first')
+ *   return api.refresh(refreshToken)
+ * }
+ * tokens.getToken().catch((error) => error.code === 'LOGIN_REQUIRED' && uni.reLaunch({ url: '/pages/login/login' }))
+ */
+export class LoginRequiredError extends TokenError {
+  override name = 'LoginRequiredError'
+  constructor(message = 'login required: the session is over', options?: { cause?: unknown }) {
+    super('LOGIN_REQUIRED', message, options)
+  }
+}
+
+/**
  * `FETCH_TIMEOUT`: one `fetchToken` attempt took longer than `fetchTimeoutMs` (default 10 s); its signal was
  * aborted. Retried; callers see it as the `cause` of a {@link TokenRefreshError}.
  *
@@ -193,4 +221,5 @@ export const TOKEN_ERROR_CODES: readonly TokenErrorCode[] = [
   'INVALID_TOKEN_RESPONSE',
   'FETCH_TIMEOUT',
   'INSECURE_URL',
+  'LOGIN_REQUIRED',
 ]

@@ -6,7 +6,14 @@
  */
 export { createTokenController } from './controller.ts'
 export type { TokenController, GetTokenOptions } from './controller.ts'
-export type { TokenControllerOptions, FetchTokenContext, Clock, TokenControllerEvent } from './options.ts'
+export type {
+  TokenControllerOptions,
+  FetchTokenContext,
+  Clock,
+  TokenControllerEvent,
+  RevokeTokenContext,
+  LoginRequiredInfo,
+} from './options.ts'
 export type { TokenResponse } from './grant.ts'
 export type { AbortSignalLike } from './abort.ts'
 export {
@@ -19,6 +26,7 @@ export {
   InvalidTokenResponseError,
   FetchTimeoutError,
   InsecureUrlError,
+  LoginRequiredError,
   isTokenError,
   TOKEN_ERROR_CODES,
 } from './errors.ts'
@@ -32,4 +40,4 @@ export { retryAfterMs } from './retry-after.ts'
 export { createSigner, md5Hex, md5Upper, canonicalRequest } from './signer.ts'
 export type { SignerOptions, SignAlgorithm, SignableConfig } from './signer.ts'
 export { tokenMachine, isFresh } from '../machines/token.machine.ts'
-export type { TokenState, RefreshReason, TokenContext, TokenEvent, TokenEmitted } from '../machines/token.types.ts'
+export type { TokenState, RefreshReason, SessionLostReason, TokenContext, TokenEvent, TokenEmitted } from '../machines/token.types.ts'

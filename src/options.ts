@@ -5,9 +5,10 @@ import type { InspectionEvent, Observer } from 'xstate'
 import { MAX_TIMER_MS } from '../machines/backoff.ts'
 // Only a missing option takes the default: `null` is a mistake to report, not to paper over.
 import { DEFAULT_JITTER, DEFAULT_RETRY, DEFAULT_STORAGE_KEY, DEFAULT_TIMEOUTS, orDefault } from '../machines/defaults.ts'
-import type { RefreshReason } from '../machines/token.types.ts'
+import type { RefreshReason, SessionLostReason } from '../machines/token.types.ts'
 import type { AbortSignalLike } from './abort.ts'
 import type { TokenResponse } from './grant.ts'
+import { isInvalidGrant } from './session.ts'
 import { memoryStorage } from './storage/memory.ts'
 import type { TokenStorage } from './storage/types.ts'
 
@@ -66,6 +67,31 @@ export interface TokenControllerEvent {
 }
 
 /**
+ * What `revokeToken` is called with on `logout()`: the tokens held then (either may be absent), and a signal that
+ * aborts after `fetchTimeoutMs`.
+ *
+ * @example
+ * revokeToken: ({ refreshToken, signal }: RevokeTokenContext) =>
+ *   fetch('/oauth/revoke', { method: 'POST', body: new URLSearchParams({ token: refreshToken ?? '' }), signal })
+ */
+export interface RevokeTokenContext {
+  accessToken?: string
+  refreshToken?: string
+  signal: AbortSignalLike
+}
+
+/**
+ * What `onLoginRequired` is told: why the session was lost (`rejected`: the token endpoint refused the refresh
+ * token; `logout`: `tokens.logout()`). Never a token.
+ *
+ * @example
+ * onLoginRequired: (info: LoginRequiredInfo) => uni.reLaunch({ url: '/pages/login/login' })
+ */
+export interface LoginRequiredInfo {
+  reason: SessionLostReason
+}
+
+/**
  * Options for {@link createTokenController}. Only `fetchToken` is required; every default is listed on its option.
  * A wrong type or range throws a `TypeError` naming the option (`null` is refused too, never defaulted).
  *
@@ -109,6 +135,11 @@ export interface TokenControllerOptions {
      * one is cut to this. Default: `waitTimeoutMs` (30 000 by default), as no parked request waits longer anyway.
      */
     maxRetryAfterMs?: number
+    /**
+     * After a cycle fails (not for `LOGIN_REQUIRED`), requests within this many ms reject at once with the same
+     * `REFRESH_FAILED` (same `cause`) instead of starting a cycle each. Default 0: the next request starts one.
+     */
+    cooldownMs?: number
   }
   /** One attempt taking longer is aborted and counts as failed (`FETCH_TIMEOUT`). Default 10 000. */
   fetchTimeoutMs?: number
@@ -120,6 +151,21 @@ export interface TokenControllerOptions {
   inspect?: Observer<InspectionEvent> | ((event: InspectionEvent) => void)
   /** Refresh and request events for logs and metrics. Never carries a token. */
   onEvent?: (event: TokenControllerEvent) => void
+  /**
+   * Which `fetchToken` errors mean the login is over (not retried; `LOGIN_REQUIRED`), besides a thrown
+   * `LoginRequiredError`. Default: OAuth `invalid_grant` (RFC 6749 §5.2) answered with status 400 or 401, as a
+   * luch-request / uni.request / wx.request response (`{ statusCode, data: { error } }`) or an axios error's
+   * `response` (`{ status, data: { error } }`). A fetch `Response` cannot be read synchronously: read its body in
+   * `fetchToken` and throw `LoginRequiredError`.
+   */
+  isLoginRequired?: (error: unknown) => boolean
+  /** Called once each time the session is lost (refresh token refused, or `logout()`): go to the login page here. */
+  onLoginRequired?: (info: LoginRequiredInfo) => void
+  /**
+   * Called once by `logout()` with the tokens it held (RFC 7009 revocation, say). Best effort: bounded by
+   * `fetchTimeoutMs`, a failure reaches `onEvent` as `revoke.failed`, `logout()` never rejects.
+   */
+  revokeToken?: (context: RevokeTokenContext) => Promise<unknown> | unknown
 }
 
 export interface ResolvedOptions {
@@ -129,12 +175,15 @@ export interface ResolvedOptions {
   now: () => number
   clock: Clock
   leewayMs: number
-  retry: { attempts: number; baseDelayMs: number; maxDelayMs: number; jitter: boolean; maxRetryAfterMs: number }
+  retry: { attempts: number; baseDelayMs: number; maxDelayMs: number; jitter: boolean; maxRetryAfterMs: number; cooldownMs: number }
   fetchTimeoutMs: number
   waitTimeoutMs: number
   maxQueue: number
   inspect: TokenControllerOptions['inspect']
   onEvent: TokenControllerOptions['onEvent']
+  isLoginRequired: (error: unknown) => boolean
+  onLoginRequired: TokenControllerOptions['onLoginRequired']
+  revokeToken: TokenControllerOptions['revokeToken']
 }
 
 export function resolveOptions(options: TokenControllerOptions): ResolvedOptions {
@@ -161,12 +210,16 @@ export function resolveOptions(options: TokenControllerOptions): ResolvedOptions
       maxDelayMs: checkNumber('retry.maxDelayMs', orDefault(retry.maxDelayMs, DEFAULT_RETRY.maxDelayMs), 0, MAX_TIMER_MS),
       jitter: checkBoolean('retry.jitter', orDefault(retry.jitter, DEFAULT_JITTER)),
       maxRetryAfterMs: checkNumber('retry.maxRetryAfterMs', orDefault(retry.maxRetryAfterMs, waitTimeoutMs), 0, MAX_TIMER_MS),
+      cooldownMs: checkNumber('retry.cooldownMs', orDefault(retry.cooldownMs, DEFAULT_RETRY.cooldownMs), 0, MAX_TIMER_MS),
     },
     fetchTimeoutMs: checkNumber('fetchTimeoutMs', orDefault(options.fetchTimeoutMs, DEFAULT_TIMEOUTS.fetchTimeoutMs), 1, MAX_TIMER_MS),
     waitTimeoutMs,
     maxQueue: checkInteger('maxQueue', orDefault(options.maxQueue, DEFAULT_TIMEOUTS.maxQueue), 1),
     inspect: checkInspect(options.inspect),
-    onEvent: options.onEvent === undefined ? undefined : checkFunction('onEvent', options.onEvent),
+    onEvent: optionalFunction('onEvent', options.onEvent),
+    isLoginRequired: checkFunction('isLoginRequired', orDefault(options.isLoginRequired, isInvalidGrant)),
+    onLoginRequired: optionalFunction('onLoginRequired', options.onLoginRequired),
+    revokeToken: optionalFunction('revokeToken', options.revokeToken),
   }
 }
 
@@ -203,6 +256,10 @@ function checkString(name: string, value: unknown): string {
 function checkFunction<F>(name: string, value: F): F {
   if (typeof value !== 'function') throw new TypeError(`createTokenController: ${name} must be a function`)
   return value
+}
+
+function optionalFunction<F>(name: string, value: F | undefined): F | undefined {
+  return value === undefined ? undefined : checkFunction(name, value)
 }
 
 function checkStorage(storage: TokenStorage): TokenStorage {

@@ -1,5 +1,5 @@
-// Storage follows the machine: read once at start (sent as `token.hydrated`), written on `refresh.succeeded`,
-// removed on `token.cleared`, in the machine's own order of events. Storage may answer now or later, throw or
+// Storage follows the machine: read once at start (sent as `token.hydrated`), written on `refresh.succeeded` and
+// `session.started`, removed on `token.cleared` and `session.lost`, in the machine's own order of events. Storage may answer now or later, throw or
 // reject: a failure reaches onEvent as `storage.failed` with the error's name only, and never the machine.
 import type { Actor } from 'xstate'
 import type { TokenMachine } from '../../machines/token.machine.ts'
@@ -19,16 +19,21 @@ export function syncStorage(
   isRunning: () => boolean,
   send: (event: TokenEvent) => void,
   report: ((event: TokenControllerEvent) => void) | undefined,
+  hydrated: () => void,
 ): void {
   const { storage, storageKey } = config
 
-  actor.on('refresh.succeeded', () => {
-    // refresh.succeeded is emitted after the step that stored the token: the snapshot holds it.
+  // Emitted after the step that stored the token: the snapshot holds it.
+  const save = () => {
     const { accessToken, expiresAt, refreshToken } = actor.getSnapshot().context
     guard('set', () => storage.set(storageKey, serializeGrant({ accessToken: accessToken as string, expiresAt, refreshToken })))
-  })
+  }
+  const remove = () => guard('remove', () => storage.remove(storageKey))
+  actor.on('refresh.succeeded', save)
+  actor.on('session.started', save)
   // A clear() made while a refresh was succeeding (from onEvent) removes the token after that refresh saved it.
-  actor.on('token.cleared', () => guard('remove', () => storage.remove(storageKey)))
+  actor.on('token.cleared', remove)
+  actor.on('session.lost', remove)
   hydrate()
 
   function hydrate(): void {
@@ -55,6 +60,7 @@ export function syncStorage(
   }
 
   function finishHydration(raw: unknown): void {
+    hydrated()
     // Stopped while the read was pending: leave storage as it is.
     if (!isRunning()) return
     const stored = parseStoredToken(raw)
