@@ -5,6 +5,7 @@
 // same instance, so a refused refresh token reaches the controller as luch-request rejects it: the response with
 // statusCode 400 and data.error 'invalid_grant', which the default isLoginRequired recognises. Tokens are compared
 // as booleans, so a failing assertion never prints one.
+import axios from 'axios'
 import Request from 'luch-request'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import {
@@ -15,6 +16,7 @@ import {
   type LoginRequiredInfo,
   type TokenController,
   type TokenControllerEvent,
+  type TokenResponse,
 } from '../src/index.ts'
 import { startOAuthServer, type OAuthServer } from './helpers/oauth-server.ts'
 import { createUniShim, installUniShim, type UniShim } from './helpers/uni-shim.ts'
@@ -246,5 +248,54 @@ describe('logout()', () => {
 
     expect(await server.introspect(held.refreshToken!)).toEqual({ active: false })
     expect(await server.introspect(held.accessToken)).toEqual({ active: false })
+  })
+})
+
+describe('other HTTP clients in fetchToken', () => {
+  // A controller of its own, no adapter: getToken() alone shows how fetchToken's rejection is read.
+  async function revokedSession(fetchToken: (refreshToken: string) => Promise<TokenResponse>) {
+    const lost: LoginRequiredInfo[] = []
+    const clock = createVirtualClock()
+    const tokens = createTokenController({
+      fetchToken: ({ refreshToken }) => fetchToken(refreshToken!),
+      onLoginRequired: (info) => lost.push(info),
+      now: clock.now,
+      clock,
+    })
+    const grant = await server.login()
+    tokens.setGrant(grant)
+    await server.revoke(grant.refresh_token, 'refresh_token')
+    clock.advance(grant.expires_in * 1000)
+    const outcomes = await Promise.allSettled(Array.from({ length: 5 }, () => tokens.getToken()))
+    tokens.stop()
+    return { codes: outcomes.map(codeOf), lost }
+  }
+
+  it('axios: the default isLoginRequired reads invalid_grant in the error’s response', async () => {
+    const client = axios.create({ baseURL: server.url, headers: { ...FORM, Authorization: server.basicAuth } })
+    const { codes, lost } = await revokedSession(
+      async (refreshToken) =>
+        (await client.post('/token', new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refreshToken }))).data,
+    )
+    expect(codes).toEqual(Array(5).fill('LOGIN_REQUIRED'))
+    expect(lost).toHaveLength(1)
+    expect(server.tokenCalls('refresh_token')).toBe(1)
+  })
+
+  it('fetch: a Response is read by the app, which throws LoginRequiredError on invalid_grant', async () => {
+    const { codes, lost } = await revokedSession(async (refreshToken) => {
+      const response = await fetch(`${server.url}/token`, {
+        method: 'POST',
+        headers: { ...FORM, Authorization: server.basicAuth },
+        body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refreshToken }),
+      })
+      const body = await response.json()
+      if (body.error === 'invalid_grant') throw new LoginRequiredError('the refresh token was refused')
+      if (!response.ok) throw new Error(`token endpoint answered ${response.status}`)
+      return body
+    })
+    expect(codes).toEqual(Array(5).fill('LOGIN_REQUIRED'))
+    expect(lost).toHaveLength(1)
+    expect(server.tokenCalls('refresh_token')).toBe(1)
   })
 })
