@@ -11,6 +11,11 @@
 // - the root 9.9 -> 10.15 kB (10.12 measured): the same changes, seen from the root.
 // - issue 15: uni and wx 1.49 / 1.48 -> 1.71 kB added to the controller with uploadFile/downloadFile (+0.22); the
 //   new alipay adapter (the same algorithm, Alipay's shapes) 1.75 kB; their raised budgets are in size-table.ts.
+// - issue 16 (sessions), measured against the tree before it: createTokenController 6.74 -> 7.68 kB (+0.94: setGrant,
+//   ready, hasSession, logout with revokeToken bounded by fetchTimeoutMs, isLoginRequired with its invalid_grant
+//   default, onLoginRequired, retry.cooldownMs, and the machine's failed.retryable / coolingDown / loginRequired
+//   with session.set / session.logout; the machine alone 2.84 -> 3.20 kB), limit 7.70 kB; the root 10.13 -> 11.10 kB
+//   (+0.97, LoginRequiredError exported too), limit 11.12 kB.
 // An adapter is always used with the controller, so its budget is what it adds on top of `createTokenController`
 // (the request path, errors and abort code are paid once): `scripts/size-table.ts` subtracts the controller row
 // from each "+ adapter" row and holds that difference to 1.5 kB.
@@ -29,14 +34,14 @@ const deps = ['xstate', 'crypto-js', 'luch-request', 'axios']
 const withXstate = (config) => ({ ...config, external: (config.external ?? []).filter((name) => name !== 'xstate') })
 
 const rows = [
-  { name: '. (our code)', path: 'dist/index.js', import: '*', ignore: deps, limit: '10.15 KB' },
+  { name: '. (our code)', path: 'dist/index.js', import: '*', ignore: deps, limit: '11.12 KB' },
   { name: '. (with xstate + crypto-js)', path: 'dist/index.js', import: '*', modifyEsbuildConfig: withXstate },
   {
     name: '. createTokenController only (our code)',
     path: 'dist/index.js',
     import: '{ createTokenController }',
     ignore: deps,
-    limit: '6.75 KB',
+    limit: '7.70 KB',
   },
   {
     name: '. createTokenController only (with xstate)',

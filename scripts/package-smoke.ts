@@ -70,7 +70,9 @@ await step('npm pack', () => {
   }[]
   tarball = path.join(work, packed[0]!.filename)
   const files = packed[0]!.files.map((f) => f.path)
-  const stray = files.filter((f) => !/^(dist\/|miniprogram_dist\/|README\.md$|README\.zh-CN\.md$|COMPATIBILITY\.md$|LICENSE$|package\.json$)/.test(f))
+  const stray = files.filter(
+    (f) => !/^(dist\/|miniprogram_dist\/|README\.md$|README\.zh-CN\.md$|COMPATIBILITY\.md$|LICENSE$|package\.json$)/.test(f),
+  )
   if (stray.length) throw new Error(`the tarball holds files users do not need: ${stray.join(', ')}`)
   for (const entry of ['index', 'wx', 'signing'])
     if (!files.includes(`miniprogram_dist/${entry}.js`)) throw new Error(`the tarball has no miniprogram_dist/${entry}.js`)

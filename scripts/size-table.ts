@@ -27,7 +27,9 @@ const ADAPTER_BUDGET = 1_500
 // uni and wx 1.49 / 1.48 -> 1.71 kB with uploadFile/downloadFile on the shared mini-program algorithm (+0.22:
 // the transfer calls, the signer's view of form fields, the task listeners of UploadTask/DownloadTask);
 // alipay is that same algorithm plus Alipay's shapes (+0.04), 1.75 kB.
-const RAISED_BUDGET: Record<string, number> = { './uni': 1_720, './wx': 1_720, './alipay': 1_760 }
+// Issue 16 changed no adapter, yet uni, wx and alipay measure 0.01-0.02 kB more on top of the larger controller
+// (gzip shares less between them): +0.02 each.
+const RAISED_BUDGET: Record<string, number> = { './uni': 1_740, './wx': 1_740, './alipay': 1_780 }
 const CONTROLLER_ROW = '. createTokenController only (our code)'
 const controller = rows.find((row) => row.name === CONTROLLER_ROW)
 if (!controller) {

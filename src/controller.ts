@@ -186,7 +186,7 @@ export function createTokenController(options: TokenControllerOptions): TokenCon
         if (settled) return
         settled = true
         config.clock.clearTimeout(timer)
-        if (error !== undefined && report) report({ type: 'revoke.failed', ...errorSummary(error) })
+        if (error !== undefined && report) report(Object.assign({ type: 'revoke.failed' }, errorSummary(error)))
         resolve()
       }
       const timer = config.clock.setTimeout(() => {

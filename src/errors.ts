@@ -146,7 +146,8 @@ export class InvalidTokenResponseError extends TokenError {
  * `LOGIN_REQUIRED`: the session is over and only a login brings it back. `fetchToken` throws it (or any error
  * `isLoginRequired` recognises: OAuth `invalid_grant` by default) when the refresh token is refused; it is not
  * retried. Parked and later requests reject with it, starting no fetch, until `setGrant()` or `clear()`; so do
- * requests after `logout()`. `cause`: the error `fetchToken` failed with (none after `logout()`).
+ * requests after `logout()`. `cause`: the `LoginRequiredError` the refresh ended with (the one `fetchToken` threw, or
+ * one holding the error `isLoginRequired` recognised as its own `cause`); none after `logout()`.
  *
  * @example
  * fetchToken: async ({ refreshToken }) => {

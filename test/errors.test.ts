@@ -5,6 +5,7 @@ import {
   InsecureUrlError,
   InvalidTokenResponseError,
   isTokenError,
+  LoginRequiredError,
   QueueFullError,
   StoppedError,
   TOKEN_ERROR_CODES,
@@ -23,6 +24,7 @@ describe('the error classes', () => {
     [new InvalidTokenResponseError('no token'), 'INVALID_TOKEN_RESPONSE', 'InvalidTokenResponseError'],
     [new FetchTimeoutError(10_000), 'FETCH_TIMEOUT', 'FetchTimeoutError'],
     [new InsecureUrlError('http://example.com'), 'INSECURE_URL', 'InsecureUrlError'],
+    [new LoginRequiredError(), 'LOGIN_REQUIRED', 'LoginRequiredError'],
   ]
 
   it.each(cases)('%s carries its stable code and name and is a TokenError and an Error', (error, code, name) => {
@@ -43,6 +45,12 @@ describe('the error classes', () => {
     expect(error.cause).toBe(cause)
     expect(error.attempts).toBe(3)
     expect(error.message).toBe('token refresh failed after 3 attempt(s)')
+  })
+
+  it('says a login is required, in its own words or the default, with the cause it is given', () => {
+    const cause = new Error('invalid_grant')
+    expect(new LoginRequiredError().message).toBe('login required: the session is over')
+    expect(new LoginRequiredError('sign in first', { cause })).toMatchObject({ message: 'sign in first', cause })
   })
 
   it('sets no cause when none is given', () => {

@@ -152,7 +152,7 @@ describe('token machine: clear elsewhere', () => {
     const h = startValid({ retry: { attempts: 1 } })
     h.get(NOW + HOUR_MS)
     h.fetch.fail(new Error('down'))
-    expect(h.state).toBe('failed')
+    expect(h.state).toBe('failed.retryable')
 
     h.send({ type: 'token.clear' })
 

@@ -120,7 +120,7 @@ describe('token machine: invalidation elsewhere', () => {
     h.get()
     h.fetch.fail(new Error('down'))
     h.send({ type: 'token.invalidate', generation: 0 })
-    expect(h.state).toBe('failed')
+    expect(h.state).toBe('failed.retryable')
     expect(h.calls).toHaveLength(1)
   })
 })

@@ -93,13 +93,13 @@ describe('token machine: queue limit', () => {
     const h = startEmpty({ maxQueue: 1, retry: { attempts: 1 } })
     h.get()
     h.fetch.fail(new Error('down'))
-    expect(h.state).toBe('failed')
+    expect(h.state).toBe('failed.retryable')
 
     const get = h.get()
     expect(get.settled).toBe(false)
     expect(h.queueSize).toBe(1)
     h.fetch.fail(new Error('down again'))
-    expect(h.state).toBe('failed')
+    expect(h.state).toBe('failed.retryable')
     const forced = h.refresh()
 
     expect(forced.settled).toBe(false)

@@ -145,7 +145,7 @@ describe('token machine: running out of attempts', () => {
 
     await failEveryAttempt(h, [new Error('first'), new Error('second'), last])
 
-    expect(h.state).toBe('failed')
+    expect(h.state).toBe('failed.retryable')
     expect(h.calls).toHaveLength(3)
     for (const w of waiters) {
       expect(w.error).toBeInstanceOf(TokenRefreshError)
@@ -189,7 +189,7 @@ describe('token machine: running out of attempts', () => {
 
     h.fetch.fail(new Error('down'))
 
-    expect(h.state).toBe('failed')
+    expect(h.state).toBe('failed.retryable')
     expect(waiter.error).toMatchObject({ code: 'REFRESH_FAILED', attempts: 1 })
     expect(h.emittedOf('refresh.retrying')).toEqual([])
   })
@@ -273,7 +273,7 @@ describe('token machine: fetch timeout', () => {
 
     await vi.advanceTimersByTimeAsync(5000)
 
-    expect(h.state).toBe('failed')
+    expect(h.state).toBe('failed.retryable')
     expect(waiter.error).toMatchObject({ code: 'REFRESH_FAILED', attempts: 1, cause: { code: 'FETCH_TIMEOUT' } })
     expect(h.emittedOf('refresh.failed')[0]).toMatchObject({ attempts: 1, code: 'FETCH_TIMEOUT' })
   })

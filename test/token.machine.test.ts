@@ -26,7 +26,7 @@ describe('token machine: no I/O of its own', () => {
 
     actor.send({ type: 'token.get', waiter, at: NOW })
 
-    expect(actor.getSnapshot().value).toBe('failed')
+    expect(actor.getSnapshot().value).toEqual({ failed: 'retryable' })
     expect(waiter.error).toMatchObject({ code: 'REFRESH_FAILED', attempts: 1 })
     expect(waiter.error?.cause).toBeInstanceOf(TypeError)
     expect(String((waiter.error?.cause as Error | undefined)?.message)).toMatch(/fetchToken/)
@@ -43,7 +43,7 @@ describe('token machine: no I/O of its own', () => {
     expect(actor.getSnapshot().context.attempt).toBe(1)
     await vi.advanceTimersByTimeAsync(1 + 600)
 
-    expect(actor.getSnapshot().value).toBe('failed')
+    expect(actor.getSnapshot().value).toEqual({ failed: 'retryable' })
     expect(waiter.error).toMatchObject({ code: 'REFRESH_FAILED', attempts: 3 })
     actor.stop()
   })
@@ -68,13 +68,13 @@ describe('token machine: no I/O of its own', () => {
     const actor = createActor(tokenMachine, { input: {} }).start()
 
     expect(actor.getSnapshot().context).toMatchObject({
-      retry: { attempts: 3, baseDelayMs: 300, maxDelayMs: 10_000 },
+      retry: { attempts: 3, baseDelayMs: 300, maxDelayMs: 10_000, cooldownMs: 0 },
       leewayMs: 30_000,
       fetchTimeoutMs: 10_000,
       waitTimeoutMs: 30_000,
       maxQueue: 10_000,
     })
-    expect(DEFAULT_RETRY).toEqual({ attempts: 3, baseDelayMs: 300, maxDelayMs: 10_000 })
+    expect(DEFAULT_RETRY).toEqual({ attempts: 3, baseDelayMs: 300, maxDelayMs: 10_000, cooldownMs: 0 })
     expect(DEFAULT_TIMEOUTS).toEqual({ leewayMs: 30_000, fetchTimeoutMs: 10_000, waitTimeoutMs: 30_000, maxQueue: 10_000 })
     actor.stop()
   })
@@ -82,7 +82,7 @@ describe('token machine: no I/O of its own', () => {
   it('merges a partial retry policy over the defaults', () => {
     const h = startEmpty({ retry: { attempts: 5 } })
 
-    expect(h.context.retry).toEqual({ attempts: 5, baseDelayMs: 300, maxDelayMs: 10_000 })
+    expect(h.context.retry).toEqual({ attempts: 5, baseDelayMs: 300, maxDelayMs: 10_000, cooldownMs: 0 })
   })
 })
 

@@ -29,6 +29,8 @@ export interface SystemRecords {
   /** Requests still waiting before the step, and fetches started before it. */
   readonly pendingBefore: readonly TrackedRequest[]
   readonly fetchesBefore: number
+  /** What the last logout() returned. */
+  readonly loggedOut: Promise<void> | undefined
 }
 
 /** Why the cycle a step starts refreshes, where the step alone says so. */
@@ -74,12 +76,17 @@ export function brokenContract(system: SystemRecords, event: ModelEvent, replay:
     require(store.held !== undefined &&
       (JSON.parse(store.held) as { accessToken: string }).accessToken === lastIssued, 'valid: the current token is stored')
   }
-  if (state === 'failed') {
-    require(pendingBefore.every(
-      (request) => codeOf(request) === 'REFRESH_FAILED',
-    ), 'requests parked before failed rejected with REFRESH_FAILED')
+  if (state.startsWith('failed')) {
+    const code = state === 'failed.loginRequired' ? 'LOGIN_REQUIRED' : 'REFRESH_FAILED'
+    require(pendingBefore.every((request) => codeOf(request) === code), `requests parked before ${state} rejected with ${code}`)
     require(pendingOf(requests).length === 0, 'no request waits in failed')
+    require(fetch.inFlight === 0, 'no fetch in flight in failed')
   }
+  if (state === 'failed.loginRequired') {
+    require(fetch.count === fetchesBefore, 'no fetch started while a login is required')
+    require(store.held === undefined, 'nothing stored while a login is required')
+  }
+  if (event.type === 'session.logout') require(system.loggedOut !== undefined, 'logout() returned a promise')
   if (state.startsWith('refreshing')) {
     require(fetch.inFlight === (state === 'refreshing.fetching' ? 1 : 0), 'one fetch in flight while fetching, none while waiting to retry')
   }

@@ -6,7 +6,7 @@ import { createEmptyActor, type ActorLogic, type AnyActorScope, type SnapshotFro
 import { forEachPending, parkedSize } from '../../machines/parked.ts'
 import { isFresh, tokenMachine } from '../../machines/token.machine.ts'
 import type { Grant, TokenEvent, TokenInput, Waiter } from '../../machines/token.types.ts'
-import { InvalidTokenResponseError, type TokenControllerOptions } from '../../src/index.ts'
+import { InvalidTokenResponseError, LoginRequiredError, type TokenControllerOptions } from '../../src/index.ts'
 import { createGrant } from '../../src/grant.ts'
 import { transitionName } from './transitions.ts'
 import { delayedEventTypes } from './xstate-internals.ts'
@@ -19,12 +19,12 @@ export const FRESH_FOR_MS = 30 * 24 * HOUR_MS
 
 export type TokenSnapshot = SnapshotFrom<typeof tokenMachine>
 export type ModelOptions = Required<Pick<TokenControllerOptions, 'leewayMs' | 'fetchTimeoutMs' | 'waitTimeoutMs' | 'maxQueue'>> & {
-  retry: { attempts: number; baseDelayMs: number; maxDelayMs: number; jitter: false }
+  retry: { attempts: number; baseDelayMs: number; maxDelayMs: number; jitter: false; cooldownMs?: number }
 }
 
 export type HydratedVariant = 'fresh' | 'stale' | 'none' | 'garbage'
 export type SucceededVariant = 'fresh' | 'stale'
-export type FailedVariant = 'error' | 'retryAfter' | 'malformed'
+export type FailedVariant = 'error' | 'retryAfter' | 'malformed' | 'loginRequired'
 
 export interface ModelConfig {
   name: string
@@ -88,6 +88,12 @@ export function fetchedAt(variant: SucceededVariant, leewayMs: number): number {
   return variant === 'fresh' ? T0 : T0 - 2 * leewayMs
 }
 
+/** The grant a login page hands over with setGrant when the machine holds generation `generation`. */
+export function sessionGrant(generation: number): Grant {
+  const n = generation + 1
+  return createGrant(`login-${n}`, T0 + FRESH_FOR_MS, `login-refresh-${n}`)
+}
+
 /** What hydration hands the machine for what storage held. Garbage is removed and reads as nothing. */
 export function storedGrant(variant: HydratedVariant): Grant | null {
   if (variant === 'fresh') return createGrant('stored-access', T0 + FRESH_FOR_MS, 'stored-refresh')
@@ -97,6 +103,7 @@ export function storedGrant(variant: HydratedVariant): Grant | null {
 
 export function fetchError(variant: FailedVariant): Error {
   if (variant === 'malformed') return new InvalidTokenResponseError('no string accessToken / access_token')
+  if (variant === 'loginRequired') return new LoginRequiredError('model: the refresh token was refused')
   const error = new Error(variant === 'retryAfter' ? 'token endpoint: 429' : 'token endpoint: 500')
   return variant === 'retryAfter' ? Object.assign(error, { retryAfterMs: 250 }) : error
 }
@@ -186,6 +193,7 @@ function eventsFrom(config: ModelConfig, snapshot: TokenSnapshot, shadow: Shadow
   if (abortable) events.push({ type: 'waiter.abort', waiter: abortable, reason: 'model' })
   if (pending[0]) events.push({ type: 'waiter.timeout', waiter: pending[0] })
   events.push({ type: 'token.clear' }, { type: 'token.stop' })
+  events.push({ type: 'session.set', grant: sessionGrant(context.generation), at: T0, variant: 'login' }, { type: 'session.logout' })
   return events.filter((event) => !config.without?.includes(event.type))
 }
 

@@ -16,13 +16,16 @@ const OPTIONS = {
   retry: { attempts: 2, baseDelayMs: 100, maxDelayMs: 1_000, jitter: false as const },
 }
 
-/** Everything the system can do, two parked requests at most: shortest paths to each of its states. */
+/**
+ * Everything the system can do, two parked requests at most: shortest paths to each of its states. With a
+ * cool-down, so a failed cycle cools down first (the refresh cycle below, without one, takes the other branch).
+ */
 const EVERYTHING: ModelConfig = {
   name: 'everything',
-  options: { ...OPTIONS, maxQueue: 2 },
+  options: { ...OPTIONS, maxQueue: 2, retry: { ...OPTIONS.retry, cooldownMs: 500 } },
   hydrated: ['fresh', 'stale', 'none', 'garbage'],
   succeeded: ['fresh', 'stale'],
-  failed: ['error', 'retryAfter', 'malformed'],
+  failed: ['error', 'retryAfter', 'malformed', 'loginRequired'],
   selfLoops: true,
   byTransition: true,
 }
@@ -40,10 +43,10 @@ const REFRESH_CYCLE: ModelConfig = {
   failed: ['error'],
   selfLoops: false,
   byTransition: false,
-  without: ['token.refresh', 'token.invalidate', 'waiter.abort', 'token.stop'],
+  without: ['token.refresh', 'token.invalidate', 'waiter.abort', 'token.stop', 'session.set', 'session.logout'],
 }
 
-const endsCycle = (snapshot: TokenSnapshot) => ['valid', 'failed'].includes(statePath(snapshot.value))
+const endsCycle = (snapshot: TokenSnapshot) => /^(valid|failed)/.test(statePath(snapshot.value))
 
 const everything = createTokenModel(EVERYTHING)
 const refreshCycle = createTokenModel(REFRESH_CYCLE)

@@ -13,6 +13,7 @@ import {
   fetchedAt,
   fetchedGrant,
   pendingWaiters,
+  sessionGrant,
   stateKey,
   statePath,
   storedGrant,
@@ -136,6 +137,8 @@ export function createReplay(input: TokenInput & { waitTimeoutMs: number; leeway
         return { sent: { type: event.type, error: fetchError(event.variant as FailedVariant) } }
       case 'token.hydrated':
         return { sent: { type: event.type, grant: storedGrant(event.variant as HydratedVariant), at: T0 } }
+      case 'session.set':
+        return { sent: { type: event.type, grant: sessionGrant(context.generation), at: T0 } }
       case 'waiter.abort':
       case 'waiter.timeout': {
         // As the controller does: the machine hears of it and rejects the waiter itself.

@@ -76,6 +76,7 @@ export function startSystem(options: ModelOptions) {
   let retryAfterMs: number | undefined
   let pendingBefore: Request[] = []
   let fetchesBefore = 0
+  let loggedOut: Promise<void> | undefined
 
   const twinOf = (waiter: RecordingWaiter | undefined): Request => {
     const twin = requests.find((request) => request.model === waiter)
@@ -153,6 +154,17 @@ export function startSystem(options: ModelOptions) {
       case 'token.stop':
         tokens.stop()
         break
+      case 'session.set': {
+        const grant = sent.grant!
+        lastIssued = grant.accessToken
+        lastRefreshToken = grant.refreshToken
+        tokens.setGrant({ accessToken: grant.accessToken, expiresAt: onSystemClock(grant.expiresAt), refreshToken: grant.refreshToken })
+        break
+      }
+      case 'session.logout':
+        lastRefreshToken = undefined
+        loggedOut = tokens.logout()
+        break
       default:
         if (!event.type.startsWith('xstate.after.')) throw new Error(`system: no way to carry out ${event.type}`)
         // A fetch timeout fails the attempt with no server word on when to retry.
@@ -202,6 +214,12 @@ export function startSystem(options: ModelOptions) {
       const late = track(tokens.getToken())
       await microtasks()
       expect(outcomeOf(late), `a request after stop() ${where}`).toMatchObject({ code: 'STOPPED' })
+    } else if (state === 'failed.loginRequired' || state === 'failed.coolingDown') {
+      // Answered at once with the same error, however often asked: no cycle, no fetch.
+      const refused = [track(tokens.getToken()), track(tokens.refresh())]
+      await microtasks()
+      const code = state === 'failed.loginRequired' ? 'LOGIN_REQUIRED' : 'REFRESH_FAILED'
+      expect([refused.map(outcomeOf), fetch.count], `a new request ${where}`).toMatchObject([[{ code }, { code }], fetches])
     } else if (state === 'valid' && isFresh(replay.snapshot.context, T0)) {
       // Fresh by the clock: answered at once with the current token, no fetch.
       const answer = track(tokens.getToken())
@@ -246,6 +264,9 @@ export function startSystem(options: ModelOptions) {
     },
     get fetchesBefore() {
       return fetchesBefore
+    },
+    get loggedOut() {
+      return loggedOut
     },
   }
 

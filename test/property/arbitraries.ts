@@ -27,6 +27,8 @@ export type FetchPlan =
   | { kind: 'throw' }
   /** Never answers: only fetchTimeoutMs, clear() or stop() end it. */
   | { kind: 'never' }
+  /** The refresh token is refused: a luch/uni-shaped 400 `invalid_grant`, which means a login is required. */
+  | { kind: 'invalidGrant'; delivery: Delivery }
 
 /** What the storage holds at start, and whether reading it takes a scheduled while. */
 export type StoragePlan =
@@ -52,12 +54,15 @@ export type Action =
   | { kind: 'jump'; ms: number }
   | { kind: 'clear' }
   | { kind: 'stop' }
+  /** A login page hands over a grant (`expiresInS` of 0 or less: an unusable one, which setGrant must refuse). */
+  | { kind: 'setGrant'; expiresInS: number }
+  | { kind: 'logout' }
 
 export type Follow = 'none' | 'get' | 'replay'
 
 export interface ControllerPlan {
   leewayMs: number
-  retry: { attempts: number; baseDelayMs: number; maxDelayMs: number }
+  retry: { attempts: number; baseDelayMs: number; maxDelayMs: number; cooldownMs?: number }
   fetchTimeoutMs: number
   waitTimeoutMs: number
   maxQueue: number
@@ -78,7 +83,8 @@ export interface Reaction {
     | 'request.parked'
     | 'request.released'
     | 'request.rejected'
-  act: 'clear' | 'stop' | 'invalidate'
+    | 'session.lost'
+  act: 'clear' | 'stop' | 'invalidate' | 'logout' | 'setGrant'
 }
 
 /** At most this many requests (getToken and refresh calls) per run. */
@@ -264,3 +270,44 @@ function capRequests(actions: Action[]): Action[] {
   }
   return capped
 }
+
+// Sessions (issue 16). Separate arbitraries, so that the seeds and paths in regressions.property.test.ts still
+// replay the programs they were found with: the ones above draw exactly as before.
+
+/** The endpoint also refuses the refresh token now and then (`invalid_grant`: a login is required). */
+export const sessionFetchPlans = fc.array(
+  fc.oneof(
+    { weight: 5, arbitrary: fetchPlan },
+    { weight: 1, arbitrary: fc.record({ kind: fc.constant('invalidGrant' as const), delivery }) },
+  ),
+  { maxLength: 12 },
+)
+
+/** With a cool-down after a failed cycle about one run in two, and reactions that log out or log in from onEvent. */
+export const sessionControllerPlan: fc.Arbitrary<ControllerPlan> = fc
+  .tuple(
+    controllerPlan,
+    fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 20_000 })),
+    fc.option(
+      fc.record({
+        on: fc.constantFrom<Reaction['on']>('session.lost', 'refresh.failed', 'refresh.started', 'request.rejected'),
+        act: fc.constantFrom<Reaction['act']>('logout', 'setGrant', 'clear'),
+      }),
+    ),
+  )
+  .map(([plan, cooldownMs, reaction]) => ({ ...plan, retry: { ...plan.retry, cooldownMs }, reaction: reaction ?? plan.reaction }))
+
+const sessionAction: fc.Arbitrary<Action> = fc.oneof(
+  { weight: 6, arbitrary: action },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('setGrant' as const), expiresInS: seconds }) },
+  { weight: 1, arbitrary: fc.constant({ kind: 'logout' as const }) },
+)
+
+/** A program with logins (setGrant) and logouts among the requests, time and the rest. */
+export const sessionProgram: fc.Arbitrary<Action[]> = fc
+  .tuple(
+    getAction,
+    fc.array(sessionAction, { maxLength: 24 }),
+    fc.oneof({ weight: 5, arbitrary: fc.constant(null) }, { weight: 1, arbitrary: fc.constant({ kind: 'stop' as const }) }),
+  )
+  .map(([first, rest, stop]) => capRequests(stop === null ? [first, ...rest] : [first, ...rest, stop]))

@@ -10,6 +10,9 @@ import {
   controllerPlan,
   fetchPlans,
   program,
+  sessionControllerPlan,
+  sessionFetchPlans,
+  sessionProgram,
   storagePlan,
   type Action,
   type ControllerPlan,
@@ -45,6 +48,7 @@ export async function runControllerProgram({ scheduler, plan, fetches, storage, 
     leewayMs: plan.leewayMs,
     // No jitter: it draws from Math.random, and a replayed seed must replay the same delays.
     retry: { ...plan.retry, jitter: false },
+    onLoginRequired: monitor.onLoginRequired,
     fetchTimeoutMs: plan.fetchTimeoutMs,
     waitTimeoutMs: plan.waitTimeoutMs,
     maxQueue: plan.maxQueue,
@@ -65,6 +69,8 @@ export async function runControllerProgram({ scheduler, plan, fetches, storage, 
   function react(act: Reaction['act']): void {
     if (act === 'clear') tokens.clear()
     else if (act === 'stop') monitor.stop()
+    else if (act === 'logout') void tokens.logout()
+    else if (act === 'setGrant') monitor.setGrant(3600)
     else monitor.invalidate(tokens.actor.getSnapshot().context.accessToken ?? 'never-issued')
   }
 
@@ -114,6 +120,12 @@ export async function runControllerProgram({ scheduler, plan, fetches, storage, 
       case 'stop':
         monitor.stop()
         return
+      case 'setGrant':
+        monitor.setGrant(action.expiresInS)
+        return
+      case 'logout':
+        void tokens.logout()
+        return
     }
   }
 
@@ -141,6 +153,8 @@ function describe(action: Action): string {
     case 'advance':
     case 'jump':
       return ` ${action.ms} ms`
+    case 'setGrant':
+      return ` ${action.expiresInS} s`
     default:
       return ''
   }
@@ -154,6 +168,24 @@ export function controllerProperty() {
     fetchPlans,
     storagePlan,
     program,
+    async (scheduler, plan, fetches, storage, actions) => {
+      const violations = await runControllerProgram({ scheduler, plan, fetches, storage, actions })
+      if (violations.length > 0) throw new Error(`invariants broken:\n  ${violations.join('\n  ')}`)
+    },
+  )
+}
+
+/**
+ * The same invariants with sessions: setGrant and logout among the steps, refresh tokens refused (login required),
+ * a cool-down after failed cycles. Also: no fetch while a login is required, onLoginRequired once per loss.
+ */
+export function sessionProperty() {
+  return fc.asyncProperty(
+    fc.scheduler(),
+    sessionControllerPlan,
+    sessionFetchPlans,
+    storagePlan,
+    sessionProgram,
     async (scheduler, plan, fetches, storage, actions) => {
       const violations = await runControllerProgram({ scheduler, plan, fetches, storage, actions })
       if (violations.length > 0) throw new Error(`invariants broken:\n  ${violations.join('\n  ')}`)

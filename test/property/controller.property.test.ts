@@ -2,7 +2,7 @@
 // of generated programs, each checked against the invariants in invariants.ts.
 import fc from 'fast-check'
 import { describe, it } from 'vitest'
-import { controllerProperty } from './controller.properties.ts'
+import { controllerProperty, sessionProperty } from './controller.properties.ts'
 import { propertyParameters, propertyTimeoutMs } from './run-config.ts'
 
 describe('the token controller under scheduled interleavings', () => {
@@ -10,6 +10,14 @@ describe('the token controller under scheduled interleavings', () => {
     'settles every request once, with the current fresh token or a listed error, one fetch at a time, fetches bounded by cycles × attempts',
     async () => {
       await fc.assert(controllerProperty(), propertyParameters('controller'))
+    },
+    propertyTimeoutMs(),
+  )
+
+  it(
+    'with logins, logouts, refused refresh tokens and cool-downs: the same, no fetch while a login is required, onLoginRequired once per loss',
+    async () => {
+      await fc.assert(sessionProperty(), propertyParameters('sessions'))
     },
     propertyTimeoutMs(),
   )

@@ -11,7 +11,7 @@ import type { ControllerPlan } from './arbitraries.ts'
 import type { FetchRecord, ScriptedFetch } from './scripted-fetch.ts'
 
 /** What a request may be rejected with, and nothing else. */
-export const REQUEST_ERROR_CODES = ['REFRESH_FAILED', 'WAIT_TIMEOUT', 'QUEUE_FULL', 'ABORTED', 'STOPPED'] as const
+export const REQUEST_ERROR_CODES = ['REFRESH_FAILED', 'WAIT_TIMEOUT', 'QUEUE_FULL', 'ABORTED', 'STOPPED', 'LOGIN_REQUIRED'] as const
 
 export interface TrackedRequest {
   readonly n: number
@@ -48,6 +48,10 @@ export interface Monitor {
   invalidate(token: string): void
   /** Stops the controller and checks that nothing stayed parked. */
   stop(): void
+  /** For the controller's options: counts calls, at most one per session loss. */
+  onLoginRequired(info: { reason: string }): void
+  /** Hands the controller a login grant living `expiresInS` s; an unusable one (≤ 0) must throw and change nothing. */
+  setGrant(expiresInS: number): void
   /** Refresh cycles started so far (`refresh.started`). */
   readonly cycles: number
   /** The end-of-run checks; call once everything is idle. */
@@ -69,6 +73,11 @@ export function createMonitor(options: { clock: VirtualClock; plan: ControllerPl
   const reported401 = new Set<string>()
   let cycles = 0
   const attemptsInCycle: number[] = []
+  // Session losses (session.lost) and onLoginRequired calls; `lost`: no login or clear() since the last loss.
+  let losses = 0
+  let loginRequiredCalls = 0
+  let lost = false
+  let grants = 0
   const fail = (message: string) => void violations.push(message)
 
   function waiterOf(id: number): TrackedRequest | undefined {
@@ -85,6 +94,12 @@ export function createMonitor(options: { clock: VirtualClock; plan: ControllerPl
   }
 
   function onEvent(event: TokenControllerEvent): void {
+    if (event.type === 'session.lost') {
+      losses++
+      if (lost) fail(`session lost again (${String(event.reason)}) without a login or clear() since the last loss`)
+      lost = true
+    }
+    if (event.type === 'session.started' || event.type === 'token.cleared') lost = false
     if (event.type === 'refresh.started') {
       cycles++
       attemptsInCycle.push(0)
@@ -114,6 +129,7 @@ export function createMonitor(options: { clock: VirtualClock; plan: ControllerPl
     // Invariant 2: a fetch starts only when no other is in flight (called, not answered, not aborted).
     if (alreadyInFlight > 0) fail(`fetch ${record.index} started with ${alreadyInFlight} already in flight`)
     if (stopped) fail(`fetch ${record.index} started after stop()`)
+    if (lost) fail(`fetch ${record.index} started while a login is required`)
     const cycle = attemptsInCycle.length - 1
     if (cycle < 0) fail(`fetch ${record.index} started outside any refresh cycle`)
     else {
@@ -137,14 +153,18 @@ export function createMonitor(options: { clock: VirtualClock; plan: ControllerPl
     // A token read from a sync storage arrived during construction, before this subscription.
     const initial = controller.actor.getSnapshot().context
     if (initial.accessToken !== null) tokenOfGeneration.set(initial.generation, initial.accessToken)
+    let previousState = ''
     controller.actor.subscribe({
       next: (snapshot) => {
         const { context } = snapshot
+        const state = typeof snapshot.value === 'string' ? snapshot.value : JSON.stringify(snapshot.value)
+        // A cool-down ends only by its own timer (into failed.retryable), clear(), setGrant() or logout().
+        if (previousState === '{"failed":"coolingDown"}' && state.startsWith('{"refreshing"')) fail('a cycle started in the cool-down')
+        previousState = state
         if (context.accessToken !== null) tokenOfGeneration.set(context.generation, context.accessToken)
         // Invariant 5: nothing waits while there is a token to hand out or after the cycle failed;
         // and `idle.empty` with a waiter would strand it.
-        const state = typeof snapshot.value === 'string' ? snapshot.value : JSON.stringify(snapshot.value)
-        if ((state === 'valid' || state === 'failed' || state === '{"idle":"empty"}') && parkedSize(context.parked) !== 0) {
+        if ((state === 'valid' || state.startsWith('{"failed"') || state === '{"idle":"empty"}') && parkedSize(context.parked) !== 0) {
           fail(`${parkedSize(context.parked)} request(s) parked in ${state}`)
         }
         // Invariants 3 and 4: those released by this step got the token it made current, unexpired now,
@@ -248,6 +268,9 @@ export function createMonitor(options: { clock: VirtualClock; plan: ControllerPl
         if (request.queueBefore < plan.maxQueue)
           fail(`request ${request.n} rejected QUEUE_FULL with ${request.queueBefore} of ${plan.maxQueue} parked`)
         break
+      case 'LOGIN_REQUIRED':
+        if (losses === 0) fail(`request ${request.n} rejected LOGIN_REQUIRED before any session loss`)
+        break
       case 'REFRESH_FAILED':
         if (!(error instanceof TokenRefreshError) || error.attempts < 1 || error.attempts > plan.retry.attempts) {
           fail(`request ${request.n} rejected REFRESH_FAILED after ${String((error as TokenRefreshError).attempts)} attempt(s)`)
@@ -277,7 +300,30 @@ export function createMonitor(options: { clock: VirtualClock; plan: ControllerPl
     }
   }
 
+  function onLoginRequired(info: { reason: string }): void {
+    loginRequiredCalls++
+    // Called before onEvent hears of session.lost: at most one ahead.
+    if (loginRequiredCalls > losses + 1) fail(`onLoginRequired called ${loginRequiredCalls} times for ${losses} loss(es)`)
+    if (info.reason !== 'rejected' && info.reason !== 'logout') fail(`onLoginRequired told ${info.reason}`)
+  }
+
+  function setGrant(expiresInS: number): void {
+    const controller = tokens as TokenController
+    const token = `login-${grants++}`
+    const before = controller.actor.getSnapshot()
+    try {
+      controller.setGrant({ access_token: token, expires_in: expiresInS, refresh_token: `${token}-refresh` })
+      if (expiresInS <= 0 || stopped) fail(`setGrant took an unusable grant (${expiresInS} s${stopped ? ', stopped' : ''})`)
+    } catch (error) {
+      const code = (error as { code?: unknown }).code
+      if (code !== (stopped ? 'STOPPED' : 'INVALID_TOKEN_RESPONSE')) fail(`setGrant threw ${String(code)}`)
+      if (!stopped && expiresInS > 0) fail(`setGrant refused a usable grant (${expiresInS} s)`)
+      if (controller.actor.getSnapshot() !== before) fail('setGrant refused a grant but changed the machine')
+    }
+  }
+
   function finish(): void {
+    if (loginRequiredCalls !== losses) fail(`onLoginRequired called ${loginRequiredCalls} times for ${losses} loss(es)`)
     // Invariant 1: every request settled, exactly once.
     for (const request of requests) {
       if (request.outcomes !== 1) fail(`request ${request.n} settled ${request.outcomes} time(s) by the end`)
@@ -298,6 +344,8 @@ export function createMonitor(options: { clock: VirtualClock; plan: ControllerPl
     request,
     invalidate,
     stop,
+    onLoginRequired,
+    setGrant,
     get cycles() {
       return cycles
     },

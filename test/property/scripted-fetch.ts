@@ -58,7 +58,7 @@ export function scriptedFetch(scheduler: fc.Scheduler, clock: VirtualClock, plan
         record.answered = true
         throw new Error(`fetch ${index} threw`)
       }
-      if ((plan.kind === 'grant' || plan.kind === 'fail') && plan.delivery === 'sync') {
+      if ((plan.kind === 'grant' || plan.kind === 'fail' || plan.kind === 'invalidGrant') && plan.delivery === 'sync') {
         record.answered = true
         const outcome = outcomeOf(plan, record.token, clock.now())
         if (!outcome.ok) throw outcome.error
@@ -77,7 +77,7 @@ export function scriptedFetch(scheduler: fc.Scheduler, clock: VirtualClock, plan
         // at once (the controller sees it a few microtasks later, before the next scheduled task); the
         // others whenever the scheduler lets them, which may be after their signal aborted.
         if (plan.kind === 'slow') clock.setTimeout(answer, plan.delayMs)
-        else if ((plan.kind === 'grant' || plan.kind === 'fail') && plan.delivery === 'timely') answer()
+        else if ((plan.kind === 'grant' || plan.kind === 'fail' || plan.kind === 'invalidGrant') && plan.delivery === 'timely') answer()
         else void scheduler.schedule(Promise.resolve(), `fetch ${index} answers ${plan.kind}`).then(answer)
       })
     },
@@ -104,6 +104,8 @@ function outcomeOf(plan: FetchPlan, token: string | undefined, now: number): Out
     }
     case 'malformed':
       return { ok: true, body: plan.body }
+    case 'invalidGrant':
+      return { ok: false, error: { statusCode: 400, data: { error: 'invalid_grant' }, errMsg: 'request:ok' } }
     case 'throw':
     case 'never':
       throw new Error(`a ${plan.kind} plan has no answer`)

@@ -47,7 +47,7 @@ describe('the simulator', () => {
   it('reaches failed and rejects parked requests with REFRESH_FAILED when every fetch fails', async () => {
     const { sim, states } = run({ failureRate: 1, retryBaseDelayMs: 10 })
     await sim.advance(5_000, 1e6)
-    expect(states).toContain('"failed"')
+    expect(states).toContain('{"failed":"retryable"}')
     expect(sim.counters.REFRESH_FAILED).toBeGreaterThan(0)
     sim.stop()
   })

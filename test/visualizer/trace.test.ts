@@ -73,7 +73,7 @@ describe('npm run demo -- --trace <file>', () => {
       const text = readFileSync(file, 'utf8')
       const trace = parseTrace(text)
       const states = trace.entries.filter((e) => e.kind === 'state').map((e) => JSON.stringify(e.value))
-      expect(states).toEqual(expect.arrayContaining(['{"refreshing":"fetching"}', '"valid"', '"failed"']))
+      expect(states).toEqual(expect.arrayContaining(['{"refreshing":"fetching"}', '"valid"', '{"failed":"retryable"}']))
       // The demo server's tokens are 32 characters of base64url; nothing that long is in a trace.
       expect(text).not.toMatch(/[A-Za-z0-9_-]{32,}/)
     } finally {
