@@ -55,7 +55,7 @@ export interface OAuthServer {
   revoke(token: string, hint?: 'access_token' | 'refresh_token'): Promise<void>
   /** POST /token/introspection (RFC 7662). */
   introspect(token: string): Promise<Introspection>
-  /** POST /token calls received (every grant type); `grantType` counts one. */
+  /** POST /token calls answered (every grant type); `grantType` counts one. */
   tokenCalls(grantType?: string): number
   /** POST /token/revocation calls received. */
   revocationCalls(): number
@@ -191,8 +191,8 @@ export async function startOAuthServer(options: OAuthServerOptions = {}): Promis
         id_token_signed_response_alg: 'ES256',
       },
     ],
-    // Our route below answers the login and consent pages.
     features: {
+      // No built-in HTML pages: our route below answers the login and consent pages.
       devInteractions: { enabled: false },
       revocation: { enabled: true, allowedPolicy: async () => true },
       introspection: { enabled: true, allowedPolicy: async () => true },
@@ -225,10 +225,10 @@ export async function startOAuthServer(options: OAuthServerOptions = {}): Promis
       tokenCalls.set(type, (tokenCalls.get(type) ?? 0) + 1)
       return
     }
-    const interaction = /^\/interaction\/[^/]+$/.exec(ctx.path)
-    if (!interaction) return next()
+    if (!/^\/interaction\/[^/]+$/.test(ctx.path)) return next()
     // The login page and the consent page at once: the account signs in and grants every scope asked for.
     const details = await provider.interactionDetails(ctx.req, ctx.res)
+    // login() names the account in login_hint, as a login form would send the user's name.
     const accountId = String(details.params.login_hint ?? 'user-1')
     const grant = new provider.Grant({ accountId, clientId: String(details.params.client_id) })
     grant.addOIDCScope(String(details.params.scope))
