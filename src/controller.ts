@@ -330,7 +330,7 @@ export function createTokenController(options: TokenControllerOptions): TokenCon
       const at = now()
       let grant: ReturnType<typeof parseTokenResponse>
       try {
-        grant = parseTokenResponse(response, at)
+        grant = parseTokenResponse(response, at, config.defaultLifetimeMs)
       } catch (error) {
         // A getter that throws: unusable, like any other broken grant.
         grant = new InvalidTokenResponseError(`unreadable (${errorSummary(error).name})`)

@@ -262,3 +262,29 @@ describe('a controller given a JWT with no stated expiry', () => {
     tokens.stop()
   })
 })
+
+describe('setGrant with a grant that states no expiry', () => {
+  const nowS = RECEIVED_AT / 1000
+
+  it('applies the same rules as a fetched grant: a JWT exp, then defaultLifetimeMs, else INVALID_TOKEN_RESPONSE', async () => {
+    const withJwt = controllerWith({ responses: [] })
+    const token = jwt({ exp: nowS + 3600 })
+    withJwt.tokens.setGrant({ access_token: token })
+    await expect(withJwt.tokens.getToken()).resolves.toBe(token)
+    withJwt.clock.advance(3_600_000 - 30_000)
+    expect(withJwt.tokens.currentToken()).toBeUndefined()
+    withJwt.tokens.stop()
+
+    const forever = controllerWith({ responses: [], defaultLifetimeMs: Infinity })
+    forever.tokens.setGrant({ access_token: OPAQUE })
+    forever.clock.advance(3650 * DAY_MS)
+    expect(forever.tokens.currentToken()).toBe(OPAQUE)
+    expect(forever.reasons).toEqual([])
+    forever.tokens.stop()
+
+    const refused = controllerWith({ responses: [] })
+    expect(() => refused.tokens.setGrant({ access_token: OPAQUE })).toThrow(InvalidTokenResponseError)
+    expect(refused.tokens.currentToken()).toBeUndefined()
+    refused.tokens.stop()
+  })
+})
