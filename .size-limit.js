@@ -22,6 +22,8 @@
 // - issue 16, grants without an expiry (measured alone, before sessions): createTokenController 6.74 -> 7.20 kB (+0.46: the JWT exp reader src/jwt.ts
 //   +0.29, defaultLifetimeMs and the never-expiring stored form +0.17), limit 6.75 -> 7.21; the root 10.12 ->
 //   10.56 kB (+0.44), limit 10.15 -> 10.59.
+// - issue 16 as merged (sessions and grants without an expiry together): createTokenController 6.74 -> 8.15 kB
+//   (+1.41), limit 8.17; the root 10.11 -> 11.54 kB (+1.43), limit 11.56.
 // An adapter is always used with the controller, so its budget is what it adds on top of `createTokenController`
 // (the request path, errors and abort code are paid once): `scripts/size-table.ts` subtracts the controller row
 // from each "+ adapter" row and holds that difference to 1.5 kB.
@@ -40,14 +42,14 @@ const deps = ['xstate', 'crypto-js', 'luch-request', 'axios']
 const withXstate = (config) => ({ ...config, external: (config.external ?? []).filter((name) => name !== 'xstate') })
 
 const rows = [
-  { name: '. (our code)', path: 'dist/index.js', import: '*', ignore: deps, limit: '11.12 KB' },
+  { name: '. (our code)', path: 'dist/index.js', import: '*', ignore: deps, limit: '11.56 KB' },
   { name: '. (with xstate + crypto-js)', path: 'dist/index.js', import: '*', modifyEsbuildConfig: withXstate },
   {
     name: '. createTokenController only (our code)',
     path: 'dist/index.js',
     import: '{ createTokenController }',
     ignore: deps,
-    limit: '7.70 KB',
+    limit: '8.17 KB',
   },
   {
     name: '. createTokenController only (with xstate)',
