@@ -49,7 +49,8 @@ export async function runTokenCycle() {
     fetchToken: server.fetchToken,
     storage: memoryStorage(),
     retry: { attempts: 2, baseDelayMs: 0, jitter: false },
-    waitTimeoutMs: 50,
+    // Long enough that a loaded machine cannot run out of it before the failure steps finish (they take a few ticks).
+    waitTimeoutMs: 250,
   })
   try {
     const hadAbortController = typeof AbortController !== 'undefined'
