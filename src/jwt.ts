@@ -51,8 +51,8 @@ export function decodeBase64Url(text: string): number[] | undefined {
 }
 
 /**
- * Strict UTF-8 (RFC 3629) to a string; `undefined` for what `new TextDecoder('utf-8', { fatal: true })` refuses: a
- * stray or missing continuation byte, an overlong form, a surrogate, or a code point past U+10FFFF.
+ * Strict UTF-8 (RFC 3629) to a string; `undefined` for what a strict (fatal) UTF-8 decoder refuses: a stray or
+ * missing continuation byte, an overlong form, a surrogate, or a code point past U+10FFFF.
  */
 export function decodeUtf8(bytes: number[]): string | undefined {
   // decodeURIComponent is ECMAScript's own UTF-8 decoder (every runtime has it, mini-programs too): each byte as
