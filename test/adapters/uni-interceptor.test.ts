@@ -1,10 +1,11 @@
 // installUniInterceptor beyond the shared scenarios, on a uni that runs interceptors as uni-app's runtime does
 // (test/adapters/uni-interceptor-host.ts): what uni.request returns, the callbacks' order, failures, removal.
-import { describe, expect, it, onTestFinished, vi } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { installUniInterceptor, type UniInterceptorOptions } from '../../src/entries/uni.ts'
 import { createInterceptingUni } from './uni-interceptor-host.ts'
 import type { UniRequestOptions } from '../helpers/uni-shim.ts'
 import { setup } from './fixture.ts'
+import { watchProcessErrors } from '../helpers/process-errors.ts'
 
 async function installed(server?: Parameters<typeof setup>[0], tokens?: Parameters<typeof setup>[1], options: UniInterceptorOptions = {}) {
   const scenario = await setup(server, tokens)
@@ -130,16 +131,7 @@ describe('installUniInterceptor', () => {
 
   it('still calls complete when fail throws for a request that got no token, and rejects nothing unhandled', async () => {
     const { server, uni } = await installed({ tokenStatus: 500 }, { retry: { attempts: 1 } })
-    const unhandled = vi.fn()
-    process.on('unhandledRejection', unhandled)
-    onTestFinished(() => {
-      process.off('unhandledRejection', unhandled)
-    })
-    const thrown = vi.fn()
-    process.on('uncaughtException', thrown)
-    onTestFinished(() => {
-      process.off('uncaughtException', thrown)
-    })
+    const { unhandled, thrown } = watchProcessErrors()
     const fail = () => {
       throw new Error('thrown by fail')
     }
@@ -163,16 +155,7 @@ describe('installUniInterceptor', () => {
       const { server, uni } = await installed()
       await uni.request({ url: server.url + '/api/warm-up' })
       if (path === 'a replay after a 401') server.revokeAll()
-      const unhandled = vi.fn()
-      process.on('unhandledRejection', unhandled)
-      onTestFinished(() => {
-        process.off('unhandledRejection', unhandled)
-      })
-      const thrown = vi.fn()
-      process.on('uncaughtException', thrown)
-      onTestFinished(() => {
-        process.off('uncaughtException', thrown)
-      })
+      const { unhandled, thrown } = watchProcessErrors()
       const seen: string[] = []
 
       await new Promise<void>((resolve) => {

@@ -5,7 +5,7 @@
 import { build } from 'esbuild'
 import { existsSync } from 'node:fs'
 import path from 'node:path'
-import { beforeAll, describe, expect, it, onTestFinished, vi } from 'vitest'
+import { beforeAll, describe, expect, it } from 'vitest'
 import { installUniInterceptor } from '../../src/entries/uni.ts'
 import { setup } from '../adapters/fixture.ts'
 import { createUniShim, type UniShim } from '../helpers/uni-shim.ts'
@@ -15,6 +15,7 @@ import type { Driver } from '../adapters/harness.ts'
 import { useScenarioRunner } from '../adapters/run-scenario.ts'
 import { scenarios } from '../adapters/scenarios.ts'
 import { transferScenarios } from '../adapters/transfer-scenarios.ts'
+import { watchProcessErrors } from '../helpers/process-errors.ts'
 
 const modules = path.resolve(process.env.UNI_RUNTIME_MODULES ?? 'examples/uni-app/node_modules')
 const runtimeFile = path.join(modules, '@dcloudio/uni-mp-weixin/dist/uni.api.esm.js')
@@ -105,16 +106,7 @@ describe("a caller's callback that throws, on uni-app's own runtime", () => {
       installUniInterceptor(scenario.tokens, { uni })
       await uni.request({ url: scenario.server.url + '/api/warm-up' })
       if (revoked) scenario.server.revokeAll()
-      const unhandled = vi.fn()
-      process.on('unhandledRejection', unhandled)
-      onTestFinished(() => {
-        process.off('unhandledRejection', unhandled)
-      })
-      const thrown = vi.fn()
-      process.on('uncaughtException', thrown)
-      onTestFinished(() => {
-        process.off('uncaughtException', thrown)
-      })
+      const { unhandled, thrown } = watchProcessErrors()
       const seen: string[] = []
 
       await new Promise<void>((resolve) => {
