@@ -10,6 +10,9 @@ export const DEFAULT_JITTER = true
 
 export const DEFAULT_TIMEOUTS = { leewayMs: 30_000, fetchTimeoutMs: 10_000, waitTimeoutMs: 30_000, maxQueue: 10_000 }
 
+/** How long before expiry a token is refreshed in the background while still handed out (the soft window's bound). */
+export const DEFAULT_REFRESH_AHEAD_MS = 300_000
+
 /** Where the controller keeps the token in storage. Controller only. */
 export const DEFAULT_STORAGE_KEY = 'painless-token'
 

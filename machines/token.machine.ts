@@ -12,7 +12,7 @@ import {
   WaitTimeoutError,
 } from '../src/errors.ts'
 import { backoffDelay } from './backoff.ts'
-import { DEFAULT_RETRY, DEFAULT_TIMEOUTS, orDefault } from './defaults.ts'
+import { DEFAULT_REFRESH_AHEAD_MS, DEFAULT_RETRY, DEFAULT_TIMEOUTS, orDefault } from './defaults.ts'
 import { cappedRetryAfterMs, errorCode } from './failure.ts'
 import { emptyParked, enqueue, forEachPending, forgetSettled, parkedSize, type Parked } from './parked.ts'
 import type { Grant, RefreshReason, SessionLostReason, TokenContext, TokenEmitted, TokenEvent, TokenInput, Waiter } from './token.types.ts'
@@ -70,6 +70,42 @@ export function leewayOf(token: FreshnessInput): number {
 }
 
 /**
+ * What the soft window is judged on: a token (with its freshness inputs) and `refreshAheadMs`.
+ *
+ * @example
+ * const token: SoftWindowInput = { expiresAt: Date.now() + 7_200_000, leewayMs: 30_000, refreshAheadMs: 300_000 }
+ */
+export interface SoftWindowInput extends FreshnessInput {
+  refreshAheadMs: number
+}
+
+/**
+ * The soft window of a token: `refreshAheadMs`, at most half its lifetime (when the arrival time is known), never
+ * smaller than its leeway. Inside it the token is still handed out while one refresh runs in the background; only
+ * inside the leeway (the hard window) do requests wait. A 60 s token with a 30 s leeway has no soft window beyond it.
+ *
+ * @example
+ * softWindowOf({ expiresAt: Date.now() + 7_200_000, receivedAt: Date.now(), leewayMs: 30_000, refreshAheadMs: 300_000 }) // 300_000
+ * softWindowOf({ expiresAt: Date.now() + 60_000, receivedAt: Date.now(), leewayMs: 30_000, refreshAheadMs: 300_000 }) // 30_000
+ */
+export function softWindowOf(token: SoftWindowInput): number {
+  const leewayMs = leewayOf(token)
+  const lifetimeMs = token.receivedAt === undefined ? Infinity : token.expiresAt - token.receivedAt
+  const aheadMs = Math.min(token.refreshAheadMs, lifetimeMs / 2)
+  return aheadMs > leewayMs ? aheadMs : leewayMs
+}
+
+/**
+ * True once `at` is inside the token's soft window (or past it): time to refresh in the background.
+ *
+ * @example
+ * isDueAhead({ expiresAt: Date.now() + 60_000, leewayMs: 30_000, refreshAheadMs: 300_000 }, Date.now()) // true
+ */
+export function isDueAhead(token: SoftWindowInput, at: number): boolean {
+  return token.expiresAt - softWindowOf(token) <= at
+}
+
+/**
  * Rejects every request still pending in `parked` with a STOPPED error of its own. The one way a stopped
  * controller's requests settle: the machine runs it on `token.stop`, the controller at the actor's end for
  * whatever the machine could not reach (a stop() mid-step, `tokens.actor.stop()` from outside).
@@ -119,6 +155,39 @@ const recordFailure = { type: 'recordError', params: ({ event }: { event: { erro
 // Requests in a cool-down or while a login is required are answered at once, never parked.
 const refuseCoolingDown = { actions: { type: 'rejectRefreshFailed', params: waiterOf } } as const
 const refuseLoginRequired = { actions: { type: 'rejectLoginRequired', params: waiterOf } } as const
+// A cycle the soft window starts: 'ahead' while the token is still handed out, 'expired' once inside the leeway.
+type TimedEvent = Extract<TokenEvent, { at: number }>
+const aheadCycle = {
+  type: 'startCycle',
+  params: ({ context, event }: { context: TokenContext; event: TimedEvent }) => ({
+    reason: isFresh(context, event.at) ? ('ahead' as const) : ('expired' as const),
+  }),
+} as const
+// In valid: refresh in the background once the soft window began, unless the app is hidden or offline. app.show and
+// network.online count as shown / online already: guards run before the event's own actions.
+const aheadDue = (hidden: boolean | null, offline: boolean | null) =>
+  ({
+    type: 'canRefreshAhead',
+    params: ({ context, event }: { context: TokenContext; event: TimedEvent }) => ({
+      at: event.at,
+      hidden: hidden ?? context.hidden,
+      offline: offline ?? context.offline,
+    }),
+  }) as const
+const refreshAheadIfDue = { guard: aheadDue(null, null), target: '#token.refreshing', actions: aheadCycle } as const
+const refreshIfDueOnShow = [
+  { guard: aheadDue(false, null), target: '#token.refreshing', actions: ['markShown', aheadCycle] },
+  { actions: 'markShown' },
+] as const
+const refreshIfDueOnline = [
+  { guard: aheadDue(null, false), target: '#token.refreshing', actions: ['markOnline', aheadCycle] },
+  { actions: 'markOnline' },
+] as const
+// While a background cycle runs (or rests after failing), the current token is still handed out until the leeway.
+const answerIfServingAhead = {
+  guard: { type: 'isServingAhead', params: ({ event }: { event: TimedEvent }) => event },
+  actions: { type: 'answerWaiter', params: waiterOf },
+} as const
 
 /**
  * The token lifecycle as an XState v5 statechart: `idle` (`hydrating`, `refreshQueued`, `empty`), `valid`,
@@ -165,6 +234,19 @@ export const tokenMachine = setup({
     // The controller turns what `isLoginRequired` recognises into a LoginRequiredError: the code is all that is read.
     isLoginRequired: (_, { error }: { error: unknown }) => errorCode(error) === 'LOGIN_REQUIRED',
     hasCooldown: ({ context }) => context.retry.cooldownMs! > 0,
+    canRefreshAhead: ({ context }, { at, hidden, offline }: { at: number; hidden: boolean; offline: boolean }) =>
+      !hidden && !offline && context.accessToken !== null && isDueAhead(context, at),
+    // token.get in valid: still fresh (answered now) and inside the soft window (a background refresh starts).
+    isServableAndDueAhead: ({ context }, { at }: { at: number }) =>
+      !context.hidden && !context.offline && isFresh(context, at) && isDueAhead(context, at),
+    isServingAhead: ({ context }, { at }: { at: number }) => context.reason === 'ahead' && isFresh(context, at),
+    // Elsewhere in refreshing nobody takes the held token, so a 401 for it changes nothing there.
+    isTokenServedAhead: ({ context }, { generation }: { generation: number }) =>
+      context.reason === 'ahead' && context.accessToken !== null && generation === context.generation,
+    // A retry fires only online, and while hidden only for a parked request: a background one waits for app.show.
+    mayRetry: ({ context }) => !context.offline && (!context.hidden || parkedSize(context.parked) > 0),
+    // A background cycle nobody waits for: failing it keeps the current token, and the next one rests first.
+    isUnattendedAhead: ({ context }) => context.reason === 'ahead' && parkedSize(context.parked) === 0,
   },
   actions: {
     answerWaiter: ({ context }, { waiter }: { waiter: Waiter }) => waiter.resolve(context.accessToken as string),
@@ -212,6 +294,20 @@ export const tokenMachine = setup({
     forgetTokens: assign({ accessToken: null, refreshToken: null, expiresAt: 0 }),
     recordError: assign({ lastError: (_, { error }: { error: unknown }) => error }),
     recordFetchTimeout: assign({ lastError: ({ context }) => new FetchTimeoutError(context.fetchTimeoutMs) }),
+    markHidden: assign({ hidden: true }),
+    markShown: assign({ hidden: false }),
+    markOffline: assign({ offline: true }),
+    markOnline: assign({ offline: false }),
+    // After a failed background cycle: no new one before the longest backoff delay, the cool-down, or the server's
+    // Retry-After, whichever is longest. Requests inside the leeway still start a cycle at once.
+    planAheadRest: assign({
+      retryDelayMs: ({ context }) =>
+        Math.max(
+          context.retry.maxDelayMs,
+          context.retry.cooldownMs!,
+          orDefault(cappedRetryAfterMs(context.lastError, orDefault(context.retry.maxRetryAfterMs, context.waitTimeoutMs)), 0),
+        ),
+    }),
     planRetry: assign({
       // The server's Retry-After wins over the computed backoff, up to maxRetryAfterMs (default waitTimeoutMs):
       // past that no parked request is still waiting, and a day-long wait would leave only clear() to get out.
@@ -268,6 +364,7 @@ export const tokenMachine = setup({
   },
   delays: {
     retryBackoff: ({ context }) => context.retryDelayMs,
+    aheadRest: ({ context }) => context.retryDelayMs,
     cooldown: ({ context }) => context.retry.cooldownMs!,
     fetchTimeout: ({ context }) => context.fetchTimeoutMs,
   },
@@ -285,6 +382,9 @@ export const tokenMachine = setup({
     retryDelayMs: 0,
     retry: Object.assign({}, DEFAULT_RETRY, input.retry),
     leewayMs: orDefault(input.leewayMs, DEFAULT_TIMEOUTS.leewayMs),
+    refreshAheadMs: orDefault(input.refreshAheadMs, DEFAULT_REFRESH_AHEAD_MS),
+    hidden: false,
+    offline: false,
     fetchTimeoutMs: orDefault(input.fetchTimeoutMs, DEFAULT_TIMEOUTS.fetchTimeoutMs),
     waitTimeoutMs: orDefault(input.waitTimeoutMs, DEFAULT_TIMEOUTS.waitTimeoutMs),
     maxQueue: orDefault(input.maxQueue, DEFAULT_TIMEOUTS.maxQueue),
@@ -324,6 +424,11 @@ export const tokenMachine = setup({
         { type: 'emitSessionLost', params: { reason: 'logout' } },
       ],
     },
+    // The app's lifecycle and the network (watchLifecycle): flags the guards read. valid and refreshing also act on them.
+    'app.hide': { actions: 'markHidden' },
+    'app.show': { actions: 'markShown' },
+    'network.offline': { actions: 'markOffline' },
+    'network.online': { actions: 'markOnline' },
   },
   states: {
     idle: {
@@ -393,6 +498,16 @@ export const tokenMachine = setup({
     valid: {
       on: {
         'token.get': [
+          // Inside the soft window: answered now, and one background refresh starts (the controller's fast path
+          // sends token.ahead for the same).
+          {
+            guard: { type: 'isServableAndDueAhead', params: ({ event }) => event },
+            target: '#token.refreshing',
+            actions: [
+              { type: 'answerWaiter', params: ({ event }) => event },
+              { type: 'startCycle', params: { reason: 'ahead' } },
+            ],
+          },
           {
             guard: { type: 'isFresh', params: ({ event }) => event },
             actions: { type: 'answerWaiter', params: ({ event }) => event },
@@ -401,6 +516,9 @@ export const tokenMachine = setup({
           parkAndRefresh,
         ],
         'token.refresh': parkAndForceRefresh,
+        'token.ahead': refreshAheadIfDue,
+        'app.show': refreshIfDueOnShow,
+        'network.online': refreshIfDueOnline,
         // Only the current token's rejection refreshes: a 401 for an older one is already handled.
         'token.invalidate': {
           guard: { type: 'isCurrentToken', params: ({ event }) => event },
@@ -420,6 +538,7 @@ export const tokenMachine = setup({
           after: {
             fetchTimeout: [
               { guard: 'hasAttemptsLeft', target: 'waitingToRetry', actions: ['recordFetchTimeout', 'planRetry', 'emitRefreshRetrying'] },
+              { guard: 'isUnattendedAhead', target: 'resting', actions: ['recordFetchTimeout', 'emitRefreshFailed', 'planAheadRest'] },
               { guard: 'hasCooldown', target: '#token.failed.coolingDown', actions: ['recordFetchTimeout', ...failCycle] },
               { target: '#token.failed.retryable', actions: ['recordFetchTimeout', ...failCycle] },
             ],
@@ -450,18 +569,63 @@ export const tokenMachine = setup({
                 ],
               },
               { guard: 'hasAttemptsLeft', target: 'waitingToRetry', actions: [recordFailure, 'planRetry', 'emitRefreshRetrying'] },
+              { guard: 'isUnattendedAhead', target: 'resting', actions: [recordFailure, 'emitRefreshFailed', 'planAheadRest'] },
               { guard: 'hasCooldown', target: '#token.failed.coolingDown', actions: [recordFailure, ...failCycle] },
               { target: '#token.failed.retryable', actions: [recordFailure, ...failCycle] },
             ],
           },
         },
         waitingToRetry: {
-          after: { retryBackoff: 'fetching' },
+          after: { retryBackoff: [{ guard: 'mayRetry', target: 'fetching' }, { target: 'paused' }] },
+          on: { 'network.offline': { target: 'paused', actions: 'markOffline' } },
+        },
+        // A retry that is due but may not fire: offline (spending an attempt would be waste), or hidden with nobody
+        // parked. It fires as soon as that changes (network.online, app.show, a request parking); no attempt is spent.
+        paused: {
+          always: { guard: 'mayRetry', target: 'fetching' },
+        },
+        // A background cycle failed with nobody waiting: the current token is still handed out until the leeway, and
+        // no background cycle starts before the rest ends. A request inside the leeway starts a cycle at once.
+        resting: {
+          after: { aheadRest: '#token.valid' },
+          on: {
+            'token.get': [
+              answerIfServingAhead,
+              {
+                target: '#token.refreshing',
+                reenter: true,
+                actions: [
+                  { type: 'parkWaiter', params: waiterOf },
+                  { type: 'startCycle', params: { reason: 'expired' } },
+                ],
+              },
+            ],
+            'token.refresh': {
+              target: '#token.refreshing',
+              reenter: true,
+              actions: [
+                { type: 'parkWaiter', params: waiterOf },
+                { type: 'startCycle', params: { reason: 'forced' } },
+              ],
+            },
+            'token.invalidate': {
+              guard: { type: 'isCurrentToken', params: ({ event }) => event },
+              target: '#token.refreshing',
+              reenter: true,
+              actions: ['emitTokenInvalidated', 'forgetAccessToken', { type: 'startCycle', params: { reason: 'invalidated' } }],
+            },
+          },
         },
       },
       on: {
-        'token.get': parkOrRefuse,
+        'token.get': [answerIfServingAhead, ...parkOrRefuse],
         'token.refresh': parkOrRefuse,
+        // A 401 for the token a background cycle is still handing out: stop handing it out; the running cycle brings
+        // the next one.
+        'token.invalidate': {
+          guard: { type: 'isTokenServedAhead', params: ({ event }) => event },
+          actions: ['emitTokenInvalidated', 'forgetAccessToken'],
+        },
         // Logout mid-refresh: that fetch's answer belongs to the old session, so drop it; requests
         // still parked get a new cycle at once.
         'token.clear': [

@@ -11,7 +11,7 @@ import type { Parked } from './parked.ts'
  *   fetchToken: ({ reason }: { reason: RefreshReason }) => (reason === 'invalidated' ? api.reLogin() : api.refresh()),
  * })
  */
-export type RefreshReason = 'missing' | 'expired' | 'invalidated' | 'forced'
+export type RefreshReason = 'missing' | 'expired' | 'invalidated' | 'forced' | 'ahead'
 
 /**
  * Retry limits of one refresh cycle: the delay after failed attempt n is
@@ -94,6 +94,12 @@ export interface TokenContext {
   retryDelayMs: number
   retry: RetryPolicy
   leewayMs: number
+  /** How long before expiry a background refresh starts (the soft window's upper bound); 0: never ahead. */
+  refreshAheadMs: number
+  /** The app is in the background (`app.hide`): no background refresh starts, and a retry waits unless a request is parked. */
+  hidden: boolean
+  /** The network is down (`network.offline`): a retry waits for `network.online` instead of spending an attempt. */
+  offline: boolean
   fetchTimeoutMs: number
   waitTimeoutMs: number
   maxQueue: number
@@ -110,6 +116,7 @@ export interface TokenContext {
 export interface TokenInput {
   retry?: Partial<RetryPolicy>
   leewayMs?: number
+  refreshAheadMs?: number
   fetchTimeoutMs?: number
   waitTimeoutMs?: number
   /** At least 1 (the controller refuses less): the request that starts a refresh cycle always parks. */
@@ -155,6 +162,16 @@ export type TokenEvent =
   | { type: 'session.set'; grant: Grant; at: number }
   /** `tokens.logout()`: forget both tokens and require a login. */
   | { type: 'session.logout' }
+  /** A token was handed out inside its soft window (or keep-fresh's timer came): start a background refresh if due. */
+  | { type: 'token.ahead'; at: number }
+  /** The app came to the foreground: refresh now if the token is inside its soft window or expired. */
+  | { type: 'app.show'; at: number }
+  /** The app went to the background: no background refresh starts until `app.show`. */
+  | { type: 'app.hide' }
+  /** The network is back: a retry that waited for it fires now. */
+  | { type: 'network.online'; at: number }
+  /** The network is gone: a retry waits for `network.online` instead of spending an attempt. */
+  | { type: 'network.offline' }
 
 /**
  * What the machine emits (`actor.on(type, …)`); the controller forwards these to `onEvent`. None carries a token.

@@ -4,10 +4,11 @@
 import { createActor, fromCallback, type Actor, type InspectionEvent } from 'xstate'
 import { errorCode, errorSummary } from '../machines/failure.ts'
 import { oldestParked, parkedSize } from '../machines/parked.ts'
-import { isFresh, rejectStopped, tokenMachine, type FetchTokenInput } from '../machines/token.machine.ts'
-import type { TokenEvent, TokenState } from '../machines/token.types.ts'
+import { isDueAhead, isFresh, rejectStopped, tokenMachine, type FetchTokenInput } from '../machines/token.machine.ts'
+import type { TokenContext, TokenEvent, TokenState } from '../machines/token.types.ts'
 import { createAbortHandle, type AbortSignalLike } from './abort.ts'
 import { createDeadlineTimer } from './deadline.ts'
+import { createKeepFreshTimer } from './keep-fresh.ts'
 import { AbortedError, FetchTimeoutError, InvalidTokenResponseError, LoginRequiredError, StoppedError, TokenError } from './errors.ts'
 import { parseTokenResponse, type TokenResponse } from './grant.ts'
 import {
@@ -76,6 +77,17 @@ export interface TokenController {
    * Calls `revokeToken` once with what was held, bounded by `fetchTimeoutMs`; never rejects.
    */
   logout(): Promise<void>
+  /**
+   * The app came to the foreground (`true`) or went to the background (`false`). `watchLifecycle` calls it; call it
+   * yourself on a platform it does not know. Shown: a token inside its soft window or expired is refreshed now.
+   * Hidden: no background refresh starts, and a retry waits unless a request is parked.
+   */
+  setAppVisible(visible: boolean): void
+  /**
+   * The network came back (`true`) or went away (`false`). `watchLifecycle` calls it. Offline: a retry waiting for
+   * its backoff does not fire and spends no attempt (parked requests still time out); online: it fires at once.
+   */
+  setOnline(online: boolean): void
   /** Rejects parked and later requests with `STOPPED`; aborts a running fetch. */
   stop(): void
   /** The machine's top-level state: `idle`, `valid`, `refreshing` or `failed`. */
@@ -125,6 +137,7 @@ export function createTokenController(options: TokenControllerOptions): TokenCon
     input: {
       retry: config.retry,
       leewayMs: config.leewayMs,
+      refreshAheadMs: config.refreshAheadMs,
       fetchTimeoutMs: config.fetchTimeoutMs,
       waitTimeoutMs: config.waitTimeoutMs,
       maxQueue: config.maxQueue,
@@ -140,6 +153,8 @@ export function createTokenController(options: TokenControllerOptions): TokenCon
     isRunning,
     (waiter) => send({ type: 'waiter.timeout', waiter }),
   )
+  const keepFresh = config.keepFresh ? createKeepFreshTimer(config.clock, now, (at) => send({ type: 'token.ahead', at })) : undefined
+  if (keepFresh) actor.subscribe((snapshot) => keepFresh.follow(snapshot.value === 'valid', snapshot.context))
   if (report) actor.on('*', (event) => report(event as unknown as TokenControllerEvent))
   // stop() sends token.stop; the actor stops once the machine has handled it. Sent from onEvent or inspect, mid-step,
   // token.stop waits behind what that step queued (a getToken() made there), which the machine then rejects too;
@@ -214,6 +229,7 @@ export function createTokenController(options: TokenControllerOptions): TokenCon
   // same rejectStopped): a waiter already settled is skipped, so running it twice settles no one twice.
   function settleStopped(): void {
     deadlines.stop()
+    keepFresh?.stop()
     hydrated()
     rejectStopped(actor.getSnapshot().context.parked)
   }
@@ -257,6 +273,20 @@ export function createTokenController(options: TokenControllerOptions): TokenCon
     }
   }
 
+  // The token a request may take right now without waiting: held and fresh, in valid or while a background refresh
+  // runs (the machine's isServingAhead). Inside the soft window, in valid, it also asks for that background refresh:
+  // the adapters' fast path (currentToken) must start it too, or luch-request traffic never would.
+  function servedToken(value: unknown, context: TokenContext): string | undefined {
+    const at = now()
+    if (value === 'valid') {
+      if (!isFresh(context, at)) return undefined
+      if (isDueAhead(context, at)) send({ type: 'token.ahead', at })
+      return context.accessToken as string
+    }
+    const refreshingAhead = context.reason === 'ahead' && typeof value === 'object' && value !== null && 'refreshing' in value
+    return refreshingAhead && isFresh(context, at) ? (context.accessToken as string) : undefined
+  }
+
   function park(type: 'token.get' | 'token.refresh', signal: AbortSignalLike | undefined): Promise<string> {
     const at = now()
     const waiter = new PendingRequest(nextWaiterId++, at + config.waitTimeoutMs, waiterObserver)
@@ -291,20 +321,16 @@ export function createTokenController(options: TokenControllerOptions): TokenCon
         return Promise.reject(new TypeError('getToken: signal must have aborted, addEventListener and removeEventListener'))
       }
       if (signal !== undefined && signal.aborted) return Promise.reject(new AbortedError(signal.reason))
-      // The fast path every request pays for: no event, no allocation beyond the promise.
-      const context = snapshot.context
-      if (snapshot.value === 'valid' && isFresh(context, now())) return Promise.resolve(context.accessToken as string)
-      return park('token.get', signal)
+      // The fast path every request pays for: no allocation beyond the promise, and no event outside the soft window.
+      const token = servedToken(snapshot.value, snapshot.context)
+      return token === undefined ? park('token.get', signal) : Promise.resolve(token)
     },
 
     now,
 
     currentToken(): string | undefined {
       const snapshot = actor.getSnapshot()
-      const context = snapshot.context
-      return snapshot.status === 'active' && snapshot.value === 'valid' && isFresh(context, now())
-        ? (context.accessToken as string)
-        : undefined
+      return snapshot.status === 'active' && !stopped ? servedToken(snapshot.value, snapshot.context) : undefined
     },
 
     invalidate(rejectedToken: string): void {
@@ -355,6 +381,14 @@ export function createTokenController(options: TokenControllerOptions): TokenCon
       send({ type: 'session.logout' })
       if (!config.revokeToken || (accessToken === null && refreshToken === null)) return Promise.resolve()
       return revoke(config.revokeToken, accessToken, refreshToken)
+    },
+
+    setAppVisible(visible: boolean): void {
+      send(visible ? { type: 'app.show', at: now() } : { type: 'app.hide' })
+    },
+
+    setOnline(online: boolean): void {
+      send(online ? { type: 'network.online', at: now() } : { type: 'network.offline' })
     },
 
     stop(): void {

@@ -4,7 +4,14 @@ import type { InspectionEvent, Observer } from 'xstate'
 // setTimeout overflows past MAX_TIMER_MS and fires at once: refuse such delays rather than misbehave.
 import { MAX_TIMER_MS } from '../machines/backoff.ts'
 // Only a missing option takes the default: `null` is a mistake to report, not to paper over.
-import { DEFAULT_JITTER, DEFAULT_RETRY, DEFAULT_STORAGE_KEY, DEFAULT_TIMEOUTS, orDefault } from '../machines/defaults.ts'
+import {
+  DEFAULT_JITTER,
+  DEFAULT_REFRESH_AHEAD_MS,
+  DEFAULT_RETRY,
+  DEFAULT_STORAGE_KEY,
+  DEFAULT_TIMEOUTS,
+  orDefault,
+} from '../machines/defaults.ts'
 import type { RefreshReason, SessionLostReason } from '../machines/token.types.ts'
 import type { AbortSignalLike } from './abort.ts'
 import type { TokenResponse } from './grant.ts'
@@ -121,6 +128,21 @@ export interface TokenControllerOptions {
    * lifetime as its leeway instead, and `onEvent` hears `leeway.shortened` once for it.
    */
   leewayMs?: number
+  /**
+   * Refresh in the background this long before expiry while still handing the token out. Default 300 000 (5
+   * minutes). The soft window of a token is `min(refreshAheadMs, half its lifetime)`, never smaller than its leeway:
+   * inside it `getToken()` answers at once and one background refresh starts (`reason: 'ahead'`); only inside the
+   * leeway do requests wait. A background refresh that fails keeps the current token (`refresh.failed` with reason
+   * `ahead`), and the next one starts no sooner than `retry.maxDelayMs` later (or the cool-down, or the server's
+   * Retry-After, whichever is longest). `0`: no refresh ahead, only inside the leeway.
+   */
+  refreshAheadMs?: number
+  /**
+   * Start the background refresh at the start of the soft window even when no request comes, so that a server that
+   * holds a token always has a fresh one. One timer on `clock`; `stop()`, `clear()` and `logout()` cancel it.
+   * Nothing starts while the app is hidden or offline (`watchLifecycle`). Default false.
+   */
+  keepFresh?: boolean
   retry?: {
     /** Attempts per refresh cycle, the first included. Default 3. */
     attempts?: number
@@ -182,6 +204,8 @@ export interface ResolvedOptions {
   now: () => number
   clock: Clock
   leewayMs: number
+  refreshAheadMs: number
+  keepFresh: boolean
   retry: { attempts: number; baseDelayMs: number; maxDelayMs: number; jitter: boolean; maxRetryAfterMs: number; cooldownMs: number }
   defaultLifetimeMs: number | undefined
   fetchTimeoutMs: number
@@ -212,6 +236,8 @@ export function resolveOptions(options: TokenControllerOptions): ResolvedOptions
     ),
     clock: checkClock(orDefault(options.clock, platformClock)),
     leewayMs: checkNumber('leewayMs', orDefault(options.leewayMs, DEFAULT_TIMEOUTS.leewayMs), 0, Number.MAX_SAFE_INTEGER),
+    refreshAheadMs: checkNumber('refreshAheadMs', orDefault(options.refreshAheadMs, DEFAULT_REFRESH_AHEAD_MS), 0, Number.MAX_SAFE_INTEGER),
+    keepFresh: checkBoolean('keepFresh', orDefault(options.keepFresh, false)),
     retry: {
       attempts: checkInteger('retry.attempts', orDefault(retry.attempts, DEFAULT_RETRY.attempts), 1),
       baseDelayMs: checkNumber('retry.baseDelayMs', orDefault(retry.baseDelayMs, DEFAULT_RETRY.baseDelayMs), 0, MAX_TIMER_MS),

@@ -111,10 +111,11 @@ describe('a burst of requests', () => {
 })
 
 describe('freshness', () => {
-  // A controller whose clock the test sets, holding a token that expires at 10 000 with 1 000 ms leeway.
+  // A controller whose clock the test sets, holding a token that expires at 10 000 with 1 000 ms leeway, and no
+  // refresh ahead: these are the hard window's rules (test/controller.ahead.test.ts has the soft window's).
   async function holdingToken(at: { now: number }) {
     const fetch = fakeFetch((call) => call.respond({ accessToken: `token-${fetch.count}`, expiresAt: 10_000 }))
-    const tokens = createTokenController({ fetchToken: fetch.fetchToken, now: () => at.now, leewayMs: 1_000 })
+    const tokens = createTokenController({ fetchToken: fetch.fetchToken, now: () => at.now, leewayMs: 1_000, refreshAheadMs: 0 })
     await tokens.getToken()
     return { tokens, fetch }
   }
@@ -170,7 +171,13 @@ describe('freshness', () => {
     const at = { now: 5_000 }
     const events: TokenControllerEvent[] = []
     const fetch = fakeFetch()
-    const tokens = createTokenController({ fetchToken: fetch.fetchToken, now: () => at.now, leewayMs: 0, onEvent: (e) => events.push(e) })
+    const tokens = createTokenController({
+      fetchToken: fetch.fetchToken,
+      now: () => at.now,
+      leewayMs: 0,
+      refreshAheadMs: 0,
+      onEvent: (e) => events.push(e),
+    })
 
     const request = tokens.getToken()
     at.now = 6_000 // the answer arrives a second later
@@ -189,7 +196,7 @@ describe('freshness', () => {
   it('takes expiresAt as absolute epoch ms', async () => {
     const at = { now: 1_000 }
     const fetch = fakeFetch((call) => call.respond({ accessToken: 'token-A', expiresAt: 50_000 }))
-    const tokens = createTokenController({ fetchToken: fetch.fetchToken, now: () => at.now, leewayMs: 0 })
+    const tokens = createTokenController({ fetchToken: fetch.fetchToken, now: () => at.now, leewayMs: 0, refreshAheadMs: 0 })
     await tokens.getToken()
 
     at.now = 49_999

@@ -24,7 +24,8 @@ describe('currentToken()', () => {
 
   it('returns the token while it is fresh, and undefined once the clock passes expiry minus leeway', async () => {
     const fetch = fakeFetch((call) => call.grant('token-A', 60))
-    const tokens = createTokenController({ fetchToken: fetch.fetchToken, leewayMs: 10_000 })
+    // No refresh ahead: inside the soft window currentToken() would also start a background fetch.
+    const tokens = createTokenController({ fetchToken: fetch.fetchToken, leewayMs: 10_000, refreshAheadMs: 0 })
     await tokens.getToken()
 
     expect(tokens.currentToken()).toBe('token-A')

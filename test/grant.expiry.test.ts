@@ -122,7 +122,7 @@ describe('the defaultLifetimeMs option', () => {
 })
 
 /** A controller on the virtual clock whose fetchToken answers at once with the next response given. */
-function controllerWith(options: { responses: TokenResponse[]; defaultLifetimeMs?: number; storage?: TokenStorage }) {
+function controllerWith(options: { responses: TokenResponse[]; defaultLifetimeMs?: number; storage?: TokenStorage; refreshAheadMs?: number }) {
   const clock = createVirtualClock({ start: RECEIVED_AT })
   const events: TokenControllerEvent[] = []
   const reasons: string[] = []
@@ -137,6 +137,7 @@ function controllerWith(options: { responses: TokenResponse[]; defaultLifetimeMs
     clock,
     now: clock.now,
     retry: { attempts: 1 },
+    refreshAheadMs: options.refreshAheadMs,
     defaultLifetimeMs: options.defaultLifetimeMs,
     storage: options.storage,
     onEvent: (event) => events.push(event),
@@ -217,9 +218,10 @@ describe('a controller with defaultLifetimeMs Infinity', () => {
 describe('a controller given a JWT with no stated expiry', () => {
   const nowS = RECEIVED_AT / 1000
 
-  it('refreshes it leewayMs before its exp, with no option needed', async () => {
+  it('refreshes it leewayMs before its exp, with no option needed (no refresh ahead: the hard window alone)', async () => {
     const { tokens, clock, reasons } = controllerWith({
       responses: [{ access_token: jwt({ exp: nowS + 3600 }) }, { access_token: jwt({ exp: nowS + 7200 }) }],
+      refreshAheadMs: 0,
     })
     const first = await tokens.getToken()
 

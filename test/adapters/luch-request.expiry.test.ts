@@ -43,8 +43,8 @@ describe('luch-request: an expired token', () => {
     expect(events.filter((e) => e.type === 'refresh.started').map((e) => e.reason)).toEqual(['missing', 'expired'])
   })
 
-  it('keeps using the token while it is fresh by the clock', async () => {
-    const { server, http, clock } = await setup({ server: { ttlSeconds: 60 }, tokens: { leewayMs: 10_000 } })
+  it('keeps using the token while it is fresh by the clock (no refresh ahead: the hard window alone)', async () => {
+    const { server, http, clock } = await setup({ server: { ttlSeconds: 60 }, tokens: { leewayMs: 10_000, refreshAheadMs: 0 } })
     await http.get('/api/warm-up')
 
     clock.now += 49_999
