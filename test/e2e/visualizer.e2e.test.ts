@@ -242,6 +242,76 @@ describe('the visualizer build, opened from disk', () => {
     expect(await page.locator('[data-state="valid"][data-active="true"]').count()).toBe(1)
   })
 
+  it('logs out into failed.loginRequired (revoked once, onLoginRequired once) and logs back in to valid', async () => {
+    await open('?speed=10')
+    await page.waitForSelector('[data-state="valid"][data-active="true"]', { timeout: 30_000 })
+    await page.click('[data-action="log-out"]')
+    await page.waitForSelector('[data-state="failed.loginRequired"][data-active="true"]')
+    // The page flashes the transition the button took for 700 ms.
+    await page.waitForSelector('[data-transition="|session.logout|0"].flash')
+    await page.waitForFunction(() => Number(document.querySelector('[data-counter="revocations"]')?.textContent) === 1)
+    await expect(page.locator('#timeline [data-event="session.lost"]').first().textContent()).resolves.toContain('logout')
+    // Requests go on and are refused at once: LOGIN_REQUIRED climbs, no fetch starts, the app hears of it once.
+    const fetches = await counter('fetchAttempts')
+    const refused = await counter('LOGIN_REQUIRED')
+    await page.waitForFunction(
+      (refused) => Number(document.querySelector('[data-counter="LOGIN_REQUIRED"]')?.textContent) > refused + 20,
+      refused,
+      { timeout: 30_000 },
+    )
+    expect(await counter('fetchAttempts')).toBe(fetches)
+    expect(await counter('loginRequired')).toBe(1)
+    expect(await page.locator('[data-state="failed.loginRequired"][data-active="true"]').count()).toBe(1)
+
+    await page.click('[data-action="log-in"]')
+    await page.waitForSelector('[data-state="valid"][data-active="true"]')
+    await page.waitForSelector('[data-transition="|session.set|0"].flash')
+    await page.waitForFunction(() => Number(document.querySelector('[data-counter="sessionsStarted"]')?.textContent) === 1)
+    const answered = await counter('answered')
+    await page.waitForFunction(
+      (answered) => Number(document.querySelector('[data-counter="answered"]')?.textContent) > answered + 20,
+      answered,
+      { timeout: 30_000 },
+    )
+    expect(await counter('fetchAttempts')).toBe(fetches)
+  })
+
+  it('reaches failed.loginRequired at the next refresh after the server refuses the refresh token, and stays there', async () => {
+    await open('?speed=10&ttlMs=3000&leewayMs=1000')
+    await page.waitForSelector('[data-state="valid"][data-active="true"]', { timeout: 30_000 })
+    await page.click('[data-action="log-in"]')
+    await page.click('[data-action="refuse-refresh"]')
+    await page.waitForSelector('[data-state="failed.loginRequired"][data-active="true"]', { timeout: 30_000 })
+    await expect(page.locator('#timeline [data-event="session.lost"]').first().textContent()).resolves.toContain('rejected')
+    const fetches = await counter('fetchAttempts')
+    const refused = await counter('LOGIN_REQUIRED')
+    await page.waitForFunction(
+      (refused) => Number(document.querySelector('[data-counter="LOGIN_REQUIRED"]')?.textContent) > refused + 50,
+      refused,
+      { timeout: 30_000 },
+    )
+    expect(await counter('loginRequired')).toBe(1)
+    expect(await counter('fetchAttempts')).toBe(fetches)
+    expect(await counter('revocations')).toBe(0)
+    expect(await page.locator('[data-state="failed.loginRequired"][data-active="true"]').count()).toBe(1)
+  })
+
+  it('cools down after a failed cycle with the cooldownMs knob: failed.coolingDown refuses requests without fetching', async () => {
+    // 30 simulated seconds of cool-down: three real seconds at 10x, time enough to watch it.
+    await open('?failureRate=1&cooldownMs=30000&retryBaseDelayMs=50&speed=10')
+    await expect(page.locator('[data-knob="cooldownMs"]').inputValue()).resolves.toBe('30000')
+    await page.waitForSelector('[data-state="failed.coolingDown"][data-active="true"]', { timeout: 30_000 })
+    const fetches = await counter('fetchAttempts')
+    const refused = await counter('REFRESH_FAILED')
+    await page.waitForFunction(
+      (refused) => Number(document.querySelector('[data-counter="REFRESH_FAILED"]')?.textContent) > refused + 20,
+      refused,
+      { timeout: 30_000 },
+    )
+    expect(await counter('fetchAttempts')).toBe(fetches)
+    expect(await counter('refreshFailures')).toBeGreaterThanOrEqual(1)
+  })
+
   it('replays a trace written by `npm run demo -- --trace`, through failed and back to valid', async () => {
     await open('?autostart=0')
     await page.setInputFiles('#trace-file', tracePath)

@@ -5,12 +5,14 @@ import { TOKEN_ERROR_CODES } from '../../src/index.ts'
 import { activePaths, allTransitions, extractGraph } from './diagram/graph.ts'
 import { layoutGraph } from './diagram/layout.ts'
 import { renderSvg } from './diagram/svg.ts'
+import { SIM_ACTIONS } from './sim/actions.ts'
 import { COUNTER_NAMES } from './sim/counters.ts'
 import { knobsFromQuery } from './sim/knobs.ts'
 import { createSimulator, type Simulator } from './sim/simulator.ts'
 import './style.css'
 import { parseTrace, type Trace } from './trace/format.ts'
 import { frameAt } from './trace/player.ts'
+import { mountActions } from './ui/actions-view.ts'
 import { mountChart } from './ui/chart-view.ts'
 import { mountControls } from './ui/controls-view.ts'
 import { mountCounters } from './ui/counters-view.ts'
@@ -78,9 +80,9 @@ byId('pause').addEventListener('click', () => {
   running = false
   replay.playing = false
 })
-byId('revoke').addEventListener('click', () => sim?.revoke())
-byId('clear').addEventListener('click', () => sim?.clear())
-byId('stop').addEventListener('click', () => sim?.stop())
+mountActions(byId('actions'), SIM_ACTIONS, (action) => {
+  if (sim) action.run(sim)
+})
 
 // The simulator's heartbeat: each frame moves simulated time by the real time passed times the speed.
 let lastFrame = performance.now()

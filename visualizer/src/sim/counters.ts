@@ -11,6 +11,9 @@ export const COUNTER_NAMES = [
   'refreshes',
   'fetchAttempts',
   'refreshFailures',
+  'sessionsStarted',
+  'loginRequired',
+  'revocations',
 ] as const
 export type CounterName = (typeof COUNTER_NAMES)[number]
 
@@ -31,6 +34,9 @@ export const COUNTER_LABELS: Record<string, string> = {
   refreshes: 'refreshes (cycles)',
   fetchAttempts: 'fetch attempts',
   refreshFailures: 'failed cycles',
+  sessionsStarted: 'logins (setGrant)',
+  loginRequired: 'onLoginRequired calls',
+  revocations: 'revokeToken calls',
 }
 
 export function bump(counters: Counters, name: string, by = 1): void {

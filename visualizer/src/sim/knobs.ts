@@ -16,6 +16,8 @@ export interface Knobs {
   waitTimeoutMs: number
   retryAttempts: number
   retryBaseDelayMs: number
+  /** `retry.cooldownMs`: after a failed cycle, requests are refused at once for this long. */
+  cooldownMs: number
   /** Simulated ms per real ms. */
   speed: number
 }
@@ -44,6 +46,7 @@ export const KNOB_SPECS: KnobSpec[] = [
   { name: 'waitTimeoutMs', label: 'waitTimeoutMs', min: 100, max: 60_000, step: 100, restarts: true, unit: 'ms' },
   { name: 'retryAttempts', label: 'retry attempts', min: 1, max: 10, step: 1, restarts: true, unit: '' },
   { name: 'retryBaseDelayMs', label: 'retry base delay', min: 0, max: 5000, step: 50, restarts: true, unit: 'ms' },
+  { name: 'cooldownMs', label: 'cool-down after failure', min: 0, max: 30_000, step: 500, restarts: true, unit: 'ms' },
   { name: 'speed', label: 'speed', min: 1, max: 100, step: 1, restarts: false, unit: 'x', choices: [1, 10, 100] },
 ]
 
@@ -58,6 +61,7 @@ export const DEFAULT_KNOBS: Knobs = {
   waitTimeoutMs: 5_000,
   retryAttempts: 3,
   retryBaseDelayMs: 300,
+  cooldownMs: 0,
   speed: 10,
 }
 

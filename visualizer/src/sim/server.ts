@@ -1,7 +1,9 @@
 // The simulated token endpoint and API, in the page: no network. Tokens are random 32-character strings
 // like a real server's, recorded so a test can prove none reaches the DOM. "Revoke" makes the API refuse
-// every token issued so far with 401, as a server-side logout would.
-import type { FetchTokenContext, TokenResponse } from '../../../src/index.ts'
+// every token issued so far with 401, as a server-side logout would. A login hands out a refresh token too;
+// while the client holds one, its fetches are refresh-token grants, refused with OAuth's `invalid_grant` once
+// the server has revoked it (`refuseRefreshTokens`, or the client's own `revokeToken` on logout).
+import type { FetchTokenContext, RevokeTokenContext, TokenResponse } from '../../../src/index.ts'
 import type { Knobs } from './knobs.ts'
 import type { VirtualClock } from './virtual-clock.ts'
 
@@ -12,13 +14,23 @@ export interface SimResponse {
 }
 
 export interface SimServer {
+  /** A client-credential grant, or a refresh-token grant when the context carries a refresh token. */
   fetchToken(context: FetchTokenContext): Promise<TokenResponse>
   /** The API: 200 for a live token in the Authorization header, 401 otherwise. */
   api(url: string, init?: { headers?: Headers }): Promise<SimResponse>
+  /** A person logs in: an access token with the TTL knob's lifetime and a refresh token. */
+  login(): TokenResponse
+  /** RFC 7009 revocation, as `revokeToken` calls it on `logout()`. */
+  revokeToken(context: RevokeTokenContext): Promise<void>
   revokeAll(): void
-  /** Every access token issued so far (for tests: none may appear in the page). */
+  /** Every refresh token issued so far is refused from now on (`invalid_grant`). */
+  refuseRefreshTokens(): void
+  /** Every access and refresh token issued so far (for tests: none may appear in the page). */
   readonly issued: readonly string[]
   readonly tokenCalls: number
+  /** Token calls that presented a refresh token. */
+  readonly refreshGrants: number
+  readonly revocations: number
 }
 
 const API_LATENCY_MS = 20
@@ -26,24 +38,33 @@ const API_LATENCY_MS = 20
 export function createSimServer(clock: VirtualClock, knobs: () => Knobs): SimServer {
   const issued: string[] = []
   const live = new Map<string, number>()
+  const liveRefreshTokens = new Set<string>()
   let tokenCalls = 0
+  let refreshGrants = 0
+  let revocations = 0
 
   const after = (ms: number) => new Promise<void>((resolve) => clock.setTimeout(resolve, ms))
+  const issueAccessToken = () => {
+    const token = randomToken()
+    issued.push(token)
+    const expiresAt = clock.now() + knobs().ttlMs
+    live.set(token, expiresAt)
+    return { access_token: token, expiresAt }
+  }
 
   return {
-    fetchToken({ signal }) {
+    fetchToken({ signal, refreshToken }) {
       tokenCalls++
-      const { latencyMs, failureRate, tooManyRate, ttlMs } = knobs()
+      if (refreshToken !== undefined) refreshGrants++
+      const { latencyMs, failureRate, tooManyRate } = knobs()
       return new Promise<TokenResponse>((resolve, reject) => {
         const timer = clock.setTimeout(() => {
           const roll = Math.random()
           if (roll < failureRate) return reject(endpointError('HTTP_500'))
           if (roll < failureRate + tooManyRate) return reject(Object.assign(endpointError('HTTP_429'), { retryAfterMs: 1000 }))
-          const token = randomToken()
-          issued.push(token)
-          const expiresAt = clock.now() + ttlMs
-          live.set(token, expiresAt)
-          resolve({ access_token: token, expiresAt })
+          if (refreshToken !== undefined && !liveRefreshTokens.has(refreshToken)) return reject(invalidGrant())
+          // No rotation: the client keeps the refresh token it holds when a grant brings none.
+          resolve(issueAccessToken())
         }, latencyMs)
         signal.addEventListener('abort', () => {
           clock.clearTimeout(timer)
@@ -57,14 +78,35 @@ export function createSimServer(clock: VirtualClock, knobs: () => Knobs): SimSer
       const expiresAt = token === undefined ? undefined : live.get(token)
       return response(expiresAt !== undefined && expiresAt > clock.now() ? 200 : 401)
     },
+    login() {
+      const refreshToken = randomToken()
+      issued.push(refreshToken)
+      liveRefreshTokens.add(refreshToken)
+      return { ...issueAccessToken(), refresh_token: refreshToken }
+    },
+    async revokeToken({ accessToken, refreshToken }) {
+      await after(API_LATENCY_MS)
+      revocations++
+      if (accessToken !== undefined) live.delete(accessToken)
+      if (refreshToken !== undefined) liveRefreshTokens.delete(refreshToken)
+    },
     revokeAll() {
       live.clear()
+    },
+    refuseRefreshTokens() {
+      liveRefreshTokens.clear()
     },
     get issued() {
       return issued
     },
     get tokenCalls() {
       return tokenCalls
+    },
+    get refreshGrants() {
+      return refreshGrants
+    },
+    get revocations() {
+      return revocations
     },
   }
 }
@@ -76,6 +118,11 @@ function response(status: number): SimResponse {
 
 function endpointError(code: string): Error & { code: string } {
   return Object.assign(new Error(`token endpoint: ${code}`), { code })
+}
+
+// What a luch-request / uni.request call rejects with for a 400 invalid_grant: the default isLoginRequired knows it.
+function invalidGrant(): Error {
+  return Object.assign(endpointError('HTTP_400'), { statusCode: 400, data: { error: 'invalid_grant' } })
 }
 
 function randomToken(): string {

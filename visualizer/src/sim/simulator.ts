@@ -27,6 +27,12 @@ export interface Simulator {
   /** A new controller with the current knobs (the old one is stopped); the clock and counters go on. */
   restart(): void
   revoke(): void
+  /** The server refuses the refresh tokens it issued: the next refresh-token grant answers `invalid_grant`. */
+  refuseRefreshTokens(): void
+  /** A person logs in: the server's grant (access + refresh token) goes to `setGrant`. */
+  logIn(): void
+  /** `logout()`: forgets the tokens, the server revokes them (`revokeToken`). */
+  logOut(): Promise<void>
   clear(): void
   stop(): void
 }
@@ -58,7 +64,12 @@ export function createSimulator(knobs: () => Knobs, hooks: SimulatorHooks): Simu
       leewayMs: k.leewayMs,
       waitTimeoutMs: k.waitTimeoutMs,
       fetchTimeoutMs: 10_000,
-      retry: { attempts: k.retryAttempts, baseDelayMs: k.retryBaseDelayMs },
+      retry: { attempts: k.retryAttempts, baseDelayMs: k.retryBaseDelayMs, cooldownMs: k.cooldownMs },
+      revokeToken: (context) => {
+        bump(counters, 'revocations')
+        return server.revokeToken(context)
+      },
+      onLoginRequired: () => bump(counters, 'loginRequired'),
       onEvent: (event) => {
         count(event)
         hooks.onEvent(event, clock.now() - startedAt)
@@ -93,7 +104,11 @@ export function createSimulator(knobs: () => Knobs, hooks: SimulatorHooks): Simu
     else if (event.type === 'request.released') bump(counters, 'released')
     else if (event.type === 'refresh.started') bump(counters, 'refreshes')
     else if (event.type === 'refresh.failed') bump(counters, 'refreshFailures')
+    else if (event.type === 'session.started') bump(counters, 'sessionsStarted')
   }
+
+  // A stopped controller refuses setGrant (StoppedError): the page's start button brings a new one first.
+  const isRunning = () => controller.actor.getSnapshot().status === 'active'
 
   function countingFetch(url: string, init?: { headers?: Headers; requestId?: number }): Promise<SimResponse> {
     const id = init?.requestId
@@ -152,6 +167,11 @@ export function createSimulator(knobs: () => Knobs, hooks: SimulatorHooks): Simu
       api = withTokens(countingFetch, controller)
     },
     revoke: () => server.revokeAll(),
+    refuseRefreshTokens: () => server.refuseRefreshTokens(),
+    logIn() {
+      if (isRunning()) controller.setGrant(server.login())
+    },
+    logOut: () => controller.logout(),
     clear: () => controller.clear(),
     stop: () => controller.stop(),
   }

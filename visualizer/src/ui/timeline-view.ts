@@ -38,6 +38,12 @@ export function describe(event: { type: string; [field: string]: unknown }): str
       return `leeway.shortened · token #${String(event.generation)} · leeway ${String(event.leewayMs)} ms, half its lifetime`
     case 'token.invalidated':
       return `token.invalidated · token #${String(event.generation)}`
+    case 'session.started':
+      return `session.started · setGrant · token #${String(event.generation)}`
+    case 'session.lost':
+      return `session.lost · ${String(event.reason)} · login required`
+    case 'revoke.failed':
+      return `revoke.failed · ${String(event.code)}`
     case 'request.rejected':
       return `request.rejected · ${String(event.code)}`
     default:
