@@ -466,6 +466,49 @@ describe('keepFresh', () => {
     expect(tokens.state).toBe('valid')
   })
 
+  // BUG (src/keep-fresh.ts): a timer that fires before now() reaches the soft window (Node's setTimeout can fire
+  // 1 ms early against Date.now(); the wall clock set back) sends token.ahead, the machine refuses it (not due yet),
+  // and the timer is never set again for that token (armedGeneration unchanged): no background refresh without a
+  // request until the token expires. fire() should re-arm for what is left instead.
+  it.fails('still refreshes when its timer fires a millisecond before the soft window (wall clock behind)', async () => {
+    const { fetch, hold, clock } = setup({ keepFresh: true })
+    const expiresAt = await hold()
+    clock.jump(-1) // the wall clock 1 ms behind the timers' line
+    clock.advance(expiresAt - AHEAD - clock.now() - 1)
+    expect(fetch.count).toBe(1)
+
+    clock.advance(2 * MINUTE)
+    expect(fetch.count).toBe(2)
+  })
+
+  // BUG (src/keep-fresh.ts): the delay is cut to MAX_TIMER_MS (~24.8 days) for a longer-lived token; that timer
+  // fires early, the machine refuses token.ahead (not due), and nothing is set again: a 30-day token is never
+  // refreshed ahead by keepFresh. Same fix: re-arm for the rest when fired before the soft window.
+  it.fails('refreshes a 30-day token at the start of its soft window (a delay past 2^31-1 ms)', async () => {
+    const { fetch, hold, clock } = setup({ keepFresh: true })
+    const expiresAt = await hold('token-A', 30 * 24 * 3600)
+    clock.advance(expiresAt - AHEAD - clock.now())
+    expect(fetch.count).toBe(2)
+    expect(fetch.last().reason).toBe('ahead')
+  })
+
+  it('refreshes a token read back from storage at the start of its soft window', async () => {
+    const clock = createVirtualClock()
+    const expiresAt = clock.now() + HOUR
+    const data = new Map([['painless-token', JSON.stringify({ accessToken: 'token-stored', expiresAt })]])
+    const storage = { get: (k: string) => data.get(k), set: (k: string, v: string) => void data.set(k, v), remove: () => undefined }
+    const fetch = fakeFetch()
+    const tokens = createTokenController({ fetchToken: fetch.fetchToken, clock, now: clock.now, storage, keepFresh: true })
+    onTestFinished(() => tokens.stop())
+
+    clock.advance(HOUR - AHEAD - 1)
+    expect(fetch.count).toBe(0)
+    clock.advance(1)
+    expect(fetch.count).toBe(1)
+    expect(fetch.last().reason).toBe('ahead')
+    expect(tokens.currentToken()).toBe('token-stored')
+  })
+
   it('starts nothing while offline', async () => {
     const { tokens, fetch, hold, clock } = setup({ keepFresh: true })
     const expiresAt = await hold()
@@ -548,6 +591,27 @@ describe('setAppVisible', () => {
     tokens.setAppVisible(true)
     expect(fetch.count).toBe(3)
     expect(fetch.last()).toMatchObject({ reason: 'ahead', attempt: 2 })
+  })
+})
+
+describe('a paused background retry', () => {
+  it('fires at once for a request that parks inside the leeway while the app is hidden', async () => {
+    const { tokens, fetch, hold, moveTo, clock } = setup({ retry: { baseDelayMs: 100 } })
+    const expiresAt = await hold()
+    moveTo(expiresAt - 4 * MINUTE)
+    tokens.currentToken()
+    fetch.last().fail(new Error('down'))
+    await flush()
+    tokens.setAppVisible(false)
+    clock.advance(1_000)
+    expect(fetch.count).toBe(2)
+
+    clock.jump(4 * MINUTE - 10 * SECOND)
+    const late = tokens.getToken()
+    expect(fetch.count).toBe(3)
+    expect(fetch.last().attempt).toBe(2)
+    fetch.last().grant('token-B')
+    expect(await late).toBe('token-B')
   })
 })
 
