@@ -1,7 +1,7 @@
 // What every scenario client is built from, on any runtime (Node, or the mini-program sandbox): a controller
 // whose clock a scenario can move, parked requests it can await, and outcomes as plain data. No Node built-ins
 // and no web globals here: the sandbox bundles this file.
-import { createSigner, createTokenController, type TokenController } from '../../src/index.ts'
+import { createSigner, createTokenController, type TokenController, type TokenControllerEvent } from '../../src/index.ts'
 
 export interface ClientConfig {
   /** The loopback token server, e.g. http://127.0.0.1:54321 */
@@ -13,6 +13,10 @@ export interface ClientConfig {
   attempts?: number
   /** Sign every send with SCENARIO_SECRET: `createSigner` as it is, or a signer that returns a signed copy. */
   sign?: 'in-place' | 'copy'
+  /** The controller's refreshAheadMs. Default: the controller's own (5 minutes). */
+  refreshAheadMs?: number
+  /** Hears every controller event, as the app's onEvent would. */
+  onEvent?: (event: TokenControllerEvent) => void
 }
 
 /** The signing secret of the scenarios' token server: a test fixture, not a credential. */
@@ -97,7 +101,9 @@ export function createHarness(config: ClientConfig, fetchToken: () => Promise<un
     fetchToken: fetchToken as () => Promise<{ access_token: string; expires_in: number }>,
     now: () => Date.now() + offsetMs,
     retry: { attempts: config.attempts ?? 3, baseDelayMs: 0 },
+    refreshAheadMs: config.refreshAheadMs,
     onEvent: (event) => {
+      config.onEvent?.(event)
       if (event.type !== 'request.parked') return
       parked++
       for (let i = watchers.length - 1; i >= 0; i--) if ((watchers[i] as () => boolean)()) watchers.splice(i, 1)
