@@ -20,15 +20,20 @@ export function createKeepFreshTimer(clock: Clock, now: () => number, startAhead
   // machine in valid with the same token, so the timer is not set again: app.show / network.online take over.
   let armedGeneration = -1
   let stopped = false
+  let startsAt = Infinity
 
   function follow(inValid: boolean, context: TokenContext): void {
     if (!inValid) return clear()
     if (stopped || context.generation === armedGeneration) return
     clear()
     armedGeneration = context.generation
-    const startsAt = context.expiresAt - softWindowOf(context)
+    startsAt = context.expiresAt - softWindowOf(context)
     // A token that never expires by time (defaultLifetimeMs: Infinity) needs no timer.
     if (!(startsAt < Infinity)) return
+    arm()
+  }
+
+  function arm(): void {
     handle = clock.setTimeout(fire, Math.min(MAX_TIMER_MS, Math.max(0, startsAt - now())))
     // Node only: keep-fresh alone should not keep a script alive; a server has its listener for that.
     const unref = (handle as { unref?: () => void } | null)?.unref
@@ -38,6 +43,8 @@ export function createKeepFreshTimer(clock: Clock, now: () => number, startAhead
   function fire(): void {
     handle = undefined
     const at = now()
+    // Early: a delay cut to MAX_TIMER_MS, a wall clock set back, a platform timer that fires a little early.
+    if (at < startsAt) return arm()
     startAhead(at)
   }
 

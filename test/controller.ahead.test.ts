@@ -465,25 +465,22 @@ describe('keepFresh', () => {
     expect(tokens.state).toBe('valid')
   })
 
-  // BUG (src/keep-fresh.ts): a timer that fires before now() reaches the soft window (Node's setTimeout can fire
-  // 1 ms early against Date.now(); the wall clock set back) sends token.ahead, the machine refuses it (not due yet),
-  // and the timer is never set again for that token (armedGeneration unchanged): no background refresh without a
-  // request until the token expires. fire() should re-arm for what is left instead.
-  it.fails('still refreshes when its timer fires a millisecond before the soft window (wall clock behind)', async () => {
+  // A timer that fires before now() reaches the soft window (Node's setTimeout can fire 1 ms early against
+  // Date.now(); the wall clock set back) is set again for what is left, not spent on a token.ahead the machine refuses.
+  it('still refreshes when its timer fires a millisecond before the soft window (wall clock behind)', async () => {
     const { fetch, hold, clock } = setup({ keepFresh: true })
     const expiresAt = await hold()
     clock.jump(-1) // the wall clock 1 ms behind the timers' line
     clock.advance(expiresAt - AHEAD - clock.now() - 1)
     expect(fetch.count).toBe(1)
 
-    clock.advance(2 * MINUTE)
+    clock.advance(2) // the timer set again for the millisecond left
     expect(fetch.count).toBe(2)
+    expect(fetch.last().reason).toBe('ahead')
   })
 
-  // BUG (src/keep-fresh.ts): the delay is cut to MAX_TIMER_MS (~24.8 days) for a longer-lived token; that timer
-  // fires early, the machine refuses token.ahead (not due), and nothing is set again: a 30-day token is never
-  // refreshed ahead by keepFresh. Same fix: re-arm for the rest when fired before the soft window.
-  it.fails('refreshes a 30-day token at the start of its soft window (a delay past 2^31-1 ms)', async () => {
+  // The delay is cut to MAX_TIMER_MS (~24.8 days) for a longer-lived token: that timer fires early and is set again.
+  it('refreshes a 30-day token at the start of its soft window (a delay past 2^31-1 ms)', async () => {
     const { fetch, hold, clock } = setup({ keepFresh: true })
     const expiresAt = await hold('token-A', 30 * 24 * 3600)
     clock.advance(expiresAt - AHEAD - clock.now())
