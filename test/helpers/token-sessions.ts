@@ -2,10 +2,7 @@
 // grant, forgotten by POST /revoke or all at once by revokeSessions(). Refresh tokens never expire by time here.
 import { randomBytes } from 'node:crypto'
 
-export interface Account {
-  username: string
-  password: string
-}
+export type Account = { username: string; password: string }
 
 /** The account POST /login accepts unless the server is given another. */
 export const DEMO_ACCOUNT: Account = { username: 'demo', password: 'demo-password' }
