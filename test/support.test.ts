@@ -3,7 +3,7 @@
 import { createHmac } from 'node:crypto'
 import Request from 'luch-request'
 import { describe, expect, it, onTestFinished, vi } from 'vitest'
-import { startTokenServer, type TokenServer, type TokenServerOptions } from './helpers/token-server.ts'
+import { DEMO_ACCOUNT, startTokenServer, type TokenServer, type TokenServerOptions } from './helpers/token-server.ts'
 import { createUniShim, installUniShim, type UniShim } from './helpers/uni-shim.ts'
 
 async function serve(options?: TokenServerOptions): Promise<TokenServer> {
@@ -214,6 +214,103 @@ describe('the token endpoint misbehaving', () => {
 
     for (const outcome of await Promise.allSettled(pending)) expect(outcome.status).toBe('rejected')
     expect(server.issued()).toBe(0)
+  })
+})
+
+describe("a person's session: /login, the refresh_token grant, /revoke", () => {
+  const form = (fields: Record<string, string>) => ({
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams(fields).toString(),
+  })
+  const refreshGrant = (server: TokenServer, refreshToken: string) =>
+    getJson(`${server.url}/token`, form({ grant_type: 'refresh_token', refresh_token: refreshToken }))
+  async function signIn(server: TokenServer): Promise<{ access_token: string; refresh_token: string }> {
+    const { status, body } = await getJson(`${server.url}/login`, form(DEMO_ACCOUNT))
+    expect(status).toBe(200)
+    return body as { access_token: string; refresh_token: string }
+  }
+
+  it('signs the demo account in, by form or JSON, with a refresh token and the same lifetime as /token', async () => {
+    const server = await serve({ ttlSeconds: 20, expiresInSeconds: 5 })
+
+    const byForm = await getJson(`${server.url}/login`, form(DEMO_ACCOUNT))
+    const byJson = await getJson(`${server.url}/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(DEMO_ACCOUNT),
+    })
+
+    for (const answer of [byForm, byJson]) {
+      expect(answer).toEqual({
+        status: 200,
+        body: {
+          access_token: expect.stringMatching(/^[\w-]{32}$/),
+          token_type: 'Bearer',
+          expires_in: 5,
+          refresh_token: expect.stringMatching(/^[\w-]{32}$/),
+        },
+      })
+    }
+    const { access_token } = byForm.body as { access_token: string }
+    expect((await getJson(`${server.url}/api/echo`, { headers: bearer(access_token) })).status).toBe(200)
+    expect(server.liveSessions()).toBe(2)
+    expect(server.issued()).toBe(2)
+  })
+
+  it('refuses wrong credentials with 401 invalid_credentials, and takes another account when given one', async () => {
+    const server = await serve({ account: { username: 'ann', password: 'secret' } })
+
+    expect(await getJson(`${server.url}/login`, form(DEMO_ACCOUNT))).toEqual({ status: 401, body: { error: 'invalid_credentials' } })
+    expect(await getJson(`${server.url}/login`, form({ username: 'ann', password: 'wrong' }))).toMatchObject({ status: 401 })
+    expect((await getJson(`${server.url}/login`, form({ username: 'ann', password: 'secret' }))).status).toBe(200)
+    expect(server.liveSessions()).toBe(1)
+  })
+
+  it('rotates a live refresh token on the refresh_token grant, and refuses the old one with 400 invalid_grant', async () => {
+    const server = await serve({ ttlSeconds: 60 })
+    const login = await signIn(server)
+
+    const refreshed = await refreshGrant(server, login.refresh_token)
+    const replayed = await refreshGrant(server, login.refresh_token)
+
+    const next = refreshed.body as { access_token: string; refresh_token: string }
+    expect(refreshed).toEqual({
+      status: 200,
+      body: { access_token: expect.any(String), token_type: 'Bearer', expires_in: 60, refresh_token: expect.any(String) },
+    })
+    expect(next.refresh_token).not.toBe(login.refresh_token)
+    expect(replayed).toEqual({ status: 400, body: { error: 'invalid_grant' } })
+    expect((await refreshGrant(server, next.refresh_token)).status).toBe(200)
+    expect(await refreshGrant(server, 'never-issued')).toEqual({ status: 400, body: { error: 'invalid_grant' } })
+    expect(server.refreshGrants()).toEqual({ rotated: 2, refused: 2 })
+    expect(server.liveSessions()).toBe(1)
+  })
+
+  it('lets a failing token endpoint win over the refresh_token grant, as over any grant', async () => {
+    const server = await serve({ tokenStatus: 503 })
+    const login = await signIn(server)
+
+    expect((await refreshGrant(server, login.refresh_token)).status).toBe(503)
+    server.setTokenBehaviour({ tokenStatus: undefined })
+    expect((await refreshGrant(server, login.refresh_token)).status).toBe(200)
+  })
+
+  it('forgets a refresh token given to /revoke, answers 200 for an unknown one, and kills every session on revokeSessions', async () => {
+    const server = await serve()
+    const [a, b, c] = [await signIn(server), await signIn(server), await signIn(server)]
+
+    expect((await fetch(`${server.url}/revoke`, form({ token: a.refresh_token, token_type_hint: 'refresh_token' }))).status).toBe(200)
+    expect((await fetch(`${server.url}/revoke`, form({ token: 'never-issued' }))).status).toBe(200)
+
+    expect(server.revoked()).toBe(1)
+    expect((await refreshGrant(server, a.refresh_token)).status).toBe(400)
+    expect((await refreshGrant(server, b.refresh_token)).status).toBe(200)
+    server.revokeSessions()
+    expect(server.liveSessions()).toBe(0)
+    expect(await refreshGrant(server, c.refresh_token)).toEqual({ status: 400, body: { error: 'invalid_grant' } })
+    // Access tokens live on: a session ends when its refresh token is refused, not at once.
+    expect((await getJson(`${server.url}/api/echo`, { headers: bearer(c.access_token) })).status).toBe(200)
   })
 })
 

@@ -2,6 +2,9 @@
 // app.js, common/vendor.js and page run in a vm context with only WeChat's globals and no code generation from
 // strings; wx.request reaches the loopback token server (the build's https://api.example.com is routed there).
 // The page is tapped through its WXML and read through its rendered data attributes. Once more without globalThis.
+// Every scenario starts as a person would: App.onLaunch finds no session and reLaunches to the login page, whose
+// one tap (the demo account is filled in) signs in and reLaunches to the index page. WeChat's page stack is not
+// emulated: the wx shim records reLaunch (support/uni-app-wx.ts) and the test opens the page it named.
 // Once per variant (support/uni-app-build.ts): painless-token from npm (this repository's source) and from the
 // uni_modules folder that `npm run build:uni-modules` writes.
 import { beforeAll, describe, expect, it, onTestFinished } from 'vitest'
@@ -15,6 +18,9 @@ import { uniAppWx } from './support/uni-app-wx.ts'
 
 const API_BASE = 'https://api.example.com'
 const OUTCOME = 'data-testid="outcome"'
+const LOGIN_PAGE = 'data-testid="login"'
+const LOGIN = '/pages/login/login'
+const INDEX = '/pages/index/index'
 
 describe.each(UNI_VARIANTS)('painless-token from %s', (variant) => {
   let files: Record<string, string> = {}
@@ -29,7 +35,16 @@ describe.each(UNI_VARIANTS)('painless-token from %s', (variant) => {
       // the npm package lands in common/vendor.js.
       const holder = variant === 'npm' ? 'common/vendor.js' : 'uni_modules/painless-token/js_sdk/painless-token.js'
       expect(Object.keys(files)).toEqual(
-        expect.arrayContaining(['app.js', 'app.json', 'common/vendor.js', 'pages/index/index.js', 'pages/index/index.wxml', holder]),
+        expect.arrayContaining([
+          'app.js',
+          'app.json',
+          'common/vendor.js',
+          'pages/index/index.js',
+          'pages/index/index.wxml',
+          'pages/login/login.js',
+          'pages/login/login.wxml',
+          holder,
+        ]),
       )
       const holding = (text: string) => Object.keys(files).filter((path) => path.endsWith('.js') && files[path]?.includes(text))
       expect(holding('token refresh failed after')).toEqual([holder])
@@ -59,8 +74,8 @@ describe.each(UNI_VARIANTS)('painless-token from %s', (variant) => {
     ['with globalThis', false],
     ['with globalThis deleted', true],
   ])('examples/uni-app built for mp-weixin, in the mini-program sandbox %s', (_, deleteGlobalThis) => {
-    /** Launches the build against a fresh token server and opens the page, optionally with a query for onLoad. */
-    async function launch(serverOptions: TokenServerOptions = {}, query: Record<string, string> = {}) {
+    /** Launches the build against a fresh token server: App.onLaunch finds no session and opens the login page. */
+    async function launch(serverOptions: TokenServerOptions = {}) {
       let clockOffsetMs = 0
       const server: TokenServer = await startTokenServer({ ...serverOptions, now: () => Date.now() + clockOffsetMs })
       onTestFinished(() => server.close())
@@ -69,19 +84,34 @@ describe.each(UNI_VARIANTS)('painless-token from %s', (variant) => {
       const wx = uniAppWx(runtime.wx)
       const program = launchMiniProgram({ files, wx: wx.wx, deleteGlobalThis })
       onTestFinished(() => program.dispose())
-      const page = program.openPage('pages/index/index', query)
-      onTestFinished(() => {
-        page.lifecycle('onUnload')
-      })
+      await wx.relaunched(1)
+      expect(wx.launches).toEqual([LOGIN])
       return {
         server,
         runtime,
         wx,
         program,
-        page,
+        /** Opens a page as reLaunch would have; it is unloaded when the test ends. */
+        open(route: string, query: Record<string, string> = {}) {
+          const page = program.openPage(route, query)
+          onTestFinished(() => {
+            page.lifecycle('onUnload')
+          })
+          return page
+        },
         /** Moves the token server's clock: tokens it issued expire there by its own time. */
         advanceServerClock: (ms: number) => void (clockOffsetMs += ms),
       }
+    }
+
+    /** Launches, signs in with the one tap the login page needs, and opens the index page it reLaunches to. */
+    async function launchSignedIn(serverOptions: TokenServerOptions = {}, query: Record<string, string> = {}) {
+      const app = await launch(serverOptions)
+      const login = app.open('pages/login/login')
+      login.tap('data-action="sign-in"')
+      await app.wx.relaunched(2)
+      expect(app.wx.launches).toEqual([LOGIN, INDEX])
+      return { ...app, page: app.open('pages/index/index', query) }
     }
 
     const outcome = (page: MiniProgramPage) => ({
@@ -100,23 +130,35 @@ describe.each(UNI_VARIANTS)('painless-token from %s', (variant) => {
 
     const bearerOf = (server: TokenServer) => /^Bearer (.+)$/.exec(String(server.lastHeaders('/api/orders')?.authorization))?.[1]
 
-    it("sends the page's request through uni.request on wx.request with a bearer token, and renders no token", async () => {
-      const { server, runtime, page, program } = await launch()
+    it("shows the login page's error for a wrong password, and starts no session", async () => {
+      const { server, wx, open } = await launch({ account: { username: 'demo', password: 'another-password' } })
+      const login = open('pages/login/login')
+
+      login.tap('data-action="sign-in"')
+      await login.until(() => login.attribute(LOGIN_PAGE, 'data-error') === 'invalid_credentials')
+
+      expect(server.liveSessions()).toBe(0)
+      expect(wx.launches).toEqual([LOGIN])
+    })
+
+    it("signs in, then sends the page's request through uni.request on wx.request with a bearer token, and renders no token", async () => {
+      const { server, runtime, page, program } = await launchSignedIn()
 
       expect(await tap(page, 'one')).toEqual({ result: '200', error: '' })
 
-      expect(server.calls('/token')).toBe(1)
+      expect(server.calls('/login')).toBe(1)
+      expect(server.calls('/token')).toBe(0)
       expect(runtime.calls).toBe(2)
       const token = bearerOf(server)
       expect(token).toMatch(/^[\w-]{20,}$/)
       expect(JSON.stringify(page.data)).not.toContain(token)
-      // In storage it is: uniStorage over wx storage, as the page configured.
+      // In storage it is: uni storage over wx storage, as the app configured.
       expect(String(runtime.storage.get('painless-token'))).toContain(token)
       expect(program.sandbox.evaluate('typeof globalThis')).toBe(deleteGlobalThis ? 'undefined' : 'object')
     })
 
     it('sends from onLoad when the page is opened with ?send=1', async () => {
-      const { server, page } = await launch({}, { send: '1' })
+      const { server, page } = await launchSignedIn({}, { send: '1' })
 
       await batchShown(page, 1)
 
@@ -124,25 +166,23 @@ describe.each(UNI_VARIANTS)('painless-token from %s', (variant) => {
       expect(server.calls('/api/orders')).toBe(1)
     })
 
-    it('makes exactly one token call for a burst sent after the token expired', async () => {
+    it('makes exactly one refresh_token call for a burst sent after the token expired', async () => {
       // The page is told its token lives 2 ms (the server accepts it for 20 s): a token that short is fresh for half its
-      // life, so by the time the burst is sent, after the first request's round trip, the page knows it is spent.
-      const { server, page, advanceServerClock } = await launch({ ttlSeconds: 20, expiresInSeconds: 0.002 })
-      await tap(page, 'one')
-      const expired = bearerOf(server)
+      // life, so by the time the burst is sent, after the sign-in's round trip, the page knows it is spent.
+      const { server, page, advanceServerClock } = await launchSignedIn({ ttlSeconds: 20, expiresInSeconds: 0.002 })
       advanceServerClock(60_000)
       server.setTokenBehaviour({ ttlSeconds: 3600, expiresInSeconds: undefined })
 
       expect(await tap(page, 'burst')).toEqual({ result: '200 200 200 200 200', error: '' })
 
-      expect(server.calls('/token')).toBe(2)
-      // One request before, five after, none refused: the expired token never went out again.
-      expect(server.calls('/api/orders')).toBe(6)
-      expect(bearerOf(server)).not.toBe(expired)
+      expect(server.calls('/token')).toBe(1)
+      expect(server.refreshGrants()).toEqual({ rotated: 1, refused: 0 })
+      // Five requests, none refused: the expired token never went out.
+      expect(server.calls('/api/orders')).toBe(5)
     })
 
     it('replays a burst refused after a revocation with one new token, from a pull-down refresh', async () => {
-      const { server, page, wx } = await launch()
+      const { server, page, wx } = await launchSignedIn()
       await tap(page, 'one')
       server.revokeAll()
 
@@ -150,20 +190,50 @@ describe.each(UNI_VARIANTS)('painless-token from %s', (variant) => {
       await batchShown(page, 2)
 
       expect(outcome(page)).toEqual({ result: '200 200 200 200 200', error: '' })
-      expect(server.calls('/token')).toBe(2)
+      expect(server.calls('/token')).toBe(1)
       expect(server.calls('/api/orders')).toBe(1 + 5 + 5)
       expect(JSON.stringify(page.data)).not.toContain(bearerOf(server))
       await wx.pullDownStopped
       expect(wx.pullDownStops).toBe(1)
     })
 
-    it('renders REFRESH_FAILED when the token endpoint keeps failing, and sends no API request', async () => {
-      const { server, page } = await launch({ tokenStatus: 503 })
+    it('renders REFRESH_FAILED when the token endpoint keeps failing, sends no API request, and keeps the session', async () => {
+      const { server, page, wx } = await launchSignedIn({ tokenStatus: 503, ttlSeconds: 20, expiresInSeconds: 0.002 })
 
       expect(await tap(page, 'burst')).toEqual({ result: Array(5).fill('REFRESH_FAILED').join(' '), error: 'REFRESH_FAILED' })
 
       expect(server.calls('/token')).toBe(3)
       expect(server.calls('/api/orders')).toBe(0)
+      expect(wx.launches).toEqual([LOGIN, INDEX])
+    })
+
+    it('renders LOGIN_REQUIRED for a burst once the server killed the session, with one refresh call and one reLaunch to the login page', async () => {
+      const { server, page, wx } = await launchSignedIn({ ttlSeconds: 20, expiresInSeconds: 0.002 })
+      server.revokeSessions()
+
+      expect(await tap(page, 'burst')).toEqual({ result: Array(5).fill('LOGIN_REQUIRED').join(' '), error: 'LOGIN_REQUIRED' })
+
+      expect(server.calls('/token')).toBe(1)
+      expect(server.calls('/api/orders')).toBe(0)
+      expect(wx.launches).toEqual([LOGIN, INDEX, LOGIN])
+    })
+
+    it('signs out: revokes the refresh token at the server once and reLaunches to the login page', async () => {
+      const { server, runtime, page, wx } = await launchSignedIn()
+      await tap(page, 'one')
+
+      page.tap('data-action="logout"')
+      await wx.relaunched(3)
+
+      expect(wx.launches).toEqual([LOGIN, INDEX, LOGIN])
+      await server.whenCalled('/revoke', 1)
+      await server.whenIdle('/revoke')
+      expect(server.revoked()).toBe(1)
+      expect(server.liveSessions()).toBe(0)
+      expect(String(runtime.storage.get('painless-token') ?? '')).not.toContain('access')
+      expect(await tap(page, 'one')).toEqual({ result: 'LOGIN_REQUIRED', error: 'LOGIN_REQUIRED' })
+      expect(server.calls('/api/orders')).toBe(1)
+      expect(server.calls('/token')).toBe(0)
     })
   })
 })

@@ -1,12 +1,16 @@
 // A real token server on 127.0.0.1 for tests, the demo and benches: POST /token issues opaque tokens
 // (expires_in in seconds), every other path checks them by the server's own clock. /upload/… parses a multipart
 // body (Node's own Request.formData()) and records its fields and file bytes; /download/… answers downloadBytes().
-// It never logs a token.
+// A person's session too (token-sessions.ts): POST /login signs the one account in with a refresh token, /token
+// with grant_type=refresh_token rotates it, POST /revoke forgets it. It never logs a token.
 import { randomBytes } from 'node:crypto'
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { createFetchToken, type FetchToken } from './token-client.ts'
 import { hasValidSignature } from './signature-check.ts'
+import { createSessions, DEMO_ACCOUNT, formOrJson, type Account } from './token-sessions.ts'
+
+export { DEMO_ACCOUNT, type Account } from './token-sessions.ts'
 
 /** How a failing /token answer looks, beyond its status. */
 export type TokenFault = 'malformed' | 'html' | 'empty' | 'missing-token' | 'hang' | 'reset'
@@ -45,6 +49,8 @@ export interface TokenServerOptions extends TokenBehaviour {
    * token expired there, which is the machine's timing, not the library's behaviour.
    */
   expiryGraceMs?: number
+  /** The one account POST /login accepts. Default DEMO_ACCOUNT (`demo` / `demo-password`). */
+  account?: Account
 }
 
 /** One multipart body received on an /upload/ path, authorized or not. */
@@ -69,6 +75,14 @@ export interface TokenServer {
   issued(): number
   /** Every token issued so far stops working; later ones work. */
   revokeAll(): void
+  /** Every refresh token issued through /login (or rotated from one) stops working: an admin-side logout. */
+  revokeSessions(): void
+  /** Refresh tokens still live: issued through /login or by a rotation, and neither rotated, revoked nor killed. */
+  liveSessions(): number
+  /** Live refresh tokens that POST /revoke forgot (an unknown token is answered 200 too, and not counted). */
+  revoked(): number
+  /** How /token answered grant_type=refresh_token: rotated (a new access token) or refused (400 invalid_grant). */
+  refreshGrants(): { rotated: number; refused: number }
   /** Merges into the current behaviour (`undefined` clears a field) and restarts the failTimes count. */
   setTokenBehaviour(behaviour: TokenBehaviour): void
   lastHeaders(path: string): IncomingHttpHeaders | undefined
@@ -86,7 +100,15 @@ export interface TokenServer {
 
 /** Starts a token server on an ephemeral loopback port. */
 export async function startTokenServer(options: TokenServerOptions = {}): Promise<TokenServer> {
-  const { signatureSecret, rejectReusedNonce = false, now = () => Date.now(), expiryGraceMs = 0, ...initial } = options
+  const {
+    signatureSecret,
+    rejectReusedNonce = false,
+    now = () => Date.now(),
+    expiryGraceMs = 0,
+    account = DEMO_ACCOUNT,
+    ...initial
+  } = options
+  const sessions = createSessions()
   let behaviour: TokenBehaviour = { ...initial }
   let tokenCallsSinceChange = 0
   let issuedCount = 0
@@ -126,7 +148,9 @@ export async function startTokenServer(options: TokenServerOptions = {}): Promis
     notify()
     readBody(req).then(
       (bytes) => {
-        if (path === '/token') answerToken(res)
+        if (path === '/token') answerToken(res, bytes.toString('utf8'), req.headers)
+        else if (path === '/login' && req.method === 'POST') answerLogin(res, bytes.toString('utf8'), req.headers)
+        else if (path === '/revoke' && req.method === 'POST') answerRevoke(res, bytes.toString('utf8'), req.headers)
         else if (path.startsWith('/upload/')) answerUpload(req, res, rawUrl, path, bytes).catch(() => req.socket.destroy())
         else answerApi(req, res, rawUrl, path, bytes.toString('utf8'))
       },
@@ -134,12 +158,18 @@ export async function startTokenServer(options: TokenServerOptions = {}): Promis
     )
   })
 
-  function answerToken(res: ServerResponse): void {
+  function answerToken(res: ServerResponse, body: string, headers: IncomingHttpHeaders): void {
     const b = behaviour
     const failsByDefault = b.tokenFault !== undefined || (b.tokenStatus !== undefined && b.tokenStatus !== 200)
     const failing = (failsByDefault || b.failTimes !== undefined) && tokenCallsSinceChange < (b.failTimes ?? Infinity)
     tokenCallsSinceChange++
-    const respond = () => (failing ? answerTokenFailure(res, b) : issueToken(res, b))
+    const params = formOrJson(body, headers['content-type'])
+    const respond = () => {
+      if (failing) return answerTokenFailure(res, b)
+      // Other grants (client_credentials, password …) are issued as they always were, without a look at the body.
+      if (params.grant_type === 'refresh_token') return answerRefreshGrant(res, b, params.refresh_token)
+      issueToken(res, b)
+    }
     if (!b.delayMs) return respond()
     const timer = setTimeout(() => {
       timers.delete(timer)
@@ -148,14 +178,39 @@ export async function startTokenServer(options: TokenServerOptions = {}): Promis
     timers.add(timer)
   }
 
-  function issueToken(res: ServerResponse, b: TokenBehaviour): void {
+  function issueToken(res: ServerResponse, b: TokenBehaviour, refreshToken?: string): void {
     const ttlSeconds = b.ttlSeconds ?? 3600
     const accessToken = randomBytes(24).toString('base64url')
     live.set(accessToken, now() + ttlSeconds * 1000)
     issuedCount++
     const body: Record<string, unknown> = { access_token: accessToken, token_type: 'Bearer', expires_in: b.expiresInSeconds ?? ttlSeconds }
-    if (b.refreshToken) body.refresh_token = randomBytes(24).toString('base64url')
+    if (refreshToken !== undefined) body.refresh_token = refreshToken
+    else if (b.refreshToken) body.refresh_token = randomBytes(24).toString('base64url')
     sendJson(res, 200, body)
+  }
+
+  // RFC 6749 §6: a live refresh token is rotated (the old one dies) and a new access token issued with the same
+  // lifetime as any other; an unknown, rotated or revoked one is refused with invalid_grant (§5.2).
+  function answerRefreshGrant(res: ServerResponse, b: TokenBehaviour, refreshToken: string | undefined): void {
+    const rotated = sessions.rotate(refreshToken)
+    if (rotated === undefined) return sendJson(res, 400, { error: 'invalid_grant' })
+    issueToken(res, b, rotated)
+  }
+
+  // The one account signs in, answered like /token (same ttl and expires_in) plus a live refresh token. The token
+  // endpoint's failure behaviours do not apply here.
+  function answerLogin(res: ServerResponse, body: string, headers: IncomingHttpHeaders): void {
+    const { username, password } = formOrJson(body, headers['content-type'])
+    if (username !== account.username || password !== account.password) {
+      return sendJson(res, 401, { error: 'invalid_credentials' })
+    }
+    issueToken(res, behaviour, sessions.open())
+  }
+
+  // RFC 7009: `token=…` is forgotten if it is a live refresh token; the answer is 200 either way.
+  function answerRevoke(res: ServerResponse, body: string, headers: IncomingHttpHeaders): void {
+    sessions.revoke(formOrJson(body, headers['content-type']).token)
+    send(res, 200, 'text/plain; charset=utf-8', '')
   }
 
   function answerTokenFailure(res: ServerResponse, b: TokenBehaviour): void {
@@ -248,6 +303,10 @@ export async function startTokenServer(options: TokenServerOptions = {}): Promis
     calls: (path) => (path === undefined ? sum(callsByPath.values()) : (callsByPath.get(path) ?? 0)),
     issued: () => issuedCount,
     revokeAll: () => live.clear(),
+    revokeSessions: () => sessions.revokeAll(),
+    liveSessions: () => sessions.live(),
+    revoked: () => sessions.revoked(),
+    refreshGrants: () => sessions.grants(),
     setTokenBehaviour(next) {
       behaviour = { ...behaviour, ...next }
       tokenCallsSinceChange = 0

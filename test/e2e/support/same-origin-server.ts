@@ -1,5 +1,6 @@
-// One loopback origin for the H5 build: static files from the build folder, and /token and /api/* passed through
-// to the token server (test/helpers/token-server.ts), so the page calls its own origin as a deployed app would.
+// One loopback origin for the H5 build: static files from the build folder, and /token, /login, /revoke and /api/*
+// passed through to the token server (test/helpers/token-server.ts), so the page calls its own origin as a deployed
+// app would.
 import { createReadStream, existsSync, statSync } from 'node:fs'
 import { createServer, request } from 'node:http'
 import type { AddressInfo } from 'node:net'
@@ -24,7 +25,7 @@ export async function startSameOriginServer(staticDir: string, apiUrl: string): 
   const api = new URL(apiUrl)
   const server = createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0] ?? '/'
-    if (path === '/token' || path.startsWith('/api/')) {
+    if (path === '/token' || path === '/login' || path === '/revoke' || path.startsWith('/api/')) {
       const upstream = request(
         { host: api.hostname, port: api.port, method: req.method, path: req.url, headers: req.headers },
         (answer) => {

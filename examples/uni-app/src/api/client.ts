@@ -1,16 +1,27 @@
 // The app's one HTTP client: a luch-request instance whose requests carry a token from one painless-token
-// controller, kept in uni storage. `sendBatch` is what the page's buttons call: it reports statuses and typed
-// error codes, never a token.
+// controller, kept in uni storage. The session starts on the login page (tokens.setGrant, src/api/session.ts),
+// refreshes with its refresh token, and ends on logout or when the server refuses the refresh token: then the
+// controller opens the login page, once. `sendBatch` is what the page's buttons call: it reports statuses and
+// typed error codes, never a token.
 import Request from 'luch-request'
 import { apiBase } from './base'
-import { clientCredentialFetcher } from './fetch-token'
+import { refreshGrantFetcher, refreshTokenRevoker } from './fetch-token'
 import { attachTokenController, createTokenController, isTokenError, uniStorage } from './painless-token'
 
 export const base = apiBase()
 
 export const tokens = createTokenController({
-  fetchToken: clientCredentialFetcher(base, 'uni-app-example'),
-  storage: uniStorage(),
+  fetchToken: refreshGrantFetcher(base),
+  // Written out, not uniStorage(): uni-app's H5 build leaves the global `uni` an empty object and turns each
+  // `uni.xxx` call in the code into an import, so the default (the global's own methods) finds no storage there.
+  storage: uniStorage({
+    getStorageSync: (key) => uni.getStorageSync(key),
+    setStorageSync: (key, data) => uni.setStorageSync(key, data),
+    removeStorageSync: (key) => uni.removeStorageSync(key),
+  }),
+  // Once per lost session (refresh token refused, or logout), however many requests were waiting.
+  onLoginRequired: () => uni.reLaunch({ url: '/pages/login/login' }),
+  revokeToken: refreshTokenRevoker(base),
   // Short backoff, so a failing token endpoint shows its error within a second.
   retry: { attempts: 3, baseDelayMs: 50, maxDelayMs: 200 },
 })
