@@ -11,16 +11,11 @@ import type { LifecycleDocument, LifecycleHost, LifecycleWindow, NetworkStatus, 
  */
 export type LifecycleTarget = Pick<TokenController, 'setAppVisible' | 'setOnline'>
 
-type Listener = (status?: NetworkStatus) => void
 type Api = Record<string, ((...args: unknown[]) => unknown) | undefined>
+/** Tells the controller what the platform reported, while attached: shown / hidden, and online-ness when known. */
+type Report = (visible: boolean | undefined, online: boolean | undefined) => void
 
-/** What the platform reported, passed on to the controller while attached. */
-interface Reporter {
-  visible(visible: boolean): void
-  online(online: boolean): void
-}
-
-/** One listener: how to add it, how to take it off again, and the call to name if adding it throws. */
+/** One listener: how to add it, how to take it off, and the call to name if adding it throws. */
 interface Registration {
   name: string
   on(): void
@@ -51,27 +46,28 @@ interface Registration {
  */
 export function watchLifecycle(tokens: LifecycleTarget, host: LifecycleHost): () => void {
   if (!tokens || typeof tokens.setAppVisible !== 'function' || typeof tokens.setOnline !== 'function') {
-    throw new TypeError('watchLifecycle: tokens must be a token controller (with setAppVisible and setOnline)')
+    throw new TypeError('watchLifecycle: tokens must be a token controller')
   }
-  if (!host || (typeof host !== 'object' && typeof host !== 'function')) throw notAHost()
   let attached = true
   // What the controller was last told; it starts out assuming shown and online.
   let visible = true
   let online = true
-  const report: Reporter = {
-    visible(next) {
-      if (!attached) return
-      visible = next
-      tokens.setAppVisible(next)
-    },
+  const report: Report = (nextVisible, nextOnline) => {
+    if (!attached) return
+    if (nextVisible !== undefined) {
+      visible = nextVisible
+      tokens.setAppVisible(nextVisible)
+    }
     // Mini-programs report every change of network type (wifi to 4g): only a change of online-ness is news.
-    online(next) {
-      if (!attached || next === online) return
-      online = next
-      tokens.setOnline(next)
-    },
+    if (nextOnline !== undefined && nextOnline !== online) {
+      online = nextOnline
+      tokens.setOnline(nextOnline)
+    }
   }
-  const detach = isMiniProgram(host) ? watchMiniProgram(host as Api, report) : watchWeb(host, report)
+  const api = (host || {}) as Api
+  const isMiniProgram =
+    typeof api.onAppShow === 'function' || typeof api.onAppHide === 'function' || typeof api.onNetworkStatusChange === 'function'
+  const detach = isMiniProgram ? watchMiniProgram(api, report) : watchWeb(api, report)
   return () => {
     if (!attached) return
     attached = false
@@ -81,46 +77,30 @@ export function watchLifecycle(tokens: LifecycleTarget, host: LifecycleHost): ()
   }
 }
 
-function notAHost(): TypeError {
-  return new TypeError(
-    'watchLifecycle: host must be a mini-program global (wx, uni, my or tt: onAppShow and onAppHide, or onNetworkStatusChange), ' +
-      'a web window (addEventListener, document) or { window, document }',
-  )
-}
-
-function isMiniProgram(host: object): boolean {
-  const api = host as Api
-  return typeof api.onAppShow === 'function' || typeof api.onAppHide === 'function' || typeof api.onNetworkStatusChange === 'function'
-}
-
-function watchMiniProgram(api: Api, report: Reporter): () => void {
+function watchMiniProgram(api: Api, report: Report): () => void {
   const hasShow = typeof api.onAppShow === 'function'
-  if (hasShow !== (typeof api.onAppHide === 'function')) {
-    // Half a pair would leave the controller hidden for good, or never hidden.
-    throw new TypeError('watchLifecycle: the host needs both onAppShow and onAppHide, or neither')
-  }
+  // Half a pair would leave the controller hidden for good, or never hidden.
+  if (hasShow !== (typeof api.onAppHide === 'function')) throw new TypeError('watchLifecycle: host has onAppShow or onAppHide, not both')
   // A status change that arrives first is newer than getNetworkType's answer.
   let changed = false
   const registrations: Registration[] = []
-  if (hasShow) {
-    registrations.push(platformListener(api, 'AppShow', () => report.visible(true)))
-    registrations.push(platformListener(api, 'AppHide', () => report.visible(false)))
-  }
+  if (hasShow)
+    registrations.push(
+      platformListener(api, 'AppShow', () => report(true, undefined)),
+      platformListener(api, 'AppHide', () => report(false, undefined)),
+    )
   if (typeof api.onNetworkStatusChange === 'function') {
     registrations.push(
       platformListener(api, 'NetworkStatusChange', (status) => {
-        const next = isOnline(status)
-        if (next === undefined) return
         changed = true
-        report.online(next)
+        report(undefined, isOnline(status))
       }),
     )
   }
   const detach = register(registrations)
   if (typeof api.getNetworkType === 'function') {
-    const success = (status: NetworkStatus) => {
-      const next = isOnline(status)
-      if (!changed && next !== undefined) report.online(next)
+    const success = (status: unknown) => {
+      if (!changed) report(undefined, isOnline(status))
     }
     // Best effort: a platform that fails or throws here leaves the controller assuming online.
     try {
@@ -134,40 +114,41 @@ function watchMiniProgram(api: Api, report: Reporter): () => void {
   return detach
 }
 
-/** `on<Name>(listener)` now, `off<Name>(listener)` on detach where the platform has it. Never `off<Name>()` bare: that removes everyone's. */
-function platformListener(api: Api, name: string, listener: Listener): Registration {
+/** `on<Name>(listener)` now, `off<Name>(listener)` on detach where the platform has it; never a bare `off<Name>()`, which removes everyone's. */
+function platformListener(api: Api, name: string, listener: (status?: unknown) => void): Registration {
   return {
     name: `on${name}`,
-    on: () => void api[`on${name}`]!(listener),
+    on: () => api[`on${name}`]!(listener),
     off() {
       if (typeof api[`off${name}`] === 'function') api[`off${name}`]!(listener)
     },
   }
 }
 
-function watchWeb(host: object, report: Reporter): () => void {
-  const pair = host as Partial<WebLifecycleHost> & Partial<LifecycleWindow>
+function watchWeb(api: Api, report: Report): () => void {
+  const host = api as Partial<WebLifecycleHost> & Partial<LifecycleWindow>
   // A real window is its own `window`, so one rule reads both shapes: window, and { window, document }.
-  const win = (pair.window ?? host) as LifecycleWindow
-  const doc = pair.document
-  if (!isEventTarget(win) || !isEventTarget(doc)) throw notAHost()
-  const navigator = pair.navigator ?? win.navigator
-  const onVisibility = () => report.visible(isVisible(doc))
+  const win = (host.window || host) as LifecycleWindow
+  const doc = host.document as LifecycleDocument
+  if (!isEventTarget(win) || !isEventTarget(doc)) {
+    throw new TypeError(
+      'watchLifecycle: host must be wx, uni, my, tt (onAppShow, onAppHide, onNetworkStatusChange), a window or { window, document }',
+    )
+  }
+  const navigator = host.navigator || win.navigator
   const detach = register([
-    domListener(doc, 'visibilitychange', onVisibility),
-    domListener(win, 'online', () => report.online(true)),
-    domListener(win, 'offline', () => report.online(false)),
+    domListener(doc, 'visibilitychange', () => report(isVisible(doc), undefined)),
+    domListener(win, 'online', () => report(undefined, true)),
+    domListener(win, 'offline', () => report(undefined, false)),
   ])
   // Only what differs from the controller's assumption (shown, online) is news: attaching starts no fetch.
-  if (!isVisible(doc)) report.visible(false)
   // navigator.onLine true promises nothing (a captive portal); false is sure.
-  if (navigator && navigator.onLine === false) report.online(false)
+  report(isVisible(doc) ? undefined : false, navigator && navigator.onLine === false ? false : undefined)
   return detach
 }
 
-function isEventTarget(target: unknown): target is LifecycleDocument {
-  const candidate = target as LifecycleDocument | null | undefined
-  return !!candidate && typeof candidate.addEventListener === 'function' && typeof candidate.removeEventListener === 'function'
+function isEventTarget(target: LifecycleDocument | undefined): boolean {
+  return !!target && typeof target.addEventListener === 'function' && typeof target.removeEventListener === 'function'
 }
 
 // 'prerender' (old engines) counts as hidden: no background refresh before anyone sees the page.
@@ -177,7 +158,7 @@ function isVisible(doc: LifecycleDocument): boolean {
 
 function domListener(target: LifecycleDocument | LifecycleWindow, type: string, listener: () => void): Registration {
   return {
-    name: `addEventListener('${type}')`,
+    name: `${type} listener`,
     on: () => target.addEventListener(type, listener),
     off: () => target.removeEventListener(type, listener),
   }
@@ -191,7 +172,7 @@ function register(registrations: Registration[]): () => void {
       registration.on()
     } catch (cause) {
       removeAll(added)
-      const error: TypeError & { cause?: unknown } = new TypeError(`watchLifecycle: the host's ${registration.name} threw, so nothing is watched`)
+      const error: TypeError & { cause?: unknown } = new TypeError(`watchLifecycle: adding the host's ${registration.name} threw`)
       // set by hand: older mini-program engines ignore Error's `cause` option
       error.cause = cause
       throw error
@@ -212,14 +193,15 @@ function removeAll(added: Registration[]): void {
   }
 }
 
-/** Online-ness from a platform's network status, or undefined when it says nothing usable. */
-function isOnline(status: NetworkStatus | undefined): boolean | undefined {
-  if (!status || typeof status !== 'object') return undefined
-  if (typeof status.isConnected === 'boolean') return status.isConnected
-  if (typeof status.networkAvailable === 'boolean') return status.networkAvailable
-  if (typeof status.networkType !== 'string') return undefined
-  const type = status.networkType.toLowerCase()
-  return type !== 'none' && type !== 'notreachable'
+/**
+ * Online-ness from a platform's network status, or undefined when it says nothing usable: `isConnected`, else
+ * Alipay's `networkAvailable`, else `networkType` ('none', or Alipay's 'NOTREACHABLE', is offline).
+ */
+function isOnline(status: unknown): boolean | undefined {
+  const { isConnected, networkAvailable, networkType } = (status || {}) as NetworkStatus
+  if (typeof isConnected === 'boolean') return isConnected
+  if (typeof networkAvailable === 'boolean') return networkAvailable
+  return typeof networkType === 'string' ? !/^(none|notreachable)$/i.test(networkType) : undefined
 }
 
 function ignore(): void {}
