@@ -122,7 +122,12 @@ describe('the defaultLifetimeMs option', () => {
 })
 
 /** A controller on the virtual clock whose fetchToken answers at once with the next response given. */
-function controllerWith(options: { responses: TokenResponse[]; defaultLifetimeMs?: number; storage?: TokenStorage; refreshAheadMs?: number }) {
+function controllerWith(options: {
+  responses: TokenResponse[]
+  defaultLifetimeMs?: number
+  storage?: TokenStorage
+  refreshAheadMs?: number
+}) {
   const clock = createVirtualClock({ start: RECEIVED_AT })
   const events: TokenControllerEvent[] = []
   const reasons: string[] = []
