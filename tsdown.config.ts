@@ -14,6 +14,7 @@ export default defineConfig({
     fetch: 'src/entries/fetch.ts',
     signing: 'src/entries/signing.ts',
     machine: 'src/entries/machine.ts',
+    lifecycle: 'src/entries/lifecycle.ts',
   },
   format: ['esm', 'cjs'],
   // neutral: no Node or browser assumptions (mini-programs are neither); CJS is forced to node by tsdown.

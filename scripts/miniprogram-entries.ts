@@ -7,4 +7,5 @@ export const MINIPROGRAM_ENTRIES: Record<string, string> = {
   'luch-request': 'src/entries/luch-request.ts',
   signing: 'src/entries/signing.ts',
   machine: 'src/entries/machine.ts',
+  lifecycle: 'src/entries/lifecycle.ts',
 }

@@ -132,7 +132,7 @@ const usage = `
   if (signing.md5Upper('abc') !== '900150983CD24FB0D6963F7D28E17F72') throw new Error('md5Upper is wrong')
   if (pt.createSigner !== signing.createSigner) throw new Error('the root and painless-token/signing hold different createSigner')
   if (typeof machine.tokenMachine.transition !== 'function' || machine.tokenMachine.id !== 'token') throw new Error('painless-token/machine has no tokenMachine')
-  for (const [name, mod, fn] of [['luch-request', luch, 'attachTokenController'], ['uni', uni, 'createUniRequest'], ['uni', uni, 'installUniInterceptor'], ['wx', wx, 'createWxRequest'], ['taro', taro, 'createTaroInterceptor'], ['alipay', alipay, 'createAlipayRequest'], ['alipay', alipay, 'myStorage'], ['axios', axios, 'attachToAxios'], ['fetch', fetchEntry, 'withTokens']]) {
+  for (const [name, mod, fn] of [['luch-request', luch, 'attachTokenController'], ['uni', uni, 'createUniRequest'], ['uni', uni, 'installUniInterceptor'], ['wx', wx, 'createWxRequest'], ['taro', taro, 'createTaroInterceptor'], ['alipay', alipay, 'createAlipayRequest'], ['alipay', alipay, 'myStorage'], ['axios', axios, 'attachToAxios'], ['fetch', fetchEntry, 'withTokens'], ['lifecycle', lifecycle, 'watchLifecycle']]) {
     if (typeof mod[fn] !== 'function') throw new Error('painless-token/' + name + ' has no ' + fn)
   }
   const api = fetchEntry.withTokens(async (url, init) => ({ status: 200, headers: { get: () => null }, clone() { return this }, auth: init.headers.get('Authorization') }), pt.createTokenController({ fetchToken: async () => ({ access_token: 't2', expires_in: 60 }) }))
@@ -154,6 +154,7 @@ import * as taro from 'painless-token/taro'
 import * as alipay from 'painless-token/alipay'
 import * as axios from 'painless-token/axios'
 import * as fetchEntry from 'painless-token/fetch'
+import * as lifecycle from 'painless-token/lifecycle'
 import pkg from 'painless-token/package.json' with { type: 'json' }
 if (pkg.name !== 'painless-token') throw new Error('painless-token/package.json is not exported')
 ${usage}
@@ -176,6 +177,7 @@ const taro = require('painless-token/taro')
 const alipay = require('painless-token/alipay')
 const axios = require('painless-token/axios')
 const fetchEntry = require('painless-token/fetch')
+const lifecycle = require('painless-token/lifecycle')
 if (require('painless-token/package.json').name !== 'painless-token') throw new Error('painless-token/package.json is not exported')
 if (!require.resolve('painless-token').endsWith('.cjs')) throw new Error('require resolved ' + require.resolve('painless-token'))
 ;(async () => {
@@ -219,7 +221,10 @@ const api = withTokens(fakeFetch, tokens)
 const detach: () => void = attachToAxios({ interceptors: { request: { use: () => 0, eject: () => {} }, response: { use: () => 0, eject: () => {} } }, request: async (c: unknown) => c } as never, tokens)
 const fresh: boolean = isFresh({ expiresAt: 2, leewayMs: 1 }, 0)
 const machineId: string = tokenMachine.id
-void token, state, wrong, code, badCode, signature, upper, api, detach, fresh, machineId, attachTokenController, createUniRequest, createWxRequest, createTaroInterceptor, createAlipayRequest, myStorage
+const unwatch: () => void = watchLifecycle(tokens, {} as LifecycleHost)
+// @ts-expect-error the controller comes first
+watchLifecycle({} as LifecycleHost, tokens)
+void unwatch, token, state, wrong, code, badCode, signature, upper, api, detach, fresh, machineId, attachTokenController, createUniRequest, createWxRequest, createTaroInterceptor, createAlipayRequest, myStorage
 `
 const typeImports = (ext: string) => `
 import { createTokenController, memoryStorage, type TokenController, type TokenErrorCode } from 'painless-token'
@@ -232,6 +237,7 @@ import { createTaroInterceptor } from 'painless-token/taro'
 import { createAlipayRequest, myStorage } from 'painless-token/alipay'
 import { attachToAxios } from 'painless-token/axios'
 import { withTokens, type ResponseLike } from 'painless-token/fetch'
+import { watchLifecycle, type LifecycleHost } from 'painless-token/lifecycle'
 // ${ext}
 `
 

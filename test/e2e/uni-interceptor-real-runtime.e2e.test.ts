@@ -2,8 +2,6 @@
 // (its interceptor code is uni-api's, shared with H5), bundled with esbuild, on a `wx` whose request is the Node
 // uni shim. Runs the shared scenarios where that package is installed: by examples/uni-app (npm ci there), or in
 // the node_modules directory named by UNI_RUNTIME_MODULES. Without it the suite fails, saying how to install it.
-import { build } from 'esbuild'
-import { existsSync } from 'node:fs'
 import path from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { installUniInterceptor } from '../../src/entries/uni.ts'
@@ -16,54 +14,12 @@ import { useScenarioRunner } from '../adapters/run-scenario.ts'
 import { scenarios } from '../adapters/scenarios.ts'
 import { transferScenarios } from '../adapters/transfer-scenarios.ts'
 import { watchProcessErrors } from '../helpers/process-errors.ts'
-
-const modules = path.resolve(process.env.UNI_RUNTIME_MODULES ?? 'examples/uni-app/node_modules')
-const runtimeFile = path.join(modules, '@dcloudio/uni-mp-weixin/dist/uni.api.esm.js')
-const installed = existsSync(runtimeFile) && existsSync(path.join(modules, '@vue/shared'))
-
-// What uni.api.esm.js imports besides @vue/shared, none of it on the request path: stubbed, not bundled.
-const STUBS: Record<string, string> = {
-  vue: 'export function injectHook() {}',
-  '@dcloudio/uni-i18n': "export const LOCALE_EN = 'en'; export function normalizeLocale(locale) { return locale }",
-  '@dcloudio/uni-shared':
-    "export class Emitter { on() {} once() {} emit() {} off() {} }; export const ON_ERROR = 'onError'; export function onCreateVueApp() {}; export function invokeCreateVueAppHook() {}",
-}
-
-async function bundleRuntime(): Promise<string> {
-  const result = await build({
-    entryPoints: [runtimeFile],
-    bundle: true,
-    write: false,
-    format: 'cjs',
-    platform: 'neutral',
-    define: { 'process.env.NODE_ENV': '"production"' },
-    nodePaths: [modules],
-    logLevel: 'silent',
-    plugins: [
-      {
-        name: 'stubs',
-        setup(b) {
-          b.onResolve({ filter: /^(vue|@dcloudio\/uni-i18n|@dcloudio\/uni-shared)$/ }, (args) => ({ path: args.path, namespace: 'stub' }))
-          b.onLoad({ filter: /.*/, namespace: 'stub' }, (args) => ({ contents: STUBS[args.path], loader: 'js' }))
-        },
-      },
-    ],
-  })
-  return (result.outputFiles[0] as { text: string }).text
-}
+import { bundleRuntime, installed, loadUniRuntime, modules, runtimeFile } from './support/uni-mp-runtime.ts'
 
 /** A fresh runtime per client: uni-app keeps interceptors in module state. */
 function loadUni(code: string, shim: UniShim) {
-  const wx = {
-    request: shim.request,
-    uploadFile: shim.uploadFile,
-    downloadFile: shim.downloadFile,
-    getSystemInfoSync: () => ({ platform: 'devtools', language: 'en' }),
-    getAppBaseInfo: () => ({ language: 'en' }),
-  }
-  const module = { exports: {} as { default?: unknown } }
-  new Function('wx', 'module', 'exports', code)(wx, module, module.exports)
-  return module.exports.default as Parameters<typeof startUniInterceptor>[1]
+  const wx = { request: shim.request, uploadFile: shim.uploadFile, downloadFile: shim.downloadFile }
+  return loadUniRuntime(code, wx) as Parameters<typeof startUniInterceptor>[1]
 }
 
 const runScenario = useScenarioRunner()

@@ -107,6 +107,10 @@ describe('the build', () => {
     expect(externalsReachedFrom('machine.js')).toEqual(new Set(['xstate']))
   })
 
+  it('builds the lifecycle entry self-contained: it imports nothing, not even the controller (it only calls it)', () => {
+    for (const file of ['lifecycle.js', 'lifecycle.cjs']) expect(importsOf(file), file).toEqual([])
+  })
+
   it("imports crypto-js files with their extension, which Node's ESM resolver needs (crypto-js has no exports map)", () => {
     const cryptoImports = files.flatMap((file) => importsOf(file).filter((id) => id.startsWith('crypto-js')))
     expect(cryptoImports.length).toBeGreaterThan(0)

@@ -4,6 +4,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import * as root from 'painless-token'
 import * as fetchEntry from 'painless-token/fetch'
+import * as lifecycle from 'painless-token/lifecycle'
 import * as machine from 'painless-token/machine'
 import * as signing from 'painless-token/signing'
 import { describe, expect, it } from 'vitest'
@@ -78,7 +79,12 @@ describe('package.json exports', () => {
   })
 })
 
-describe('the signing and machine entries', () => {
+describe('the signing, machine and lifecycle entries', () => {
+  it('painless-token/lifecycle exports watchLifecycle alone, which the root does not carry', () => {
+    expect(Object.keys(lifecycle)).toEqual(['watchLifecycle'])
+    expect('watchLifecycle' in root).toBe(false)
+  })
+
   it('painless-token/signing exports the root’s own signing functions, and nothing else', () => {
     expect(Object.keys(signing).sort()).toEqual(['canonicalRequest', 'createSigner', 'md5Hex', 'md5Upper'])
     for (const [name, value] of Object.entries(signing)) expect(value, name).toBe(root[name as keyof typeof root])

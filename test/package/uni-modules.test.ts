@@ -10,6 +10,7 @@ import path from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { promisify } from 'node:util'
 import * as root from 'painless-token'
+import * as lifecycle from 'painless-token/lifecycle'
 import * as uni from 'painless-token/uni'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
@@ -165,9 +166,9 @@ describe('js_sdk/', () => {
 })
 
 describe("index.js: what `import … from '@/uni_modules/painless-token'` gives", () => {
-  it('exports the root API and the uni entry, and nothing else', async () => {
+  it('exports the root API, the uni entry and the lifecycle entry, and nothing else', async () => {
     const built = (await import(pathToFileURL(path.join(out, 'index.js')).href)) as Record<string, unknown>
-    expect(Object.keys(built).sort()).toEqual([...new Set([...Object.keys(root), ...Object.keys(uni)])].sort())
+    expect(Object.keys(built).sort()).toEqual([...new Set([...Object.keys(root), ...Object.keys(uni), ...Object.keys(lifecycle)])].sort())
     for (const name of [
       'createTokenController',
       'attachTokenController',
@@ -175,6 +176,7 @@ describe("index.js: what `import … from '@/uni_modules/painless-token'` gives"
       'installUniInterceptor',
       'createSigner',
       'uniStorage',
+      'watchLifecycle',
     ]) {
       expect(typeof built[name], name).toBe('function')
     }

@@ -1,7 +1,10 @@
 // The `wx` a sandboxed mini-program gets, implemented here in Node: request reaches the loopback server over
 // node:http (the uni shim's request, which answers as wx does), at most 10 in flight with the rest queued as
 // WeChat queues them; uploadFile and downloadFile the shim's too (a real multipart body from the file on disk,
-// the download saved to a temp file); storage in memory. It records what the library asked of it.
+// the download saved to a temp file); storage in memory; the app and network events (onAppShow, onAppHide,
+// onNetworkStatusChange, their off*, getNetworkType) fired by the test through `lifecycle`. It records what the
+// library asked of it.
+import { fakeMiniProgramLifecycle, type FakeLifecycle } from '../helpers/mini-program-lifecycle.ts'
 import { createUniShim, type UniRequestOptions, type UniRequestTask, type UniTransferOptions } from '../helpers/uni-shim.ts'
 
 export const WX_MAX_IN_FLIGHT = 10
@@ -14,6 +17,8 @@ export interface WxRuntime {
   /** The most requests in flight at once. */
   readonly peakInFlight: number
   readonly storage: Map<string, unknown>
+  /** Plays WeChat's app and network events: `lifecycle.hide()`, `show()`, `setOnline(false)`. */
+  readonly lifecycle: FakeLifecycle
   close(): void
 }
 
@@ -24,6 +29,7 @@ export interface WxRuntimeOptions {
 
 export function createWxRuntime(options: WxRuntimeOptions = {}): WxRuntime {
   const shim = createUniShim()
+  const lifecycle = fakeMiniProgramLifecycle({ platform: 'wx' })
   const storage = new Map<string, unknown>()
   const queue: Array<() => void> = []
   let calls = 0
@@ -57,6 +63,7 @@ export function createWxRuntime(options: WxRuntimeOptions = {}): WxRuntime {
   const transfer = (call: 'uploadFile' | 'downloadFile') => (options: UniTransferOptions) =>
     shim[call]({ ...options, url: route ? route(options.url) : options.url })
   const wx = {
+    ...lifecycle.api,
     request,
     uploadFile: transfer('uploadFile'),
     downloadFile: transfer('downloadFile'),
@@ -82,6 +89,7 @@ export function createWxRuntime(options: WxRuntimeOptions = {}): WxRuntime {
       return peakInFlight
     },
     storage,
+    lifecycle,
     close: () => shim.close(),
   }
 }
