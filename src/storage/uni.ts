@@ -23,5 +23,17 @@ declare const uni: UniStorageApi | undefined
  * storage.get('token') // 'abc'
  */
 export function uniStorage(uniApi?: UniStorageApi): TokenStorage {
-  return miniProgramStorage('uniStorage', 'uni', uniApi, () => (typeof uni === 'undefined' ? undefined : uni))
+  return miniProgramStorage('uniStorage', 'uni', uniApi, globalUniStorage)
+}
+
+// uni-app's H5 build leaves the global `uni` an empty object and rewrites each `uni.xxx` written in the code (ours
+// in node_modules too) into an import of that API: the global's own properties hold no storage there. So the
+// default reaches it through member calls written out, which every platform's build understands.
+function globalUniStorage(): UniStorageApi | undefined {
+  if (typeof uni === 'undefined' || typeof uni.getStorageSync !== 'function') return undefined
+  return {
+    getStorageSync: (key) => uni!.getStorageSync(key),
+    setStorageSync: (key, data) => uni!.setStorageSync(key, data),
+    removeStorageSync: (key) => uni!.removeStorageSync(key),
+  }
 }

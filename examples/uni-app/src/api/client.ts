@@ -12,13 +12,7 @@ export const base = apiBase()
 
 export const tokens = createTokenController({
   fetchToken: refreshGrantFetcher(base),
-  // Written out, not uniStorage(): uni-app's H5 build leaves the global `uni` an empty object and turns each
-  // `uni.xxx` call in the code into an import, so the default (the global's own methods) finds no storage there.
-  storage: uniStorage({
-    getStorageSync: (key) => uni.getStorageSync(key),
-    setStorageSync: (key, data) => uni.setStorageSync(key, data),
-    removeStorageSync: (key) => uni.removeStorageSync(key),
-  }),
+  storage: uniStorage(),
   // Once per lost session (refresh token refused, or logout), however many requests were waiting.
   onLoginRequired: () => uni.reLaunch({ url: '/pages/login/login' }),
   revokeToken: refreshTokenRevoker(base),
