@@ -50,11 +50,11 @@ export function createSimulator(knobs: () => Knobs, hooks: SimulatorHooks): Simu
   const clock = createVirtualClock(startedAt)
   const server = createSimServer(clock, knobs)
   const counters = emptyCounters()
+  let visible = true
   let controller = newController()
   let api = withTokens(countingFetch, controller)
   let nextRequest = 1
   let owed = 0
-  let visible = true
   // Calls per request id: a second call of the same request is the adapter's replay after a 401.
   const calls = new Map<number, number>()
   // Requests that parked for their token (before their first call).
