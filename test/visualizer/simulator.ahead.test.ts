@@ -94,8 +94,8 @@ describe('the app hidden and shown in the simulator', () => {
     expect(sim.visible).toBe(false)
     expect(transitions).toEqual(['|app.hide|0'])
     expect(drawn.has('|app.hide|0')).toBe(true)
-    const requests = sim.counters.requests
-    const fetches = sim.counters.fetchAttempts
+    const requests = sim.counters.requests ?? 0
+    const fetches = sim.counters.fetchAttempts ?? 0
 
     // Inside the soft window (it opens 5 s before the 10 s token expires): the token at once, no background refresh.
     await sim.advance(5_500, 1e6)
@@ -132,7 +132,7 @@ describe('the network offline and online in the simulator', () => {
     expect(transitions).toContain(`${RETRY_TIMER}|1`)
     expect(drawn.has(`${RETRY_TIMER}|1`)).toBe(true)
     expect(sim.counters.networkFailed).toBeGreaterThan(0)
-    const fetches = sim.counters.fetchAttempts
+    const fetches = sim.counters.fetchAttempts ?? 0
     await sim.advance(3_000, 1e6)
     expect(sim.counters.fetchAttempts).toBe(fetches)
     expect(states.at(-1)).toBe('{"refreshing":"paused"}')
