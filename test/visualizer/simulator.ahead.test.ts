@@ -21,7 +21,7 @@ function run(overrides: Partial<Knobs>) {
     },
     onEvent: (event) => {
       events.push(event)
-      if (event.type === 'refresh.started') started.push(event.reason)
+      if (event.type === 'refresh.started') started.push(String(event.reason))
     },
   })
   return { sim, states, transitions, started, events, knobs }
@@ -36,7 +36,7 @@ describe('refresh-ahead in the simulator', () => {
     const { sim, started, transitions, events } = run({})
     await sim.advance(1_000, 1e6)
     // Only the requests before the very first token waited.
-    const waitedAtStart = sim.counters.servedAfterWait
+    const waitedAtStart = sim.counters.servedAfterWait ?? 0
     expect(waitedAtStart).toBeGreaterThan(0)
     expect(sim.counters.parked).toBe(waitedAtStart)
 
@@ -58,7 +58,7 @@ describe('refresh-ahead in the simulator', () => {
   it('with refreshAheadMs 0 requests wait at every expiry, as before refresh-ahead', async () => {
     const { sim, started } = run({ refreshAheadMs: 0 })
     await sim.advance(1_000, 1e6)
-    const waitedAtStart = sim.counters.servedAfterWait
+    const waitedAtStart = sim.counters.servedAfterWait ?? 0
     await sim.advance(30_000, 1e6)
     // One refresh per 8 s of freshness, each with requests parked behind it.
     expect(started.slice(1).length).toBeGreaterThanOrEqual(3)
@@ -71,7 +71,7 @@ describe('refresh-ahead in the simulator', () => {
   it('rests after a failed background cycle nobody waited for, still handing out the token, until the hard window', async () => {
     const { sim, states, transitions, events, knobs } = run({ retryBaseDelayMs: 50 })
     await sim.advance(1_000, 1e6)
-    const waitedAtStart = sim.counters.servedAfterWait
+    const waitedAtStart = sim.counters.servedAfterWait ?? 0
     knobs.failureRate = 1
     // The soft window opens at ~5.3 s; three attempts fail by ~6.3 s; the hard window opens at ~8.3 s.
     await sim.advance(6_500, 1e6)
