@@ -93,9 +93,6 @@ export function createSimulator(knobs: () => Knobs, hooks: SimulatorHooks): Simu
       const taken = (event as unknown as { _transitions?: TransitionLike[] })._transitions ?? []
       for (const t of taken) pending.push(transitionId(t, candidatesOf(t)))
     })
-    // A new controller starts shown and online: tell it what the app and the network are like now.
-    if (!visible) tokens.setAppVisible(false)
-    if (!server.online) tokens.setOnline(false)
     let last = JSON.stringify(tokens.actor.getSnapshot().value)
     hooks.onState(tokens.actor.getSnapshot().value, [], clock.now() - startedAt)
     tokens.actor.subscribe((snapshot) => {
@@ -106,6 +103,9 @@ export function createSimulator(knobs: () => Knobs, hooks: SimulatorHooks): Simu
       pending = []
       hooks.onState(snapshot.value, taken, clock.now() - startedAt)
     })
+    // A new controller starts shown and online: tell it what the app and the network are like now.
+    if (!visible) tokens.setAppVisible(false)
+    if (!server.online) tokens.setOnline(false)
     return tokens
   }
 
@@ -143,9 +143,9 @@ export function createSimulator(knobs: () => Knobs, hooks: SimulatorHooks): Simu
     }
     // The adapter asks for the token synchronously: a request that parks reports request.parked before api() returns.
     const parkedBefore = counters.parked
-    const answer = api('https://api.example.test/orders', { requestId: id, signal })
+    const sent = api('https://api.example.test/orders', { requestId: id, signal })
     if (counters.parked !== parkedBefore) waited.add(id)
-    answer
+    sent
       .then(
         (answer) => {
           if (answer.status === 200) bump(counters, 'answered')
