@@ -274,7 +274,9 @@ describe('the visualizer build, opened from disk', () => {
   })
 
   it('logs out into failed.loginRequired (revoked once, onLoginRequired once) and logs back in to valid', async () => {
-    await open('?speed=10')
+    // A 30 s token: its soft window opens 25 s after the login, long after the last check that nothing was fetched
+    // (with the default 10 s token a background refresh could start 5 s after it, half a real second at 10x).
+    await open('?speed=10&ttlMs=30000')
     await page.waitForSelector('[data-state="valid"][data-active="true"]', { timeout: 30_000 })
     await page.click('[data-action="log-out"]')
     await page.waitForSelector('[data-state="failed.loginRequired"][data-active="true"]')
