@@ -89,7 +89,10 @@ function pauseAfterRefreshSucceeds(after: number): Promise<unknown> {
         const diagram = document.getElementById('diagram') as HTMLElement
         const observer = new MutationObserver(() => {
           const refreshes = Number(document.querySelector('[data-counter="refreshes"]')?.textContent)
+          // In valid too: with refresh-ahead a refresh comes every half TTL, so the flash (700 ms) of one success
+          // can outlast the start of the next cycle.
           if (refreshes <= after || !diagram.querySelector('.flash[data-event="fetch.succeeded"]')) return
+          if (!diagram.querySelector('[data-state="valid"][data-active="true"]')) return
           observer.disconnect()
           requestAnimationFrame(() => {
             ;(document.getElementById('pause') as HTMLButtonElement).click()
@@ -97,7 +100,7 @@ function pauseAfterRefreshSucceeds(after: number): Promise<unknown> {
           })
         })
         // Either may change last: the flash (mid-frame) or the counters (at the end of the frame).
-        observer.observe(diagram, { attributes: true, subtree: true, attributeFilter: ['class'] })
+        observer.observe(diagram, { attributes: true, subtree: true, attributeFilter: ['class', 'data-active'] })
         observer.observe(document.getElementById('counters') as HTMLElement, { childList: true, characterData: true, subtree: true })
       }),
     after,
@@ -390,7 +393,8 @@ describe('the visualizer build, opened from disk', () => {
   })
 
   it('starts no refresh while the app is hidden, and refreshes at once when it is shown', async () => {
-    await open('?speed=10')
+    // A 20 s token: 15 s (1.5 real seconds) before its soft window, time enough to click while it is fresh.
+    await open('?speed=10&ttlMs=20000')
     // Just after a token arrives, before its soft window.
     await page.waitForSelector('[data-token-bar][data-phase="fresh"]', { timeout: 30_000 })
     await page.click('[data-action="app-hide"]')
@@ -400,9 +404,9 @@ describe('the visualizer build, opened from disk', () => {
     const refreshes = await counter('refreshes')
     const fetches = await counter('fetchAttempts')
     const requests = await counter('requests')
-    // Past the token's soft window and its expiry (10 s), hidden all along.
+    // Past the token's soft window and its expiry (20 s), hidden all along.
     const hiddenAt = await simulatedMs()
-    await waitForSimulated(hiddenAt + 15_000)
+    await waitForSimulated(hiddenAt + 25_000)
     await page.waitForSelector('[data-token-bar][data-phase="expired"]')
     expect(await counter('refreshes')).toBe(refreshes)
     expect(await counter('fetchAttempts')).toBe(fetches)
@@ -420,12 +424,14 @@ describe('the visualizer build, opened from disk', () => {
   })
 
   it('pauses a refresh while offline (refreshing.paused, no attempt spent) and resumes it when back online', async () => {
-    await open('?speed=10')
+    await open('?speed=10&ttlMs=20000')
     await page.waitForSelector('[data-token-bar][data-phase="fresh"]', { timeout: 30_000 })
     await page.click('[data-action="offline"]')
     await page.waitForSelector('#status[data-network="offline"]')
     // The token goes stale; its refresh fails (the network is down), and the retry waits for the network.
     await page.waitForSelector('[data-state="refreshing.paused"][data-active="true"]', { timeout: 30_000 })
+    // Offline from before the soft window: no background refresh started; the one paused is for the stale token.
+    expect((await refreshStarts())[0]).toEqual({ refresh: 'waiting', reason: 'expired' })
     const fetches = await counter('fetchAttempts')
     const pausedAt = await simulatedMs()
     await waitForSimulated(pausedAt + 3_000)
@@ -445,7 +451,7 @@ describe('the visualizer build, opened from disk', () => {
   })
 
   it('flashes the lifecycle transitions on the chart, the eventless one out of refreshing.paused included', async () => {
-    await open('?speed=10')
+    await open('?speed=10&ttlMs=20000')
     // The chart must draw the eventless transition for the page to flash it (visualizer/src/diagram/graph.ts).
     await expect(page.locator('[data-transition="refreshing.paused||0"]').count()).resolves.toBe(1)
     await page.waitForSelector('[data-token-bar][data-phase="fresh"]', { timeout: 30_000 })
