@@ -89,7 +89,10 @@ function pauseAfterRefreshSucceeds(after: number): Promise<unknown> {
         const diagram = document.getElementById('diagram') as HTMLElement
         const observer = new MutationObserver(() => {
           const refreshes = Number(document.querySelector('[data-counter="refreshes"]')?.textContent)
+          // In valid too: with refresh-ahead a refresh comes every half TTL, so the flash (700 ms) of one success
+          // can outlast the start of the next cycle.
           if (refreshes <= after || !diagram.querySelector('.flash[data-event="fetch.succeeded"]')) return
+          if (!diagram.querySelector('[data-state="valid"][data-active="true"]')) return
           observer.disconnect()
           requestAnimationFrame(() => {
             ;(document.getElementById('pause') as HTMLButtonElement).click()
@@ -97,10 +100,43 @@ function pauseAfterRefreshSucceeds(after: number): Promise<unknown> {
           })
         })
         // Either may change last: the flash (mid-frame) or the counters (at the end of the frame).
-        observer.observe(diagram, { attributes: true, subtree: true, attributeFilter: ['class'] })
+        observer.observe(diagram, { attributes: true, subtree: true, attributeFilter: ['class', 'data-active'] })
         observer.observe(document.getElementById('counters') as HTMLElement, { childList: true, characterData: true, subtree: true })
       }),
     after,
+  )
+}
+
+function waitForCounter(name: string, atLeast: number): Promise<unknown> {
+  return page.waitForFunction(
+    ([name, atLeast]) => Number(document.querySelector(`[data-counter="${name}"]`)?.textContent) >= Number(atLeast),
+    [name, atLeast] as const,
+    { timeout: 30_000 },
+  )
+}
+
+/** The timeline's refresh.started rows, newest first: background ('ahead') or waited for, and the reason. */
+function refreshStarts(): Promise<Array<{ refresh?: string; reason?: string }>> {
+  return page.evaluate(() =>
+    Array.from(document.querySelectorAll<HTMLElement>('#timeline [data-event="refresh.started"]')).map((row) => ({
+      refresh: row.dataset.refresh,
+      reason: row.dataset.reason,
+    })),
+  )
+}
+
+const simulatedMs = () =>
+  page
+    .locator('#status')
+    .textContent()
+    .then((text) => Number(/simulated ([\d.]+) s/.exec(text ?? '')?.[1]) * 1000)
+
+/** Waits until the simulated clock (the status line's) passes `ms`. */
+function waitForSimulated(ms: number): Promise<unknown> {
+  return page.waitForFunction(
+    (until) => Number(/simulated ([\d.]+) s/.exec(document.getElementById('status')?.textContent ?? '')?.[1]) * 1000 > until,
+    ms,
+    { timeout: 30_000 },
   )
 }
 
@@ -228,12 +264,10 @@ describe('the visualizer build, opened from disk', () => {
     await pauseAfterRefreshSucceeds(await counter('refreshes'))
     await page.screenshot({ path: path.join(screenshots, HEALTHY_SCREENSHOT) })
 
-    const simulatedMs = await page
-      .locator('#status')
-      .textContent()
-      .then((text) => Number(/simulated ([\d.]+) s/.exec(text ?? '')?.[1]) * 1000)
-    // One refresh per TTL (a token is fresh for TTL - leeway), one more for the revocation, and the first.
-    expect(await counter('refreshes')).toBeLessThanOrEqual(Math.floor(simulatedMs / (10_000 - 2_000)) + 2)
+    const simulated = await simulatedMs()
+    // One refresh per token, in the background as its soft window opens (refreshAheadMs 5 s before expiry), one
+    // more for the revocation, and the first.
+    expect(await counter('refreshes')).toBeLessThanOrEqual(Math.floor(simulated / (10_000 - 5_000)) + 2)
     expect(await counter('replayed')).toBeGreaterThan(0)
     expect(await counter('parked')).toBeGreaterThan(0)
     // The refresh just succeeded: every parked request has been released, none rejected.
@@ -243,7 +277,9 @@ describe('the visualizer build, opened from disk', () => {
   })
 
   it('logs out into failed.loginRequired (revoked once, onLoginRequired once) and logs back in to valid', async () => {
-    await open('?speed=10')
+    // A 30 s token: its soft window opens 25 s after the login, long after the last check that nothing was fetched
+    // (with the default 10 s token a background refresh could start 5 s after it, half a real second at 10x).
+    await open('?speed=10&ttlMs=30000')
     await page.waitForSelector('[data-state="valid"][data-active="true"]', { timeout: 30_000 })
     await page.click('[data-action="log-out"]')
     await page.waitForSelector('[data-state="failed.loginRequired"][data-active="true"]')
@@ -310,6 +346,126 @@ describe('the visualizer build, opened from disk', () => {
     )
     expect(await counter('fetchAttempts')).toBe(fetches)
     expect(await counter('refreshFailures')).toBeGreaterThanOrEqual(1)
+  })
+
+  it('refreshes each token in the background as its soft window opens: after the first token no request waits', async () => {
+    await open('?speed=10')
+    // The bar shows the held token's windows with the default knobs: soft 5 s, hard (leeway) 2 s before expiry.
+    await page.waitForSelector('[data-token-bar][data-held="true"]', { timeout: 30_000 })
+    await expect(page.locator('[data-band="soft"]').getAttribute('data-before-expiry-ms')).resolves.toBe('5000')
+    await expect(page.locator('[data-band="hard"]').getAttribute('data-before-expiry-ms')).resolves.toBe('2000')
+    const widths = await page.evaluate(() =>
+      Object.fromEntries(
+        ['fresh', 'soft', 'hard'].map((name) => [
+          name,
+          document.querySelector(`[data-band="${name}"]`)?.getBoundingClientRect().width ?? 0,
+        ]),
+      ),
+    )
+    // 5 s fresh, 3 s soft, 2 s hard of a 10 s token.
+    expect(widths.soft! / widths.hard!).toBeCloseTo(1.5, 1)
+    expect(widths.fresh! / widths.hard!).toBeCloseTo(2.5, 1)
+    const waitedAtStart = await counter('servedAfterWait')
+    await page.waitForSelector('[data-transition="valid|token.ahead|0"].flash', { timeout: 30_000 })
+    await waitForCounter('refreshes', 5)
+    expect(await counter('servedAfterWait')).toBe(waitedAtStart)
+    expect(await counter('parked')).toBe(waitedAtStart)
+    expect(await counter('servedAtOnce')).toBeGreaterThan(100)
+    const started = await refreshStarts()
+    expect(started.filter((row) => row.refresh === 'background').length).toBeGreaterThanOrEqual(4)
+    // Only the very first refresh (no token yet) had requests waiting.
+    expect(started.filter((row) => row.refresh === 'waiting')).toEqual([{ refresh: 'waiting', reason: 'missing' }])
+  })
+
+  it('with refreshAheadMs 0 refreshes at the hard window, with requests waiting every time', async () => {
+    await open('?speed=10&refreshAheadMs=0')
+    await expect(page.locator('[data-knob="refreshAheadMs"]').inputValue()).resolves.toBe('0')
+    await page.waitForSelector('[data-token-bar][data-held="true"]', { timeout: 30_000 })
+    // No soft window of its own: it begins with the hard one.
+    await expect(page.locator('[data-band="soft"]').getAttribute('data-before-expiry-ms')).resolves.toBe('2000')
+    const waitedAtStart = await counter('servedAfterWait')
+    await waitForCounter('refreshes', 3)
+    await page.waitForSelector('[data-state="valid"][data-active="true"]', { timeout: 30_000 })
+    expect(await counter('servedAfterWait')).toBeGreaterThan(waitedAtStart)
+    const started = await refreshStarts()
+    expect(started.filter((row) => row.refresh === 'background')).toEqual([])
+    expect(started.filter((row) => row.reason === 'expired').length).toBeGreaterThanOrEqual(2)
+  })
+
+  it('starts no refresh while the app is hidden, and refreshes at once when it is shown', async () => {
+    // A 20 s token: 15 s (1.5 real seconds) before its soft window, time enough to click while it is fresh.
+    await open('?speed=10&ttlMs=20000')
+    // Just after a token arrives, before its soft window.
+    await page.waitForSelector('[data-token-bar][data-phase="fresh"]', { timeout: 30_000 })
+    await page.click('[data-action="app-hide"]')
+    await page.waitForSelector('#status[data-app="hidden"]')
+    await expect(page.locator('#status').textContent()).resolves.toContain('app hidden')
+    await expect(page.locator('#timeline [data-event="app.hide"]').count()).resolves.toBe(1)
+    const refreshes = await counter('refreshes')
+    const fetches = await counter('fetchAttempts')
+    const requests = await counter('requests')
+    // Past the token's soft window and its expiry (20 s), hidden all along.
+    const hiddenAt = await simulatedMs()
+    await waitForSimulated(hiddenAt + 25_000)
+    await page.waitForSelector('[data-token-bar][data-phase="expired"]')
+    expect(await counter('refreshes')).toBe(refreshes)
+    expect(await counter('fetchAttempts')).toBe(fetches)
+    // The load pauses too: a hidden mini-program sends next to nothing.
+    expect(await counter('requests')).toBe(requests)
+    expect(await page.locator('[data-state="valid"][data-active="true"]').count()).toBe(1)
+
+    await page.click('[data-action="app-show"]')
+    await page.waitForSelector('#status[data-app="shown"]')
+    await waitForCounter('refreshes', refreshes + 1)
+    // Shown with an expired token: refreshed before any request asked for it.
+    expect((await refreshStarts())[0]).toEqual({ refresh: 'waiting', reason: 'expired' })
+    await page.waitForSelector('[data-state="valid"][data-active="true"]', { timeout: 30_000 })
+    await waitForCounter('requests', requests + 1)
+  })
+
+  it('pauses a refresh while offline (refreshing.paused, no attempt spent) and resumes it when back online', async () => {
+    await open('?speed=10&ttlMs=20000')
+    await page.waitForSelector('[data-token-bar][data-phase="fresh"]', { timeout: 30_000 })
+    await page.click('[data-action="offline"]')
+    await page.waitForSelector('#status[data-network="offline"]')
+    // The token goes stale; its refresh fails (the network is down), and the retry waits for the network.
+    await page.waitForSelector('[data-state="refreshing.paused"][data-active="true"]', { timeout: 30_000 })
+    // Offline from before the soft window: no background refresh started; the one paused is for the stale token.
+    expect((await refreshStarts())[0]).toEqual({ refresh: 'waiting', reason: 'expired' })
+    const fetches = await counter('fetchAttempts')
+    const pausedAt = await simulatedMs()
+    await waitForSimulated(pausedAt + 3_000)
+    expect(await counter('fetchAttempts')).toBe(fetches)
+    expect(await counter('networkFailed')).toBeGreaterThan(0)
+    expect(await page.locator('[data-state="refreshing.paused"][data-active="true"]').count()).toBe(1)
+
+    await page.click('[data-action="online"]')
+    await page.waitForSelector('#status[data-network="online"]')
+    await page.waitForSelector('[data-state="valid"][data-active="true"]', { timeout: 30_000 })
+    // The cycle that paused succeeded with its second attempt: the pause spent none. (Later refreshes may already
+    // have started in the background by the time this reads the page.)
+    const succeeded = await page.locator('#timeline [data-event="refresh.succeeded"][data-reason="expired"]').allTextContents()
+    expect(succeeded).toHaveLength(1)
+    expect(succeeded[0]).toContain('2 attempt(s)')
+    expect(await counter('released')).toBeGreaterThan(0)
+  })
+
+  it('flashes the lifecycle transitions on the chart, the eventless one out of refreshing.paused included', async () => {
+    await open('?speed=10&ttlMs=20000')
+    // The chart must draw the eventless transition for the page to flash it (visualizer/src/diagram/graph.ts).
+    await expect(page.locator('[data-transition="refreshing.paused||0"]').count()).resolves.toBe(1)
+    await page.waitForSelector('[data-token-bar][data-phase="fresh"]', { timeout: 30_000 })
+    await page.click('[data-action="app-hide"]')
+    await page.waitForSelector('[data-transition="|app.hide|0"].flash')
+    await page.click('[data-action="app-show"]')
+    await page.waitForSelector('[data-transition^="valid|app.show|"].flash')
+    await page.click('[data-action="offline"]')
+    await page.waitForSelector('[data-transition="|network.offline|0"].flash')
+    await page.waitForSelector('[data-state="refreshing.paused"][data-active="true"]', { timeout: 30_000 })
+    await page.click('[data-action="online"]')
+    // network.online only sets the flag (a root transition); paused's `always` transition then starts the fetch.
+    await page.waitForSelector('[data-transition="|network.online|0"].flash')
+    await page.waitForSelector('[data-transition="refreshing.paused||0"].flash')
   })
 
   it('replays a trace written by `npm run demo -- --trace`, through failed and back to valid', async () => {

@@ -18,6 +18,7 @@ import { mountControls } from './ui/controls-view.ts'
 import { mountCounters } from './ui/counters-view.ts'
 import { mountDiagram } from './ui/diagram-view.ts'
 import { mountTimeline } from './ui/timeline-view.ts'
+import { tokenWindows } from './ui/token-windows.ts'
 
 const byId = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T
 const params = new URLSearchParams(location.search)
@@ -28,7 +29,7 @@ const graph = extractGraph(tokenMachine)
 const PAGE_LAYOUT = { 'elk.direction': 'DOWN' }
 const diagram = mountDiagram(byId('diagram'), renderSvg(await layoutGraph(graph, PAGE_LAYOUT)))
 const updateCounters = mountCounters(byId('counters'), [...COUNTER_NAMES, ...TOKEN_ERROR_CODES])
-const timeline = mountTimeline(byId('timeline'))
+const timeline = mountTimeline(byId('timeline'), byId('token-bar'))
 const chart = mountChart(byId('chart'))
 const status = byId('status')
 const modeBadge = byId('mode')
@@ -58,6 +59,8 @@ function setMode(next: typeof mode): void {
   mode = next
   modeBadge.dataset.mode = next
   modeBadge.textContent = next === 'simulator' ? 'simulator' : 'trace replay'
+  // A trace has no token context: no bar.
+  if (next === 'replay') timeline.showToken(undefined, 0)
 }
 
 function start(): void {
@@ -81,7 +84,9 @@ byId('pause').addEventListener('click', () => {
   replay.playing = false
 })
 mountActions(byId('actions'), SIM_ACTIONS, (action) => {
-  if (sim) action.run(sim)
+  if (!sim || mode !== 'simulator') return
+  void action.run(sim)
+  if (action.event) timeline.add(sim.elapsed(), { type: action.event })
 })
 
 // The simulator's heartbeat: each frame moves simulated time by the real time passed times the speed.
@@ -104,8 +109,13 @@ async function frame(now: number): Promise<void> {
     }
     updateCounters(sim.counters)
     const snapshot = sim.controller.actor.getSnapshot()
+    // From the snapshot, never currentToken(): that would hand out a token and ask for a background refresh.
+    timeline.showToken(snapshot.status === 'active' ? tokenWindows(snapshot.context) : undefined, sim.clock.now())
+    status.dataset.app = sim.visible ? 'shown' : 'hidden'
+    status.dataset.network = sim.online ? 'online' : 'offline'
     status.textContent =
       `${snapshot.status === 'active' ? activePaths(snapshot.value).at(-1) : 'stopped'} · queue ${sim.controller.queueSize} · ` +
+      `app ${status.dataset.app} · ${status.dataset.network} · ` +
       `simulated ${(elapsed / 1000).toFixed(1)} s · tokens issued ${sim.server.issued.length} (latest token #${snapshot.context.generation})`
   } else if (mode === 'replay' && replay.trace) {
     if (replay.playing) {

@@ -7,6 +7,8 @@ export interface SimAction {
   label: string
   /** The button's tooltip: what the user will see happen. */
   title: string
+  /** The machine event the button sends, shown on the timeline (the controller's onEvent does not report these). */
+  event?: string
   run(sim: Simulator): unknown
 }
 
@@ -34,6 +36,34 @@ export const SIM_ACTIONS: SimAction[] = [
     label: 'log out',
     title: 'logout(): the tokens are forgotten, revokeToken revokes them at the server → failed.loginRequired',
     run: (sim) => sim.logOut(),
+  },
+  {
+    name: 'app-hide',
+    event: 'app.hide',
+    label: 'app hidden',
+    title: 'setAppVisible(false): the app goes to the background; the load pauses and no background refresh starts',
+    run: (sim) => sim.setAppVisible(false),
+  },
+  {
+    name: 'app-show',
+    event: 'app.show',
+    label: 'app shown',
+    title: 'setAppVisible(true): back in the foreground; a token inside its soft window or expired is refreshed at once',
+    run: (sim) => sim.setAppVisible(true),
+  },
+  {
+    name: 'offline',
+    event: 'network.offline',
+    label: 'offline',
+    title: 'setOnline(false): the network drops (the endpoint and the API fail); a retry waits in refreshing.paused',
+    run: (sim) => sim.setOnline(false),
+  },
+  {
+    name: 'online',
+    event: 'network.online',
+    label: 'online',
+    title: 'setOnline(true): the network is back; a paused retry fires at once',
+    run: (sim) => sim.setOnline(true),
   },
   { name: 'clear', label: 'clear()', title: 'forget the token; the next request fetches one', run: (sim) => sim.clear() },
   { name: 'stop', label: 'stop()', title: 'stop the controller: every request is rejected', run: (sim) => sim.stop() },

@@ -7,6 +7,8 @@ export const COUNTER_NAMES = [
   'answered',
   'parked',
   'released',
+  'servedAtOnce',
+  'servedAfterWait',
   'replayed',
   'refreshes',
   'fetchAttempts',
@@ -14,6 +16,7 @@ export const COUNTER_NAMES = [
   'sessionsStarted',
   'loginRequired',
   'revocations',
+  'networkFailed',
 ] as const
 export type CounterName = (typeof COUNTER_NAMES)[number]
 
@@ -30,6 +33,8 @@ export const COUNTER_LABELS: Record<string, string> = {
   answered: 'answered 200',
   parked: 'parked',
   released: 'released',
+  servedAtOnce: 'token at once (no wait)',
+  servedAfterWait: 'token after waiting',
   replayed: 'replayed after 401',
   refreshes: 'refreshes (cycles)',
   fetchAttempts: 'fetch attempts',
@@ -37,6 +42,7 @@ export const COUNTER_LABELS: Record<string, string> = {
   sessionsStarted: 'logins (setGrant)',
   loginRequired: 'onLoginRequired calls',
   revocations: 'revokeToken calls',
+  networkFailed: 'failed: network down',
 }
 
 export function bump(counters: Counters, name: string, by = 1): void {

@@ -5,6 +5,8 @@ export interface Knobs {
   rate: number
   ttlMs: number
   leewayMs: number
+  /** `refreshAheadMs`: how long before expiry a background refresh starts (the soft window's bound); 0: never ahead. */
+  refreshAheadMs: number
   /** Token endpoint latency, simulated ms. */
   latencyMs: number
   /** 0..1: the token endpoint answers 500. */
@@ -39,6 +41,8 @@ export const KNOB_SPECS: KnobSpec[] = [
   { name: 'rate', label: 'request rate', min: 0, max: 2000, step: 10, restarts: false, unit: '/s' },
   { name: 'ttlMs', label: 'token TTL', min: 1000, max: 120_000, step: 1000, restarts: false, unit: 'ms' },
   { name: 'leewayMs', label: 'leeway', min: 0, max: 30_000, step: 500, restarts: true, unit: 'ms' },
+  // Up to half the TTL knob's maximum: the soft window is at most half a token's lifetime anyway.
+  { name: 'refreshAheadMs', label: 'refresh ahead', min: 0, max: 60_000, step: 500, restarts: true, unit: 'ms' },
   { name: 'latencyMs', label: 'token latency', min: 0, max: 5000, step: 50, restarts: false, unit: 'ms' },
   { name: 'failureRate', label: 'failure probability', min: 0, max: 1, step: 0.05, restarts: false, unit: '' },
   { name: 'tooManyRate', label: '429 probability', min: 0, max: 1, step: 0.05, restarts: false, unit: '' },
@@ -54,6 +58,9 @@ export const DEFAULT_KNOBS: Knobs = {
   rate: 50,
   ttlMs: 10_000,
   leewayMs: 2_000,
+  // The library's 5 minutes against a 2-hour token would be a sliver of a 10 s one; half the default TTL shows
+  // the soft window (5 s → 2 s before expiry) beside the hard one (the 2 s leeway).
+  refreshAheadMs: 5_000,
   latencyMs: 300,
   failureRate: 0,
   tooManyRate: 0,

@@ -2,7 +2,8 @@
 // like a real server's, recorded so a test can prove none reaches the DOM. "Revoke" makes the API refuse
 // every token issued so far with 401, as a server-side logout would. A login hands out a refresh token too;
 // while the client holds one, its fetches are refresh-token grants, refused with OAuth's `invalid_grant` once
-// the server has revoked it (`refuseRefreshTokens`, or the client's own `revokeToken` on logout).
+// the server has revoked it (`refuseRefreshTokens`, or the client's own `revokeToken` on logout). Offline, every
+// call fails as a dropped network does (`NETWORK_DOWN`), answered or not when the network went.
 import type { FetchTokenContext, RevokeTokenContext, TokenResponse } from '../../../src/index.ts'
 import type { Knobs } from './knobs.ts'
 import type { VirtualClock } from './virtual-clock.ts'
@@ -25,6 +26,9 @@ export interface SimServer {
   revokeAll(): void
   /** Every refresh token issued so far is refused from now on (`invalid_grant`). */
   refuseRefreshTokens(): void
+  /** The network drops (false) or comes back: while it is down, the token endpoint and the API fail. */
+  setOnline(online: boolean): void
+  readonly online: boolean
   /** Every access and refresh token issued so far (for tests: none may appear in the page). */
   readonly issued: readonly string[]
   readonly tokenCalls: number
@@ -42,6 +46,7 @@ export function createSimServer(clock: VirtualClock, knobs: () => Knobs): SimSer
   let tokenCalls = 0
   let refreshGrants = 0
   let revocations = 0
+  let online = true
 
   const after = (ms: number) => new Promise<void>((resolve) => clock.setTimeout(resolve, ms))
   const issueAccessToken = () => {
@@ -59,6 +64,7 @@ export function createSimServer(clock: VirtualClock, knobs: () => Knobs): SimSer
       const { latencyMs, failureRate, tooManyRate } = knobs()
       return new Promise<TokenResponse>((resolve, reject) => {
         const timer = clock.setTimeout(() => {
+          if (!online) return reject(networkDown())
           const roll = Math.random()
           if (roll < failureRate) return reject(endpointError('HTTP_500'))
           if (roll < failureRate + tooManyRate) return reject(Object.assign(endpointError('HTTP_429'), { retryAfterMs: 1000 }))
@@ -74,6 +80,7 @@ export function createSimServer(clock: VirtualClock, knobs: () => Knobs): SimSer
     },
     async api(_url, init) {
       await after(API_LATENCY_MS)
+      if (!online) throw networkDown()
       const token = /^Bearer (.+)$/.exec(init?.headers?.get('Authorization') ?? '')?.[1]
       const expiresAt = token === undefined ? undefined : live.get(token)
       return response(expiresAt !== undefined && expiresAt > clock.now() ? 200 : 401)
@@ -95,6 +102,12 @@ export function createSimServer(clock: VirtualClock, knobs: () => Knobs): SimSer
     },
     refuseRefreshTokens() {
       liveRefreshTokens.clear()
+    },
+    setOnline(next) {
+      online = next
+    },
+    get online() {
+      return online
     },
     get issued() {
       return issued
@@ -118,6 +131,15 @@ function response(status: number): SimResponse {
 
 function endpointError(code: string): Error & { code: string } {
   return Object.assign(new Error(`token endpoint: ${code}`), { code })
+}
+
+/** What a call fails with while the simulated network is down. */
+export function networkDown(): Error & { code: string } {
+  return endpointError('NETWORK_DOWN')
+}
+
+export function isNetworkDown(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 'NETWORK_DOWN'
 }
 
 // What a luch-request / uni.request call rejects with for a 400 invalid_grant: the default isLoginRequired knows it.

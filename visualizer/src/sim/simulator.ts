@@ -6,7 +6,7 @@ import { createTokenController, isTokenError, type TokenController, type TokenCo
 import { transitionId, type TransitionLike } from '../diagram/graph.ts'
 import { bump, emptyCounters, type Counters } from './counters.ts'
 import type { Knobs } from './knobs.ts'
-import { createSimServer, type SimResponse, type SimServer } from './server.ts'
+import { createSimServer, isNetworkDown, type SimResponse, type SimServer } from './server.ts'
 import { createVirtualClock, type VirtualClock } from './virtual-clock.ts'
 
 export interface SimulatorHooks {
@@ -33,6 +33,12 @@ export interface Simulator {
   logIn(): void
   /** `logout()`: forgets the tokens, the server revokes them (`revokeToken`). */
   logOut(): Promise<void>
+  /** The app goes to the background (`setAppVisible(false)`) or comes back; the load pauses while it is hidden. */
+  setAppVisible(visible: boolean): void
+  /** The network drops (`setOnline(false)`: the token endpoint and the API fail) or comes back. */
+  setOnline(online: boolean): void
+  readonly visible: boolean
+  readonly online: boolean
   clear(): void
   stop(): void
 }
@@ -44,12 +50,15 @@ export function createSimulator(knobs: () => Knobs, hooks: SimulatorHooks): Simu
   const clock = createVirtualClock(startedAt)
   const server = createSimServer(clock, knobs)
   const counters = emptyCounters()
+  let visible = true
   let controller = newController()
   let api = withTokens(countingFetch, controller)
   let nextRequest = 1
   let owed = 0
   // Calls per request id: a second call of the same request is the adapter's replay after a 401.
   const calls = new Map<number, number>()
+  // Requests that parked for their token (before their first call).
+  const waited = new Set<number>()
 
   function newController(): TokenController {
     const k = knobs()
@@ -62,6 +71,7 @@ export function createSimulator(knobs: () => Knobs, hooks: SimulatorHooks): Simu
       now: clock.now,
       clock,
       leewayMs: k.leewayMs,
+      refreshAheadMs: k.refreshAheadMs,
       waitTimeoutMs: k.waitTimeoutMs,
       fetchTimeoutMs: 10_000,
       retry: { attempts: k.retryAttempts, baseDelayMs: k.retryBaseDelayMs, cooldownMs: k.cooldownMs },
@@ -81,10 +91,7 @@ export function createSimulator(knobs: () => Knobs, hooks: SimulatorHooks): Simu
     tokens.actor.system.inspect((event) => {
       if (event.type !== '@xstate.microstep') return
       const taken = (event as unknown as { _transitions?: TransitionLike[] })._transitions ?? []
-      for (const t of taken) {
-        const source = t.source as unknown as { transitions: Map<string, TransitionLike[]> }
-        pending.push(transitionId(t, source.transitions.get(t.eventType) ?? []))
-      }
+      for (const t of taken) pending.push(transitionId(t, candidatesOf(t)))
     })
     let last = JSON.stringify(tokens.actor.getSnapshot().value)
     hooks.onState(tokens.actor.getSnapshot().value, [], clock.now() - startedAt)
@@ -96,6 +103,9 @@ export function createSimulator(knobs: () => Knobs, hooks: SimulatorHooks): Simu
       pending = []
       hooks.onState(snapshot.value, taken, clock.now() - startedAt)
     })
+    // A new controller starts shown and online: tell it what the app and the network are like now.
+    if (!visible) tokens.setAppVisible(false)
+    if (!server.online) tokens.setOnline(false)
     return tokens
   }
 
@@ -116,6 +126,7 @@ export function createSimulator(knobs: () => Knobs, hooks: SimulatorHooks): Simu
       const n = (calls.get(id) ?? 0) + 1
       calls.set(id, n)
       if (n > 1) bump(counters, 'replayed')
+      else bump(counters, waited.has(id) ? 'servedAfterWait' : 'servedAtOnce')
     }
     return server.api(url, init)
   }
@@ -130,21 +141,29 @@ export function createSimulator(knobs: () => Knobs, hooks: SimulatorHooks): Simu
       signal = abort.signal
       clock.setTimeout(() => abort.abort(), Math.random() * k.latencyMs * 2)
     }
-    api('https://api.example.test/orders', { requestId: id, signal })
+    // The adapter asks for the token synchronously: a request that parks reports request.parked before api() returns.
+    const parkedBefore = counters.parked
+    const sent = api('https://api.example.test/orders', { requestId: id, signal })
+    if (counters.parked !== parkedBefore) waited.add(id)
+    sent
       .then(
         (answer) => {
           if (answer.status === 200) bump(counters, 'answered')
         },
         (failure: unknown) => {
-          bump(counters, isTokenError(failure) ? failure.code : 'other')
+          bump(counters, isTokenError(failure) ? failure.code : isNetworkDown(failure) ? 'networkFailed' : 'other')
         },
       )
-      .finally(() => calls.delete(id))
+      .finally(() => {
+        calls.delete(id)
+        waited.delete(id)
+      })
   }
 
-  // The load: every 10 simulated ms, the requests that the rate owes by then.
+  // The load: every 10 simulated ms, the requests that the rate owes by then. A hidden mini-program sends next to
+  // nothing (and is suspended a few seconds after it goes to the background): the load pauses while hidden.
   function loadTick(): void {
-    owed += (knobs().rate * LOAD_TICK_MS) / 1000
+    if (visible) owed += (knobs().rate * LOAD_TICK_MS) / 1000
     for (; owed >= 1; owed--) sendOne()
     clock.setTimeout(loadTick, LOAD_TICK_MS)
   }
@@ -172,7 +191,27 @@ export function createSimulator(knobs: () => Knobs, hooks: SimulatorHooks): Simu
       if (isRunning()) controller.setGrant(server.login())
     },
     logOut: () => controller.logout(),
+    setAppVisible(next) {
+      visible = next
+      if (isRunning()) controller.setAppVisible(next)
+    },
+    setOnline(next) {
+      server.setOnline(next)
+      if (isRunning()) controller.setOnline(next)
+    },
+    get visible() {
+      return visible
+    },
+    get online() {
+      return server.online
+    },
     clear: () => controller.clear(),
     stop: () => controller.stop(),
   }
+}
+
+// XState files eventless (`always`) transitions under the event type '', apart from the others: index them there.
+function candidatesOf(transition: TransitionLike): readonly TransitionLike[] {
+  const source = transition.source as unknown as { transitions: Map<string, TransitionLike[]>; always?: TransitionLike[] }
+  return (transition.eventType === '' ? source.always : source.transitions.get(transition.eventType)) ?? []
 }
