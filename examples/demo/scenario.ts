@@ -33,9 +33,9 @@ export function planFor(durationMs: number, concurrency: number): Plan {
   return {
     durationMs,
     concurrency,
-    // At most a sixteenth of the lifetime: a burst comes early in the soft window, so a background cycle that fails
+    // At most a tenth of the lifetime: a burst comes early in the soft window, so a background cycle that fails
     // (three attempts, two backoffs) still ends before the leeway, while its token is handed out.
-    tickMs: clamp(Math.round(Math.min(durationMs / 40, ttlMs / 16)), 50, 250),
+    tickMs: clamp(Math.round(Math.min(durationMs / 40, ttlMs / 10)), 50, 250),
     ttlMs,
     leewayMs,
     // The app keeps the default refreshAheadMs (5 minutes): for these short tokens, half their lifetime.
