@@ -167,8 +167,9 @@ export function createTimeline(out: Output, { leewayMs, aheadMs }: Windows): Tim
       const detail = pending?.(last.top) ?? ''
       if (next.top !== last.top) {
         pending = undefined
-        // The rest after a failed background cycle ran out with the token still fresh: valid again, no row's event.
-        const restOver = last.sub === 'resting' ? `rest over: token #${tally.generation} may be refreshed ahead again` : ''
+        // The rest after a failed background cycle ran out with the token still fresh: valid again, no event to show.
+        const restOver =
+          last.sub === 'resting' && next.top === 'valid' ? `rest over: token #${tally.generation} may be refreshed ahead again` : ''
         row(`${painted(last.top)} → ${painted(next.top)}`, detail || restOver)
       } else if (next.sub === 'waitingToRetry') {
         pending = undefined
