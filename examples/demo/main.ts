@@ -1,5 +1,5 @@
 // `npm run demo`: a token + API server on 127.0.0.1, the real luch-request on a Node `uni` runtime, and
-// the token controller between them, through expiries, a revocation, a flaky and a dead token endpoint.
+// the token controller between them, through expiries (refreshed ahead), a revocation, a flaky and a dead token endpoint.
 // Prints a timeline and a summary; exits 0 only if every request settled and no token was printed.
 import { createUniShim, installUniShim } from '../../test/helpers/uni-shim.ts'
 import { startTokenServer } from '../../test/helpers/token-server.ts'
@@ -31,7 +31,7 @@ async function main(durationMs: number, concurrency: number, tracePath: string |
   const shim = createUniShim()
   const uninstallShim = installUniShim(shim)
   const events = createEventHub()
-  const timeline = createTimeline(out, plan.leewayMs)
+  const timeline = createTimeline(out, plan)
   events.on(timeline.onEvent)
 
   const { http, tokens } = createApp({
@@ -53,7 +53,7 @@ async function main(durationMs: number, concurrency: number, tracePath: string |
   out.line(
     colour.dim(
       `server ${server.url} · ${seconds(durationMs)} · ${concurrency} per burst · token TTL ${plan.ttlMs} ms, ` +
-        `leeway ${plan.leewayMs} ms · ${plan.attempts} attempts, backoff base ${plan.baseDelayMs} ms, full jitter`,
+        `soft window ${plan.aheadMs} ms, leeway ${plan.leewayMs} ms · ${plan.attempts} attempts, backoff base ${plan.baseDelayMs} ms, full jitter`,
     ),
   )
   out.line(colour.dim(`${'time'.padStart(9)}  ${'state'.padEnd(28)}detail`))

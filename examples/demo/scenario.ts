@@ -1,6 +1,10 @@
 // The story the demo tells, in six phases scaled to --duration: a cold start, steady load across token
-// expiries, a server-side revocation, a flaky token endpoint, an endpoint that is down (one full failure),
-// and recovery. Each phase changes the server, keeps bursts coming, and waits for the event it is about.
+// expiries (each token refreshed ahead, in the background: nobody waits), a server-side revocation, a flaky
+// token endpoint, an endpoint that is down (a quiet background failure, then one full failure once the token
+// is inside its leeway), and recovery. Each phase changes the server, keeps bursts coming, and waits for the
+// event it is about.
+import { DEFAULT_REFRESH_AHEAD_MS } from '../../machines/defaults.ts'
+import { softWindowOf } from '../../machines/token.machine.ts'
 import type { TokenServer } from '../../test/helpers/token-server.ts'
 import type { EventHub } from './events.ts'
 import type { Load } from './load.ts'
@@ -15,22 +19,30 @@ export interface Plan {
   /** Lifetime of issued tokens; several expire during the run. */
   ttlMs: number
   leewayMs: number
+  /** The soft window (refresh-ahead) of a fresh token: handed out while a background refresh runs. */
+  aheadMs: number
   attempts: number
   baseDelayMs: number
 }
 
 export function planFor(durationMs: number, concurrency: number): Plan {
-  const ttlMs = clamp(Math.round((durationMs * 0.15) / 50) * 50, 800, 2_000)
+  const ttlMs = clamp(Math.round((durationMs * 0.15) / 50) * 50, 1_200, 2_000)
+  // An eighth of the lifetime: the server accepts a token a little past its expiry (expiryGraceMs), so a busy event
+  // loop costs no 401, and the soft window keeps three eighths of the lifetime to itself.
+  const leewayMs = Math.round(ttlMs / 8 / 5) * 5
   return {
     durationMs,
     concurrency,
-    tickMs: clamp(Math.round(durationMs / 40), 50, 250),
+    // At most a tenth of the lifetime: a burst comes early in the soft window, so a background cycle that fails
+    // (three attempts, two backoffs) still ends before the leeway, while its token is handed out.
+    tickMs: clamp(Math.round(Math.min(durationMs / 40, ttlMs / 10)), 50, 250),
     ttlMs,
-    // A quarter of the lifetime: a busy event loop delays a response by that much before the token is
-    // stale at the server (expires_in counts from when the response is read, the server from issuing).
-    leewayMs: Math.round(ttlMs / 4 / 10) * 10,
+    leewayMs,
+    // The app keeps the default refreshAheadMs (5 minutes): for these short tokens, half their lifetime.
+    aheadMs: softWindowOf({ expiresAt: ttlMs, receivedAt: 0, leewayMs, refreshAheadMs: DEFAULT_REFRESH_AHEAD_MS }),
     attempts: 3,
-    baseDelayMs: clamp(Math.round(durationMs / 32 / 10) * 10, 50, 400),
+    // Two backoffs of at most 3 × base in all: a fiftieth of the lifetime keeps them well inside the soft window.
+    baseDelayMs: clamp(Math.round(ttlMs / 50 / 10) * 10, 20, 100),
   }
 }
 
@@ -60,6 +72,8 @@ export async function runScenario({ plan, server, load, timeline, events }: Scen
       unauthorized: load.tally.unauthorized,
       fetches: server.calls('/token'),
       refreshFailed: timeline.tally.rejected.get('REFRESH_FAILED') ?? 0,
+      refreshedAhead: timeline.tally.refreshedAhead,
+      failedAhead: timeline.tally.failedAhead,
     }
   }
 
@@ -89,6 +103,10 @@ export async function runScenario({ plan, server, load, timeline, events }: Scen
     if (unauthorized > 0) parts.push(`${unauthorized} answered 401 and were replayed`)
     const refreshFailed = now.refreshFailed - mark.refreshFailed
     if (refreshFailed > 0) parts.push(`${refreshFailed} rejected REFRESH_FAILED`)
+    const refreshedAhead = now.refreshedAhead - mark.refreshedAhead
+    if (refreshedAhead > 0) parts.push(`${refreshedAhead} token${refreshedAhead === 1 ? '' : 's'} refreshed ahead`)
+    const failedAhead = now.failedAhead - mark.failedAhead
+    if (failedAhead > 0) parts.push(`${failedAhead} background refresh${failedAhead === 1 ? '' : 'es'} failed, nobody rejected`)
     const fetches = now.fetches - mark.fetches
     parts.push(`${fetches} token fetch${fetches === 1 ? '' : 'es'}`)
     timeline.result(parts.join(' · '))
@@ -99,9 +117,16 @@ export async function runScenario({ plan, server, load, timeline, events }: Scen
   load.burst()
   await endPhase()
 
-  timeline.phase(2, `steady load: ${plan.concurrency} requests every ${plan.tickMs} ms; tokens live ${seconds(plan.ttlMs)}`)
-  // Ends while the token has life left, so phase 3's first burst carries it and meets a 401, not an expiry.
-  await keepLoad(at(0.3), () => timeline.tally.expiresAt - plan.leewayMs - Date.now() > 3 * plan.tickMs)
+  timeline.phase(
+    2,
+    `steady load: ${plan.concurrency} requests every ${plan.tickMs} ms; tokens live ${seconds(plan.ttlMs)}, ` +
+      `refreshed ${seconds(plan.aheadMs)} early`,
+  )
+  // The headline: a token refreshed in the background while the old one was still handed out, nobody waiting.
+  const refreshedAhead = events.seen((e) => e.type === 'refresh.succeeded' && e.reason === 'ahead' && Number(e.released) === 0)
+  // Ends before the token's soft window, so phase 3's first burst carries it and meets a 401 in `valid`.
+  const beforeSoftWindow = () => timeline.tally.expiresAt - plan.aheadMs - Date.now() > 2 * plan.tickMs
+  expectSeen('a refresh ahead that nobody waited for', await keepLoad(at(0.3), () => refreshedAhead() && beforeSoftWindow()))
   await endPhase()
 
   timeline.phase(3, 'the server revokes every token it issued (password change, key rotation)')
@@ -114,17 +139,22 @@ export async function runScenario({ plan, server, load, timeline, events }: Scen
   timeline.phase(4, 'the token endpoint turns flaky: two 500s, then a token')
   const retried = events.seen((e) => e.type === 'refresh.succeeded' && Number(e.attempts) > 1)
   server.setTokenBehaviour({ tokenStatus: 500, failTimes: 2 })
-  timeline.note('server: /token will fail twice; the current token still works until it expires')
+  timeline.note('server: /token will fail twice; the background refresh retries, the current token still handed out')
   expectSeen('a refresh that succeeded after retries', await keepLoad(at(0.6), retried))
   server.setTokenBehaviour({ tokenStatus: undefined, failTimes: undefined })
   await endPhase()
 
   timeline.phase(5, 'the token endpoint goes down: every call answers 500')
-  const failed = events.seen((e) => e.type === 'refresh.failed')
+  const failedQuietly = events.seen((e) => e.type === 'refresh.failed' && e.reason === 'ahead' && Number(e.rejected) === 0)
+  const failed = events.seen((e) => e.type === 'refresh.failed' && Number(e.rejected) > 0)
   server.setTokenBehaviour({ tokenStatus: 500 })
-  timeline.note(`server: /token answers 500; after ${plan.attempts} attempts the parked requests are rejected`)
-  // Stops at the failure: the app stops sending then (one full failure, not one per burst).
-  expectSeen('a refresh failure', await keepLoad(0, failed))
+  timeline.note(
+    `server: /token answers 500; the background refresh fails unnoticed, ` +
+      `then requests inside the leeway are rejected after ${plan.attempts} attempts`,
+  )
+  // Stops at the failure that rejects requests: the app stops sending then (one full failure, not one per burst).
+  expectSeen('a refresh failure that rejected parked requests', await keepLoad(0, failed))
+  expectSeen('a background refresh that failed with nobody rejected', failedQuietly())
   await endPhase()
   timeline.note('load paused: the app shows "network error, tap to retry"')
   await sleep(Math.max(2 * plan.tickMs, at(0.8) - timeline.elapsed()))

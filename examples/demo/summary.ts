@@ -1,5 +1,6 @@
-// The end of the demo: the summary table, then the checks that decide the exit code: every request
-// settled, every rejection a typed TokenError, every phase happened, and no issued token in the output.
+// The end of the demo: the summary table (refreshes ahead, in the background, counted apart), then the checks
+// that decide the exit code: every request settled, every rejection a typed TokenError, every phase happened
+// (a refresh ahead that nobody waited for among them), and no issued token in the output.
 import type { LoadTally } from './load.ts'
 import type { Output } from './output.ts'
 import type { RefreshTally } from './timeline.ts'
@@ -37,9 +38,12 @@ export function printSummary(out: Output, input: SummaryInput): boolean {
     ['peak queue depth', refresh.peakQueue],
     ['replayed after a 401', replayed],
     ['refreshes (cycles)', refresh.started],
+    ['  ahead, in the background', refresh.startedAhead],
     ['  succeeded', refresh.succeeded],
+    ['  refreshed ahead, nobody waited', refresh.refreshedAhead],
     ['  token fetches, retries incl.', input.tokenFetches],
     ['failures (cycles out of attempts)', refresh.failed],
+    ['  in the background, nobody rejected', refresh.failedAhead],
     ['tokens issued', input.issuedTokens.size],
     ['tokens never printed', leakedBefore === 0 ? 'yes' : `NO (${leakedBefore})`],
   ]
@@ -68,6 +72,7 @@ export function printSummary(out: Output, input: SummaryInput): boolean {
   out.line(
     colour.green(
       `✓ every request settled (${load.ok} answered, ${refreshFailed} rejected with REFRESH_FAILED); ` +
+        `${refresh.refreshedAhead} token${refresh.refreshedAhead === 1 ? '' : 's'} refreshed ahead, nobody waited; ` +
         `tokens never printed (${input.issuedTokens.size} issued, none in the output) · exit 0`,
     ),
   )

@@ -73,7 +73,15 @@ describe('npm run demo -- --trace <file>', () => {
       const text = readFileSync(file, 'utf8')
       const trace = parseTrace(text)
       const states = trace.entries.filter((e) => e.kind === 'state').map((e) => JSON.stringify(e.value))
-      expect(states).toEqual(expect.arrayContaining(['{"refreshing":"fetching"}', '"valid"', '{"failed":"retryable"}']))
+      expect(states).toEqual(
+        expect.arrayContaining(['{"refreshing":"fetching"}', '"valid"', '{"refreshing":"resting"}', '{"failed":"retryable"}']),
+      )
+      // Routine refreshes run ahead, and the endpoint going down fails a background cycle before a full one.
+      const events = trace.entries.flatMap((e) => (e.kind === 'event' ? [e.event] : []))
+      expect(events).toContainEqual(expect.objectContaining({ type: 'refresh.succeeded', reason: 'ahead', released: 0 }))
+      const failures = events.filter((e) => e.type === 'refresh.failed')
+      expect(failures[0]).toMatchObject({ reason: 'ahead', rejected: 0 })
+      expect(failures.at(-1)?.rejected).toBeGreaterThan(0)
       // The demo server's tokens are 32 characters of base64url; nothing that long is in a trace.
       expect(text).not.toMatch(/[A-Za-z0-9_-]{32,}/)
     } finally {

@@ -8,9 +8,9 @@ export interface GraphTransition {
   id: string
   /** Path of the state that declares it; '' for the machine's root. */
   source: string
-  /** What the diagram prints: the event name, or `after <delay>` for a delayed transition. */
+  /** What the diagram prints: the event name, `after <delay>` for a delayed transition, `always` for an eventless one. */
   label: string
-  /** XState's own event type (`xstate.after.<delay>.<id path>` for delayed ones). */
+  /** XState's own event type (`xstate.after.<delay>.<id path>` for delayed ones, '' for eventless `always` ones). */
   eventType: string
   delay?: string
   guard?: string
@@ -51,24 +51,33 @@ interface NodeLike {
   invoke: ReadonlyArray<{ src: unknown }>
   after: ReadonlyArray<{ eventType: string; delay: unknown }>
   transitions: Map<string, ReadonlyArray<TransitionLike>>
+  /** Eventless transitions (`always`): XState keeps them apart from `transitions`, under the event type ''. */
+  always?: ReadonlyArray<TransitionLike>
 }
 
 export interface TransitionLike {
   eventType: string
-  source: { path: string[] }
+  source: { path: string[]; always?: ReadonlyArray<TransitionLike> }
   target?: ReadonlyArray<{ path: string[] }>
   guard?: unknown
   actions: unknown[]
   reenter?: boolean
 }
 
+// XState's event type for an `always` transition: taken on no event, as soon as its guard holds.
+const EVENTLESS = ''
+
 export function extractGraph(machine: AnyStateMachine): MachineGraph {
   return { id: machine.id, root: walk(machine.root as unknown as NodeLike) }
 }
 
-/** The id of a live transition definition (from an inspection microstep): matches `GraphTransition.id`. */
+/**
+ * The id of a live transition definition (from an inspection microstep): matches `GraphTransition.id`. `candidates`
+ * are the source's transitions for that event; an eventless one is looked up among the source's `always` instead.
+ */
 export function transitionId(transition: TransitionLike, candidates: ReadonlyArray<TransitionLike>): string {
-  return `${transition.source.path.join('.')}|${transition.eventType}|${candidates.indexOf(transition)}`
+  const among = transition.eventType === EVENTLESS ? (transition.source.always ?? candidates) : candidates
+  return `${transition.source.path.join('.')}|${transition.eventType}|${among.indexOf(transition)}`
 }
 
 /** Every state, depth first, the root first. */
@@ -100,7 +109,9 @@ function walk(node: NodeLike): GraphState {
   const path = node.path.join('.')
   const delays = new Map(node.after.map((after) => [after.eventType, nameOf(after.delay)]))
   const transitions: GraphTransition[] = []
-  for (const [eventType, candidates] of node.transitions) {
+  const groups: Array<[string, ReadonlyArray<TransitionLike>]> = [...node.transitions]
+  if (node.always !== undefined && node.always.length > 0) groups.push([EVENTLESS, node.always])
+  for (const [eventType, candidates] of groups) {
     candidates.forEach((transition, index) => {
       const delay = delays.get(eventType)
       const target = transition.target?.[0]?.path.join('.')
@@ -108,7 +119,7 @@ function walk(node: NodeLike): GraphState {
       transitions.push({
         id: `${path}|${eventType}|${index}`,
         source: path,
-        label: delay === undefined ? eventType : `after ${delay}`,
+        label: delay !== undefined ? `after ${delay}` : eventType === EVENTLESS ? 'always' : eventType,
         eventType,
         ...(delay === undefined ? {} : { delay }),
         ...(guard === undefined ? {} : { guard }),

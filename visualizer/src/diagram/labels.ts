@@ -1,5 +1,6 @@
-// How a transition reads in every picture: `event [guard] / action, action`. One place, so the SVG, its
-// hover text and the Mermaid file agree.
+// How a transition reads in every picture: `event [guard] / action, action`, where the event is `after <delay>` for a
+// delayed transition and `always` for an eventless one (taken as soon as its guard holds). One place, so the SVG,
+// its hover text and the Mermaid file agree.
 import type { GraphTransition } from './graph.ts'
 
 export function edgeLabel(transition: GraphTransition): string {
