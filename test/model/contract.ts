@@ -115,6 +115,15 @@ export function brokenContract(system: SystemRecords, event: ModelEvent, replay:
     const backoff = retryAfterMs ?? Math.min(maxDelayMs, baseDelayMs * 2 ** (fetch.last().attempt - 1))
     require(timers.pending().some((timer) => timer.owner === 'machine' && timer.delayMs === backoff), `the retry waits ${backoff} ms`)
   }
+  if (state === 'refreshing.resting') {
+    // After a failed background cycle: no new one before the longest backoff, the cool-down and Retry-After.
+    const rest = Math.max(options.retry.maxDelayMs, options.retry.cooldownMs ?? 0, retryAfterMs ?? 0)
+    require(timers.pending().some((timer) => timer.owner === 'machine' && timer.delayMs === rest), `the rest lasts ${rest} ms`)
+  }
+  if (state === 'refreshing.paused') {
+    // A paused retry waits for the network, the app or a request, not for time.
+    require(!timers.pending().some((timer) => timer.owner === 'machine'), 'a paused retry waits for no timer')
+  }
   if (state.startsWith('idle')) {
     require(fetch.inFlight === 0, 'no fetch in flight in idle')
     // Nothing written while storage is still being read; after it, no fresh token stored.
@@ -149,12 +158,19 @@ function brokenAheadContract(system: SystemRecords, event: ModelEvent): string[]
   // Offline: a retry waiting for its backoff does not fire (a new cycle's first attempt may: a request waits for it).
   require(!offline || started.every((call) => call.attempt === 1), 'no retry fires while offline')
   // Hidden: no background fetch. One starts only for a request parked now, or for a 401 (a request's own answer).
-  require(!hidden || started.length === 0 || parkedNow || event.type === 'token.invalidate', 'no fetch starts while hidden but for a parked request')
+  require(!hidden ||
+    started.length === 0 ||
+    parkedNow ||
+    event.type === 'token.invalidate', 'no fetch starts while hidden but for a parked request')
   // After a failed background cycle, no background cycle before the rest ends (a request, refresh() or 401 may start one).
   if (restingBefore) require(started.every((call) => call.reason !== 'ahead'), 'no background cycle while resting')
   // A background cycle starts only in valid, with the token handed over last inside its soft window, shown and online.
   for (const call of started.filter((call) => call.reason === 'ahead' && call.attempt === 1)) {
-    require(stateBefore === 'valid' && fresh && dueAhead && !hidden && !offline, 'a background refresh starts only when due, shown and online')
+    require(stateBefore === 'valid' &&
+      fresh &&
+      dueAhead &&
+      !hidden &&
+      !offline, 'a background refresh starts only when due, shown and online')
   }
   // The fast path in valid inside the soft window: the held token now, and one background refresh with reason 'ahead'.
   const aheadAsked = event.type === 'token.get' || event.type === 'token.ahead'
@@ -170,7 +186,8 @@ function brokenAheadContract(system: SystemRecords, event: ModelEvent): string[]
   }
   // Shown or back online in valid with the token inside its soft window (or expired): refreshed now.
   if ((event.type === 'app.show' || event.type === 'network.online') && stateBefore === 'valid' && dueAhead && !hidden && !offline) {
-    require(started.length === 1 && started[0]!.reason === (fresh ? 'ahead' : 'expired'), `${event.type} inside the soft window refreshes now`)
+    require(started.length === 1 &&
+      started[0]!.reason === (fresh ? 'ahead' : 'expired'), `${event.type} inside the soft window refreshes now`)
   }
   return broken
 }

@@ -49,7 +49,16 @@ const LIFECYCLE_AHEAD: ModelConfig = {
   failed: ['error'],
   selfLoops: true,
   byTransition: true,
-  without: ['token.refresh', 'token.invalidate', 'waiter.abort', 'waiter.timeout', 'token.clear', 'token.stop', 'session.set', 'session.logout'],
+  without: [
+    'token.refresh',
+    'token.invalidate',
+    'waiter.abort',
+    'waiter.timeout',
+    'token.clear',
+    'token.stop',
+    'session.set',
+    'session.logout',
+  ],
 }
 
 /**
