@@ -165,7 +165,7 @@ function brokenAheadContract(system: SystemRecords, event: ModelEvent): string[]
   // After a failed background cycle, no background cycle before the rest ends (a request, refresh() or 401 may start one).
   if (restingBefore) require(started.every((call) => call.reason !== 'ahead'), 'no background cycle while resting')
   // A background cycle starts only in valid, with the token handed over last inside its soft window, shown and online.
-  for (const call of started.filter((call) => call.reason === 'ahead' && call.attempt === 1)) {
+  if (started.some((call) => call.reason === 'ahead' && call.attempt === 1)) {
     require(stateBefore === 'valid' &&
       fresh &&
       dueAhead &&
