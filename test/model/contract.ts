@@ -181,7 +181,7 @@ function brokenAheadContract(system: SystemRecords, event: ModelEvent): string[]
     require(started.length === 1 && started[0]!.reason === 'ahead', "inside the soft window: exactly one background fetch, reason 'ahead'")
   }
   if (event.type === 'token.ahead') {
-    // currentToken() hands out the held token if it is fresh (the model offers it only in valid).
+    // currentToken() hands out the held token if it is fresh (the model offers it in valid and in a background cycle).
     require(system.served === (fresh ? lastIssued : undefined), 'currentToken() is the held token while fresh')
   }
   // Shown or back online in valid with the token inside its soft window (or expired): refreshed now.

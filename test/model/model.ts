@@ -218,9 +218,11 @@ function eventsFrom(config: ModelConfig, snapshot: TokenSnapshot, shadow: Shadow
   if (pending[0]) events.push({ type: 'waiter.timeout', waiter: pending[0] })
   events.push({ type: 'token.clear' }, { type: 'token.stop' })
   events.push({ type: 'session.set', grant: sessionGrant(context.generation), at: T0, variant: 'login' }, { type: 'session.logout' })
-  // The adapters' fast path (currentToken()) asks for a background refresh in valid with a fresh token; elsewhere it
-  // sends nothing (a stale token in valid would start a cycle on the model and nothing on the system).
-  if (state === 'valid' && context.accessToken !== null && isFresh(context, T0)) events.push({ type: 'token.ahead', at: T0 })
+  // The adapters' fast path (currentToken()) asks for a background refresh in valid with a fresh token; while a
+  // background cycle runs or rests it hands out the token and sends nothing, as the machine ignores token.ahead there.
+  // Not in valid with a stale token: that would start a cycle on the model and nothing on the system.
+  const fastPath = state === 'valid' ? context.accessToken !== null && isFresh(context, T0) : state.startsWith('refreshing')
+  if (fastPath && (state === 'valid' || context.reason === 'ahead')) events.push({ type: 'token.ahead', at: T0 })
   // setAppVisible / setOnline: only the ones that change a flag (the same call twice is the same step).
   events.push(context.hidden ? { type: 'app.show', at: T0 } : { type: 'app.hide' })
   events.push(context.offline ? { type: 'network.online', at: T0 } : { type: 'network.offline' })
