@@ -1,7 +1,8 @@
 // The contract each state owes its callers, checked on the system's own records whatever the model says:
 // this is what catches a bug in the machine itself, which a comparison with the machine cannot.
 import { vi } from 'vitest'
-import { isFresh } from '../../machines/token.machine.ts'
+import { isDueAhead, isFresh } from '../../machines/token.machine.ts'
+import type { TokenState } from '../../machines/token.types.ts'
 import type { FakeFetch, track } from '../helpers/fake-fetch.ts'
 import type { heldStorage } from './held-storage.ts'
 import type { MachineTimers } from './machine-timers.ts'
@@ -13,9 +14,26 @@ export interface TrackedRequest {
   readonly outcome: ReturnType<typeof track<string>>
 }
 
+/** The token handed over last, on the system clock; `receivedAt` unknown for a token read from storage. */
+export interface HeldToken {
+  readonly expiresAt: number
+  readonly receivedAt: number | undefined
+}
+
 /** What the system knows: its requests and fakes, and what the outside world handed the controller last. */
 export interface SystemRecords {
   readonly options: ModelOptions
+  /** The system clock. */
+  readonly now: () => number
+  readonly held: HeldToken | undefined
+  /** What setAppVisible / setOnline told the controller last. */
+  readonly hidden: boolean
+  readonly offline: boolean
+  /** The controller's state before the step (`tokens.state`), and whether a failed background cycle was resting. */
+  readonly stateBefore: TokenState
+  readonly restingBefore: boolean
+  /** What currentToken() returned on a `token.ahead` step. */
+  readonly served: string | undefined
   readonly requests: readonly TrackedRequest[]
   readonly fetch: FakeFetch
   readonly timers: MachineTimers
@@ -48,6 +66,7 @@ export function brokenContract(system: SystemRecords, event: ModelEvent, replay:
   const codeOf = (request: TrackedRequest) => (request.outcome.reason as { code?: string } | undefined)?.code
 
   require(fetch.maxInFlight <= 1, 'at most one fetch in flight, ever')
+  broken.push(...brokenAheadContract(system, event))
   require(vi.getTimerCount() === 0, 'no timer outside the injected clock')
   for (const request of requests) {
     if (codeOf(request) === 'REFRESH_FAILED')
@@ -96,6 +115,15 @@ export function brokenContract(system: SystemRecords, event: ModelEvent, replay:
     const backoff = retryAfterMs ?? Math.min(maxDelayMs, baseDelayMs * 2 ** (fetch.last().attempt - 1))
     require(timers.pending().some((timer) => timer.owner === 'machine' && timer.delayMs === backoff), `the retry waits ${backoff} ms`)
   }
+  if (state === 'refreshing.resting') {
+    // After a failed background cycle: no new one before the longest backoff, the cool-down and Retry-After.
+    const rest = Math.max(options.retry.maxDelayMs, options.retry.cooldownMs ?? 0, retryAfterMs ?? 0)
+    require(timers.pending().some((timer) => timer.owner === 'machine' && timer.delayMs === rest), `the rest lasts ${rest} ms`)
+  }
+  if (state === 'refreshing.paused') {
+    // A paused retry waits for the network, the app or a request, not for time.
+    require(!timers.pending().some((timer) => timer.owner === 'machine'), 'a paused retry waits for no timer')
+  }
   if (state.startsWith('idle')) {
     require(fetch.inFlight === 0, 'no fetch in flight in idle')
     // Nothing written while storage is still being read; after it, no fresh token stored.
@@ -103,6 +131,63 @@ export function brokenContract(system: SystemRecords, event: ModelEvent, replay:
     const held = store.held === undefined ? undefined : (JSON.parse(store.held) as { expiresAt: number })
     require(!held ||
       !isFresh({ expiresAt: held.expiresAt, leewayMs: options.leewayMs }, timers.clock.now()), 'no fresh token stored in idle')
+  }
+  return broken
+}
+
+/**
+ * Refresh-ahead and the app's lifecycle (issue 17), on the system's own records: the held token judged on the system
+ * clock, the flags as the system set them, the rest as the controller's events told it.
+ */
+function brokenAheadContract(system: SystemRecords, event: ModelEvent): string[] {
+  const { options, requests, fetch, held, hidden, offline, stateBefore, restingBefore, fetchesBefore, lastIssued } = system
+  const broken: string[] = []
+  const require = (holds: boolean, what: string) => void (holds || broken.push(what))
+  const started = fetch.calls.slice(fetchesBefore)
+  const token = held && { ...held, leewayMs: options.leewayMs, refreshAheadMs: options.refreshAheadMs }
+  const at = system.now()
+  const fresh = token !== undefined && isFresh(token, at)
+  const dueAhead = token !== undefined && isDueAhead(token, at)
+  const parkedNow = requests.some((request) => request.outcome.status === 'pending')
+
+  // Attempts count up one by one within a cycle: a retry paused offline or hidden spent none.
+  for (const call of started) {
+    const previous = fetch.calls[fetch.calls.indexOf(call) - 1]
+    require(call.attempt === 1 || call.attempt === previous!.attempt + 1, `attempt ${call.attempt} follows attempt ${previous?.attempt}`)
+  }
+  // Offline: a retry waiting for its backoff does not fire (a new cycle's first attempt may: a request waits for it).
+  require(!offline || started.every((call) => call.attempt === 1), 'no retry fires while offline')
+  // Hidden: no background fetch. One starts only for a request parked now, or for a 401 (a request's own answer).
+  require(!hidden ||
+    started.length === 0 ||
+    parkedNow ||
+    event.type === 'token.invalidate', 'no fetch starts while hidden but for a parked request')
+  // After a failed background cycle, no background cycle before the rest ends (a request, refresh() or 401 may start one).
+  if (restingBefore) require(started.every((call) => call.reason !== 'ahead'), 'no background cycle while resting')
+  // A background cycle starts only in valid, with the token handed over last inside its soft window, shown and online.
+  if (started.some((call) => call.reason === 'ahead' && call.attempt === 1)) {
+    require(stateBefore === 'valid' &&
+      fresh &&
+      dueAhead &&
+      !hidden &&
+      !offline, 'a background refresh starts only when due, shown and online')
+  }
+  // The fast path in valid inside the soft window: the held token now, and one background refresh with reason 'ahead'.
+  const aheadAsked = event.type === 'token.get' || event.type === 'token.ahead'
+  if (aheadAsked && stateBefore === 'valid' && fresh && dueAhead && !hidden && !offline) {
+    const request = requests[requests.length - 1]!
+    const answer = event.type === 'token.ahead' ? system.served : request.outcome.status === 'fulfilled' ? request.outcome.value : undefined
+    require(answer === lastIssued, 'a request inside the soft window is answered at once with the held token')
+    require(started.length === 1 && started[0]!.reason === 'ahead', "inside the soft window: exactly one background fetch, reason 'ahead'")
+  }
+  if (event.type === 'token.ahead') {
+    // currentToken() hands out the held token if it is fresh (the model offers it in valid and in a background cycle).
+    require(system.served === (fresh ? lastIssued : undefined), 'currentToken() is the held token while fresh')
+  }
+  // Shown or back online in valid with the token inside its soft window (or expired): refreshed now.
+  if ((event.type === 'app.show' || event.type === 'network.online') && stateBefore === 'valid' && dueAhead && !hidden && !offline) {
+    require(started.length === 1 &&
+      started[0]!.reason === (fresh ? 'ahead' : 'expired'), `${event.type} inside the soft window refreshes now`)
   }
   return broken
 }

@@ -4,7 +4,7 @@
 import { TestModel } from '@xstate/graph'
 import { createEmptyActor, type ActorLogic, type AnyActorScope, type SnapshotFrom, type StateValue } from 'xstate'
 import { forEachPending, parkedSize } from '../../machines/parked.ts'
-import { isFresh, tokenMachine } from '../../machines/token.machine.ts'
+import { isDueAhead, isFresh, tokenMachine } from '../../machines/token.machine.ts'
 import type { Grant, TokenEvent, TokenInput, Waiter } from '../../machines/token.types.ts'
 import { InvalidTokenResponseError, LoginRequiredError, type TokenControllerOptions } from '../../src/index.ts'
 import { createGrant } from '../../src/grant.ts'
@@ -16,14 +16,23 @@ export const T0 = 1_700_000_000_000
 const HOUR_MS = 3_600_000
 /** A fresh token outlives any path (its timeouts included) by far: fresh stays fresh. */
 export const FRESH_FOR_MS = 30 * 24 * HOUR_MS
+/**
+ * The model's `refreshAheadMs`: ten days, so a fresh token (30 days, received at T0) is far from its soft window, and a
+ * token due ahead (5 days left, received 25 days ago) stays inside it, and fresh, for any path.
+ */
+export const REFRESH_AHEAD_MS = 10 * 24 * HOUR_MS
+/** A token due ahead: fresh, inside its soft window (the wait deadlines and backoffs of a path are minutes). */
+export const AHEAD_FOR_MS = 5 * 24 * HOUR_MS
 
 export type TokenSnapshot = SnapshotFrom<typeof tokenMachine>
-export type ModelOptions = Required<Pick<TokenControllerOptions, 'leewayMs' | 'fetchTimeoutMs' | 'waitTimeoutMs' | 'maxQueue'>> & {
+export type ModelOptions = Required<
+  Pick<TokenControllerOptions, 'leewayMs' | 'refreshAheadMs' | 'fetchTimeoutMs' | 'waitTimeoutMs' | 'maxQueue'>
+> & {
   retry: { attempts: number; baseDelayMs: number; maxDelayMs: number; jitter: false; cooldownMs?: number }
 }
 
 export type HydratedVariant = 'fresh' | 'stale' | 'none' | 'garbage'
-export type SucceededVariant = 'fresh' | 'stale'
+export type SucceededVariant = 'fresh' | 'ahead' | 'stale'
 export type FailedVariant = 'error' | 'retryAfter' | 'malformed' | 'loginRequired'
 
 export interface ModelConfig {
@@ -75,8 +84,11 @@ export function machineInput(options: ModelOptions): TokenInput {
 /** The grant the token endpoint answers with when the machine holds generation `generation`. */
 export function fetchedGrant(variant: SucceededVariant, generation: number, leewayMs: number): Grant {
   const n = generation + 1
-  // A stale grant is valid by its expiry but inside the leeway: the next request refreshes again.
-  return variant === 'fresh' ? createGrant(`access-${n}`, T0 + FRESH_FOR_MS, `refresh-${n}`) : createGrant(`access-${n}`, T0 + leewayMs / 2)
+  // A stale grant is valid by its expiry but inside the leeway: the next request refreshes again. A grant due ahead
+  // is fresh, inside its soft window: the next request takes it and starts a background refresh.
+  if (variant === 'fresh') return createGrant(`access-${n}`, T0 + FRESH_FOR_MS, `refresh-${n}`)
+  if (variant === 'ahead') return createGrant(`access-${n}`, T0 + AHEAD_FOR_MS, `refresh-${n}`)
+  return createGrant(`access-${n}`, T0 + leewayMs / 2)
 }
 
 /**
@@ -85,6 +97,8 @@ export function fetchedGrant(variant: SucceededVariant, generation: number, leew
  * no longer than the leeway would get half its lifetime as leeway, and be fresh.)
  */
 export function fetchedAt(variant: SucceededVariant, leewayMs: number): number {
+  // A grant due ahead lived 30 days too: its soft window is the whole refreshAheadMs, not half a short lifetime.
+  if (variant === 'ahead') return T0 + AHEAD_FOR_MS - FRESH_FOR_MS
   return variant === 'fresh' ? T0 : T0 - 2 * leewayMs
 }
 
@@ -133,10 +147,20 @@ export function stateKey(snapshot: TokenSnapshot, pending: KindedWaiter[], stopp
   const state = statePath(snapshot.value)
   // "No token any more" (after clear() or a 401) is told from "no token yet": storage may hold one.
   const none = context.generation > 0 ? 'no token any more' : 'no token yet'
-  const token = context.accessToken === null ? none : isFresh(context, T0) ? 'fresh token' : 'stale token'
-  const attempt = state.startsWith('refreshing') ? ` · attempt ${context.attempt}` : ''
+  const token = context.accessToken === null ? none : tokenFreshness(snapshot)
+  // A background cycle serves the held token and rests after failing: it behaves unlike the others.
+  const ahead = state.startsWith('refreshing') && context.reason === 'ahead' ? ' (ahead)' : ''
+  const attempt = state.startsWith('refreshing') ? ` · attempt ${context.attempt}${ahead}` : ''
   const parked = pending.length ? ` · parked ${pending.map((waiter) => waiter.kind).join('+')}` : ''
-  return `${stopped ? 'stopped in ' : ''}${state} · ${token}${attempt}${parked}`
+  const lifecycle = `${context.hidden ? ' · hidden' : ''}${context.offline ? ' · offline' : ''}`
+  return `${stopped ? 'stopped in ' : ''}${state} · ${token}${attempt}${parked}${lifecycle}`
+}
+
+/** A held token by the model clock: fresh, fresh but inside its soft window (due ahead), or inside the leeway. */
+export function tokenFreshness(snapshot: TokenSnapshot): 'fresh token' | 'token due ahead' | 'stale token' {
+  const { context } = snapshot
+  if (!isFresh(context, T0)) return 'stale token'
+  return isDueAhead(context, T0) ? 'token due ahead' : 'fresh token'
 }
 
 export function eventLabel(event: ModelEvent): string {
@@ -194,6 +218,14 @@ function eventsFrom(config: ModelConfig, snapshot: TokenSnapshot, shadow: Shadow
   if (pending[0]) events.push({ type: 'waiter.timeout', waiter: pending[0] })
   events.push({ type: 'token.clear' }, { type: 'token.stop' })
   events.push({ type: 'session.set', grant: sessionGrant(context.generation), at: T0, variant: 'login' }, { type: 'session.logout' })
+  // The adapters' fast path (currentToken()) asks for a background refresh in valid with a fresh token; while a
+  // background cycle runs or rests it hands out the token and sends nothing, as the machine ignores token.ahead there.
+  // Not in valid with a stale token: that would start a cycle on the model and nothing on the system.
+  const fastPath = state === 'valid' ? context.accessToken !== null && isFresh(context, T0) : state.startsWith('refreshing')
+  if (fastPath && (state === 'valid' || context.reason === 'ahead')) events.push({ type: 'token.ahead', at: T0 })
+  // setAppVisible / setOnline: only the ones that change a flag (the same call twice is the same step).
+  events.push(context.hidden ? { type: 'app.show', at: T0 } : { type: 'app.hide' })
+  events.push(context.offline ? { type: 'network.online', at: T0 } : { type: 'network.offline' })
   return events.filter((event) => !config.without?.includes(event.type))
 }
 

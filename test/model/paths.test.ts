@@ -3,31 +3,62 @@
 // against the real controller and is checked step by step on what the controller does. Then: the paths
 // together visit every state node and take every transition of the machine's definition.
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { createTokenModel, eventLabel, statePath, type ModelConfig, type TokenSnapshot } from './model.ts'
+import { REFRESH_AHEAD_MS, createTokenModel, eventLabel, statePath, type ModelConfig, type TokenSnapshot } from './model.ts'
 import { replayPath, runPath, type PathRecord, type TokenPath } from './run-path.ts'
 import { useFakeTimersExceptImmediate } from './system.ts'
 import { allStateNodes, allTransitions } from './transitions.ts'
 
 const OPTIONS = {
   leewayMs: 30_000,
+  refreshAheadMs: REFRESH_AHEAD_MS,
   fetchTimeoutMs: 1_000,
   // Far longer than all fetch timeouts and backoffs of a path: a wait deadline passes only when a step says so.
   waitTimeoutMs: 600_000,
   retry: { attempts: 2, baseDelayMs: 100, maxDelayMs: 1_000, jitter: false as const },
 }
 
+/** The app's lifecycle and the network: setAppVisible / setOnline. Its own model below, or paths multiply. */
+const LIFECYCLE = ['app.show', 'app.hide', 'network.online', 'network.offline']
+
 /**
  * Everything the system can do, two parked requests at most: shortest paths to each of its states. With a
  * cool-down, so a failed cycle cools down first (the refresh cycle below, without one, takes the other branch).
+ * Tokens fresh, due ahead (a background cycle, its failure and rest) and stale; the lifecycle has its own model.
  */
 const EVERYTHING: ModelConfig = {
   name: 'everything',
   options: { ...OPTIONS, maxQueue: 2, retry: { ...OPTIONS.retry, cooldownMs: 500 } },
   hydrated: ['fresh', 'stale', 'none', 'garbage'],
-  succeeded: ['fresh', 'stale'],
+  succeeded: ['fresh', 'ahead', 'stale'],
   failed: ['error', 'retryAfter', 'malformed', 'loginRequired'],
   selfLoops: true,
   byTransition: true,
+  without: LIFECYCLE,
+}
+
+/**
+ * Hidden, shown, offline, online, around a background refresh: a token due ahead, requests, fetch failures and
+ * backoffs, one parked request at most. Shortest paths to each state, every transition taken: retries that pause
+ * (offline, or hidden with nobody parked) and resume, show and online refreshing a token due ahead.
+ */
+const LIFECYCLE_AHEAD: ModelConfig = {
+  name: 'lifecycle',
+  options: { ...OPTIONS, maxQueue: 1 },
+  hydrated: ['none'],
+  succeeded: ['ahead'],
+  failed: ['error'],
+  selfLoops: true,
+  byTransition: true,
+  without: [
+    'token.refresh',
+    'token.invalidate',
+    'waiter.abort',
+    'waiter.timeout',
+    'token.clear',
+    'token.stop',
+    'session.set',
+    'session.logout',
+  ],
 }
 
 /**
@@ -43,15 +74,22 @@ const REFRESH_CYCLE: ModelConfig = {
   failed: ['error'],
   selfLoops: false,
   byTransition: false,
-  without: ['token.refresh', 'token.invalidate', 'waiter.abort', 'token.stop', 'session.set', 'session.logout'],
+  without: ['token.refresh', 'token.invalidate', 'waiter.abort', 'token.stop', 'session.set', 'session.logout', ...LIFECYCLE],
 }
 
 const endsCycle = (snapshot: TokenSnapshot) => /^(valid|failed)/.test(statePath(snapshot.value))
 
 const everything = createTokenModel(EVERYTHING)
 const refreshCycle = createTokenModel(REFRESH_CYCLE)
+const lifecycle = createTokenModel(LIFECYCLE_AHEAD)
 const suites = [
   { title: 'shortest paths to every state', config: EVERYTHING, keyOf: everything.keyOf, paths: everything.model.getShortestPaths() },
+  {
+    title: 'shortest paths through hide, show, offline and online',
+    config: LIFECYCLE_AHEAD,
+    keyOf: lifecycle.keyOf,
+    paths: lifecycle.model.getShortestPaths(),
+  },
   {
     title: 'simple paths through a refresh cycle',
     config: REFRESH_CYCLE,
@@ -102,12 +140,12 @@ describe('coverage of the machine definition', () => {
 
 afterAll(() => {
   const ran = [...records.values()]
-  const [shortest, simple] = suites.map(({ paths }) => paths.length)
+  const [shortest, lifecyclePaths, simple] = suites.map(({ paths }) => paths.length)
   const taken = new Set(ran.flatMap((record) => record.transitions))
   const visited = new Set(ran.flatMap((record) => [...record.visited]))
   const steps = ran.reduce((sum, record) => sum + record.steps, 0)
   console.log(
-    `model: ${shortest} shortest paths, ${simple} simple paths; ${ran.length} run against the controller, ${steps} steps; ` +
+    `model: ${shortest} + ${lifecyclePaths} shortest paths, ${simple} simple paths; ${ran.length} run against the controller, ${steps} steps; ` +
       `${visited.size}/${allStateNodes().length} state nodes visited, ${taken.size}/${allTransitions().length} transitions taken`,
   )
 })

@@ -139,6 +139,10 @@ export function createReplay(input: TokenInput & { waitTimeoutMs: number; leeway
         return { sent: { type: event.type, grant: storedGrant(event.variant as HydratedVariant), at: T0 } }
       case 'session.set':
         return { sent: { type: event.type, grant: sessionGrant(context.generation), at: T0 } }
+      case 'token.ahead':
+      case 'app.show':
+      case 'network.online':
+        return { sent: { type: event.type, at: T0 } }
       case 'waiter.abort':
       case 'waiter.timeout': {
         // As the controller does: the machine hears of it and rejects the waiter itself.

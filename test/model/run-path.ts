@@ -39,8 +39,8 @@ export async function runPath(config: ModelConfig, path: TokenPath, keyOf: (snap
   let performed = 0
   try {
     // The model explores the very machine configuration the controller built.
-    const { retry, leewayMs, fetchTimeoutMs, waitTimeoutMs, maxQueue } = replay.snapshot.context
-    expect(system.context).toMatchObject({ retry, leewayMs, fetchTimeoutMs, waitTimeoutMs, maxQueue })
+    const { retry, leewayMs, refreshAheadMs, fetchTimeoutMs, waitTimeoutMs, maxQueue } = replay.snapshot.context
+    expect(system.context).toMatchObject({ retry, leewayMs, refreshAheadMs, fetchTimeoutMs, waitTimeoutMs, maxQueue })
 
     const step = async (event: ModelEvent): Promise<void> => {
       const before = { accessToken: replay.snapshot.context.accessToken }

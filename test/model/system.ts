@@ -2,11 +2,11 @@
 // finishes when the model says so, and a clock that fires the timer a step names. Each model event is
 // carried out here, and each state is checked on what the controller does, never on its machine's value.
 import { expect, vi } from 'vitest'
-import { isFresh, tokenMachine } from '../../machines/token.machine.ts'
+import { isDueAhead, isFresh, tokenMachine } from '../../machines/token.machine.ts'
 import type { Grant } from '../../machines/token.types.ts'
-import { createTokenController, type TokenController } from '../../src/index.ts'
+import { createTokenController, type TokenController, type TokenControllerEvent } from '../../src/index.ts'
 import { fakeFetch, minimalSignal, track } from '../helpers/fake-fetch.ts'
-import { brokenContract, type SystemRecords, type TrackedRequest } from './contract.ts'
+import { brokenContract, type HeldToken, type SystemRecords, type TrackedRequest } from './contract.ts'
 import { heldStorage } from './held-storage.ts'
 import { machineTimers } from './machine-timers.ts'
 import {
@@ -55,23 +55,58 @@ function expectedDelay(replay: Replay, type: string): number {
 
 export type System = ReturnType<typeof startSystem>
 
+/** Where a new request takes the held token at once (the model says), so asking changes nothing. */
+function answersAtOnce(replay: Replay): boolean {
+  const { context } = replay.snapshot
+  if (context.accessToken === null || !isFresh(context, T0)) return false
+  if (replay.state === 'valid') return !isDueAhead(context, T0) || context.hidden || context.offline
+  return replay.state.startsWith('refreshing') && context.reason === 'ahead'
+}
+
+/**
+ * Where a new request parks and starts nothing: a refresh or a storage read under way. Not a retry paused while
+ * online (a parked request lets it fire), nor a rest (a request there starts a cycle).
+ */
+function parksWithoutEffect(replay: Replay): boolean {
+  const { state } = replay
+  if (state === 'idle.hydrating' || state === 'idle.refreshQueued') return true
+  if (state === 'refreshing.paused') return replay.snapshot.context.offline
+  return state === 'refreshing.fetching' || state === 'refreshing.waitingToRetry'
+}
+
 export function startSystem(options: ModelOptions) {
   const timers = machineTimers(T0)
   const { clock } = timers
   const fetch = fakeFetch()
   const store = heldStorage()
+  // A background cycle that failed with nobody waiting rests (refresh.failed, reason 'ahead', nobody rejected); any
+  // cycle that starts, and any state but refreshing, ends the rest. What the system hears, not what the model says.
+  let resting = false
+  const onEvent = (event: TokenControllerEvent) => {
+    if (event.type === 'refresh.failed') resting = event.reason === 'ahead' && event.rejected === 0
+    if (event.type === 'refresh.started') resting = false
+  }
   const tokens: TokenController = createTokenController({
     ...options,
     fetchToken: fetch.fetchToken,
     storage: store.storage,
     now: clock.now,
     clock,
+    onEvent,
   })
   timers.watch(tokens.actor.system)
 
   const requests: Request[] = []
   // What the outside world handed the controller last, tracked here and not read from the machine.
   let lastIssued: string | undefined
+  // The last token handed over, its expiry and arrival on the system clock (arrival unknown for a stored one).
+  let held: HeldToken | undefined
+  // What the system told the controller last (setAppVisible, setOnline).
+  let hidden = false
+  let offline = false
+  let stateBefore = tokens.state
+  let restingBefore = false
+  let served: string | undefined
   let lastRefreshToken: string | undefined
   let retryAfterMs: number | undefined
   let pendingBefore: Request[] = []
@@ -90,7 +125,10 @@ export function startSystem(options: ModelOptions) {
   function finishHydration(variant: HydratedVariant, grant: Grant | null): void {
     if (variant === 'garbage') return store.finishRead('{"access_token": 42, "expires')
     if (grant === null) return store.finishRead(undefined)
-    if (variant === 'fresh') lastIssued = grant.accessToken
+    if (variant === 'fresh') {
+      lastIssued = grant.accessToken
+      held = { expiresAt: onSystemClock(grant.expiresAt), receivedAt: undefined }
+    }
     lastRefreshToken = grant.refreshToken
     store.finishRead(
       JSON.stringify({ accessToken: grant.accessToken, expiresAt: onSystemClock(grant.expiresAt), refreshToken: grant.refreshToken }),
@@ -109,6 +147,9 @@ export function startSystem(options: ModelOptions) {
   async function perform(event: ModelEvent, step: ReplayStep, before: { accessToken: string | null }): Promise<void> {
     pendingBefore = pending()
     fetchesBefore = fetch.count
+    stateBefore = tokens.state
+    restingBefore = resting && stateBefore === 'refreshing'
+    served = undefined
     const sent = step.sent as { grant?: Grant | null }
     switch (event.type) {
       case 'token.get':
@@ -123,6 +164,7 @@ export function startSystem(options: ModelOptions) {
         const body = { accessToken: grant.accessToken, expiresAt: onSystemClock(grant.expiresAt) }
         // The answer arrives as long before now as the model says (fetchedAt): the wall clock steps back for it.
         const ago = T0 - fetchedAt(event.variant as SucceededVariant, options.leewayMs)
+        held = { expiresAt: onSystemClock(grant.expiresAt), receivedAt: clock.now() - ago }
         clock.jump(-ago)
         fetch.last().respond(grant.refreshToken === undefined ? body : { ...body, refreshToken: grant.refreshToken })
         await flush()
@@ -139,6 +181,8 @@ export function startSystem(options: ModelOptions) {
         finishHydration(event.variant as HydratedVariant, sent.grant!)
         break
       case 'token.invalidate':
+        // A 401 for the current token: the controller stops handing it out (or ignores it mid-cycle, never to serve it).
+        if (event.variant === 'current' && before.accessToken !== null) held = undefined
         tokens.invalidate(event.variant === 'current' && before.accessToken !== null ? before.accessToken : 'access-old')
         break
       case 'waiter.abort':
@@ -157,6 +201,7 @@ export function startSystem(options: ModelOptions) {
       case 'session.set': {
         const grant = sent.grant!
         lastIssued = grant.accessToken
+        held = { expiresAt: onSystemClock(grant.expiresAt), receivedAt: clock.now() }
         lastRefreshToken = grant.refreshToken
         tokens.setGrant({ accessToken: grant.accessToken, expiresAt: onSystemClock(grant.expiresAt), refreshToken: grant.refreshToken })
         break
@@ -164,6 +209,20 @@ export function startSystem(options: ModelOptions) {
       case 'session.logout':
         lastRefreshToken = undefined
         loggedOut = tokens.logout()
+        break
+      case 'token.ahead':
+        // The adapters' fast path: the held token, and in its soft window a background refresh.
+        served = tokens.currentToken()
+        break
+      case 'app.show':
+      case 'app.hide':
+        hidden = event.type === 'app.hide'
+        tokens.setAppVisible(!hidden)
+        break
+      case 'network.online':
+      case 'network.offline':
+        offline = event.type === 'network.offline'
+        tokens.setOnline(!offline)
         break
       default:
         if (!event.type.startsWith('xstate.after.')) throw new Error(`system: no way to carry out ${event.type}`)
@@ -220,12 +279,17 @@ export function startSystem(options: ModelOptions) {
       await microtasks()
       const code = state === 'failed.loginRequired' ? 'LOGIN_REQUIRED' : 'REFRESH_FAILED'
       expect([refused.map(outcomeOf), fetch.count], `a new request ${where}`).toMatchObject([[{ code }, { code }], fetches])
-    } else if (state === 'valid' && isFresh(replay.snapshot.context, T0)) {
-      // Fresh by the clock: answered at once with the current token, no fetch.
+    } else if (answersAtOnce(replay)) {
+      // Fresh by the clock, outside the soft window (or inside it while hidden or offline: no background refresh), or
+      // while a background cycle runs or rests: answered at once with the current token, no fetch, nobody parks.
       const answer = track(tokens.getToken())
       await microtasks()
-      expect([outcomeOf(answer), fetch.count], `a new request ${where}`).toEqual([{ status: 'fulfilled', value: lastIssued }, fetches])
-    } else if (state.startsWith('refreshing') || state === 'idle.hydrating' || state === 'idle.refreshQueued') {
+      expect([outcomeOf(answer), fetch.count, tokens.queueSize], `a new request ${where}`).toEqual([
+        { status: 'fulfilled', value: lastIssued },
+        fetches,
+        replay.queueSize,
+      ])
+    } else if (parksWithoutEffect(replay)) {
       // A refresh or a storage read is under way: a new request parks (or finds the queue full), starting nothing.
       const signal = minimalSignal()
       const parked = track(tokens.getToken({ signal }))
@@ -246,6 +310,25 @@ export function startSystem(options: ModelOptions) {
 
   const records: SystemRecords = {
     options,
+    now: clock.now,
+    get held() {
+      return held
+    },
+    get hidden() {
+      return hidden
+    },
+    get offline() {
+      return offline
+    },
+    get stateBefore() {
+      return stateBefore
+    },
+    get restingBefore() {
+      return restingBefore
+    },
+    get served() {
+      return served
+    },
     requests,
     fetch,
     timers,

@@ -57,6 +57,12 @@ export type Action =
   /** A login page hands over a grant (`expiresInS` of 0 or less: an unusable one, which setGrant must refuse). */
   | { kind: 'setGrant'; expiresInS: number }
   | { kind: 'logout' }
+  /** The app went to the background (false) or came back (true): `setAppVisible`. */
+  | { kind: 'visible'; visible: boolean }
+  /** The network went away (false) or came back (true): `setOnline`. */
+  | { kind: 'online'; online: boolean }
+  /** The adapters' fast path: `currentToken()`, which inside the soft window also starts the background refresh. */
+  | { kind: 'peek' }
 
 export type Follow = 'none' | 'get' | 'replay'
 
@@ -66,6 +72,9 @@ export interface ControllerPlan {
   fetchTimeoutMs: number
   waitTimeoutMs: number
   maxQueue: number
+  /** Unset: the controller's default (5 minutes). 0: no refresh-ahead at all. */
+  refreshAheadMs?: number
+  keepFresh?: boolean
   /** Something the app does from inside onEvent, once, the first time that event comes. */
   reaction: Reaction | null
 }
@@ -308,6 +317,41 @@ export const sessionProgram: fc.Arbitrary<Action[]> = fc
   .tuple(
     getAction,
     fc.array(sessionAction, { maxLength: 24 }),
+    fc.oneof({ weight: 5, arbitrary: fc.constant(null) }, { weight: 1, arbitrary: fc.constant({ kind: 'stop' as const }) }),
+  )
+  .map(([first, rest, stop]) => capRequests(stop === null ? [first, ...rest] : [first, ...rest, stop]))
+
+// Refresh-ahead, keep-fresh and the app's lifecycle (issue 17). Separate arbitraries again, for the same reason.
+
+/**
+ * The session plan with `refreshAheadMs` (0: off, short, the default, longer than most tokens) and `keepFresh`
+ * about one run in three.
+ */
+export const lifecycleControllerPlan: fc.Arbitrary<ControllerPlan> = fc
+  .tuple(
+    sessionControllerPlan,
+    fc.oneof(
+      { weight: 1, arbitrary: fc.constant(0) },
+      { weight: 2, arbitrary: fc.integer({ min: 1, max: 120_000 }) },
+      { weight: 2, arbitrary: fc.constant(300_000) },
+      { weight: 1, arbitrary: fc.integer({ min: 300_001, max: 7_200_000 }) },
+    ),
+    fc.oneof({ weight: 2, arbitrary: fc.constant(false) }, { weight: 1, arbitrary: fc.constant(true) }),
+  )
+  .map(([plan, refreshAheadMs, keepFresh]) => ({ ...plan, refreshAheadMs, keepFresh }))
+
+const lifecycleAction: fc.Arbitrary<Action> = fc.oneof(
+  { weight: 8, arbitrary: sessionAction },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant('visible' as const), visible: fc.boolean() }) },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant('online' as const), online: fc.boolean() }) },
+  { weight: 2, arbitrary: fc.constant({ kind: 'peek' as const }) },
+)
+
+/** A session program with the app hidden and shown, the network lost and back, and the adapters' fast path. */
+export const lifecycleProgram: fc.Arbitrary<Action[]> = fc
+  .tuple(
+    getAction,
+    fc.array(lifecycleAction, { maxLength: 24 }),
     fc.oneof({ weight: 5, arbitrary: fc.constant(null) }, { weight: 1, arbitrary: fc.constant({ kind: 'stop' as const }) }),
   )
   .map(([first, rest, stop]) => capRequests(stop === null ? [first, ...rest] : [first, ...rest, stop]))

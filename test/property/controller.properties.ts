@@ -1,6 +1,7 @@
 // The controller property: a generated program (bursts of requests and their follow-ups, aborts, 401s
-// for the current and older tokens, time passing, wall-clock jumps, clear, stop, and calls made from
-// inside onEvent) runs against the real controller while fast-check's scheduler orders everything
+// for the current and older tokens, time passing, wall-clock jumps, clear, stop, calls made from
+// inside onEvent, and in the lifecycle property the app hidden and shown, the network lost and back,
+// currentToken() and keepFresh) runs against the real controller while fast-check's scheduler orders everything
 // asynchronous: the program's steps, each fetch answer, each timer, the storage read.
 import fc from 'fast-check'
 import { createTokenController } from '../../src/index.ts'
@@ -9,6 +10,8 @@ import { createVirtualClock } from '../helpers/virtual-clock.ts'
 import {
   controllerPlan,
   fetchPlans,
+  lifecycleControllerPlan,
+  lifecycleProgram,
   program,
   sessionControllerPlan,
   sessionFetchPlans,
@@ -52,6 +55,9 @@ export async function runControllerProgram({ scheduler, plan, fetches, storage, 
     fetchTimeoutMs: plan.fetchTimeoutMs,
     waitTimeoutMs: plan.waitTimeoutMs,
     maxQueue: plan.maxQueue,
+    // Unset in the older properties: the default (5 minutes) applies there too.
+    ...(plan.refreshAheadMs === undefined ? {} : { refreshAheadMs: plan.refreshAheadMs }),
+    keepFresh: plan.keepFresh === true,
     onEvent: (event) => {
       monitor.onEvent(event)
       if (plan.reaction && !reacted && event.type === plan.reaction.on) {
@@ -62,6 +68,18 @@ export async function runControllerProgram({ scheduler, plan, fetches, storage, 
   })
   monitor.attach(tokens)
   const abortable: TrackedRequest[] = []
+  // A safety valve for keepFresh runs: each new token schedules the next background refresh, so a run whose last
+  // stop() keeps losing the race to those timers stops once the endpoint has answered 20 times past its plans.
+  if (plan.keepFresh) {
+    const onCall = fetch.onCall
+    let valve = false
+    fetch.onCall = (record, alreadyInFlight) => {
+      onCall?.(record, alreadyInFlight)
+      if (record.index < fetches.length + 20 || valve) return
+      valve = true
+      void Promise.resolve().then(() => monitor.stop())
+    }
+  }
 
   const issuedTokens = () => [STORED_TOKEN, ...fetch.calls.flatMap((call) => (call.token === undefined ? [] : [call.token]))]
 
@@ -126,13 +144,29 @@ export async function runControllerProgram({ scheduler, plan, fetches, storage, 
       case 'logout':
         void tokens.logout()
         return
+      case 'visible':
+        monitor.setAppVisible(action.visible)
+        return
+      case 'online':
+        monitor.setOnline(action.online)
+        return
+      case 'peek':
+        monitor.peek()
+        return
     }
   }
 
   try {
     // Every step is its own task: the scheduler picks their order too, among answers and timers.
-    for (const action of actions) {
-      void scheduler.schedule(Promise.resolve(), `${action.kind}${describe(action)}`).then(() => perform(action))
+    const steps = actions.map((action) =>
+      scheduler.schedule(Promise.resolve(), `${action.kind}${describe(action)}`).then(() => perform(action)),
+    )
+    // keepFresh refreshes each new token at the start of its soft window, for ever: once the program has run, a
+    // last stop() ends the run, among whatever timers and answers are still due.
+    if (plan.keepFresh) {
+      void Promise.all(steps)
+        .then(() => scheduler.schedule(Promise.resolve(), 'stop (the end of a keep-fresh run)'))
+        .then(() => monitor.stop())
     }
     await untilIdle(scheduler)
     monitor.finish()
@@ -155,6 +189,10 @@ function describe(action: Action): string {
       return ` ${action.ms} ms`
     case 'setGrant':
       return ` ${action.expiresInS} s`
+    case 'visible':
+      return ` ${action.visible}`
+    case 'online':
+      return ` ${action.online}`
     default:
       return ''
   }
@@ -186,6 +224,26 @@ export function sessionProperty() {
     sessionFetchPlans,
     storagePlan,
     sessionProgram,
+    async (scheduler, plan, fetches, storage, actions) => {
+      const violations = await runControllerProgram({ scheduler, plan, fetches, storage, actions })
+      if (violations.length > 0) throw new Error(`invariants broken:\n  ${violations.join('\n  ')}`)
+    },
+  )
+}
+
+/**
+ * The same invariants with refresh-ahead (refreshAheadMs 0, short, default, long), keepFresh, the app hidden and
+ * shown, the network lost and back, and currentToken(). Also: no request waits while a usable token is held, no
+ * fetch starts while hidden but for a parked request, no retry while offline, no background refresh outside the
+ * soft window or during the rest after a failed one.
+ */
+export function lifecycleProperty() {
+  return fc.asyncProperty(
+    fc.scheduler(),
+    lifecycleControllerPlan,
+    sessionFetchPlans,
+    storagePlan,
+    lifecycleProgram,
     async (scheduler, plan, fetches, storage, actions) => {
       const violations = await runControllerProgram({ scheduler, plan, fetches, storage, actions })
       if (violations.length > 0) throw new Error(`invariants broken:\n  ${violations.join('\n  ')}`)
