@@ -20,10 +20,19 @@ export const refreshers: Contender[] = [seedAsPublished, seedFixed, axiosAuthRef
 export const allContenders: Contender[] = [baseline, baselineTwin, luchFloor, ...refreshers]
 
 /**
- * In E (routine expiries): the baseline, painless-token with refresh-ahead off and at its default, then the peers.
- * No floor (it never refreshes a token it holds) and no `getToken()` alone (E measures whole requests).
+ * In E (routine expiries): the baseline and its A/A twin, painless-token with refresh-ahead off and at its default,
+ * then the peers. No floor (it never refreshes a token it holds) and no `getToken()` alone (E measures requests).
  */
-export const expiryContenders: Contender[] = [baseline, painlessTokenNoAhead, painlessToken, seedAsPublished, seedFixed, axiosAuthRefresh, alovaTokenAuth]
+export const expiryContenders: Contender[] = [
+  baseline,
+  baselineTwin,
+  painlessTokenNoAhead,
+  painlessToken,
+  seedAsPublished,
+  seedFixed,
+  axiosAuthRefresh,
+  alovaTokenAuth,
+]
 
 export function contenderById(id: string): Contender {
   const found = allContenders.find((c) => c.id === id)

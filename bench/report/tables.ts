@@ -249,7 +249,7 @@ function expiry(r: RunResults): string {
       latency(row.p99Ms),
       row.id === 'baseline' ? '—' : added(row.p50Ms, base?.p50Ms),
       row.id === 'baseline' ? '—' : added(row.p99Ms, base?.p99Ms),
-      duration(row.maxWaitMs),
+      isFinite(row.maxWaitMs) ? duration(row.maxWaitMs) : '∞ (never sent)',
     ])
     return (
       `### E, ${e.transport} transport (${count(e.ratePerSecond)} requests/s for ${duration(e.durationMs)})\n\n` +
@@ -265,7 +265,7 @@ function expiry(r: RunResults): string {
     `Tokens live ${duration(e.lifetimeMs)} (the server refuses them after that) and the token endpoint answers after ${duration(e.tokenDelayMs)}. ` +
     `Each contender starts without a token; its first request fetches one and is not counted. Then ${count(e.ratePerSecond)} requests a second, ` +
     `sent at a fixed pace whatever the answers do, for ${e.expiries + 0.5} lifetimes. painless-token runs with \`leewayMs\` ${e.leewayMs} ms (the default 30 s is ` +
-    'longer than these tokens live); the baseline holds a token the server never expires. ' +
+    'longer than these tokens live); the baseline holds a token the server never expires, and its A/A twin (the same code) shows the noise. ' +
     'Waited for a token: sent more than once (a 401, then a replay), or went out only after a token answer that came after it was sent, or never went out; ' +
     "parked: painless-token's own `request.parked` events. Latency: from send to settle, nearest rank over every request (∞: the rank falls on a request " +
     "still unsettled 3 s after the load stopped); added: minus the baseline's at the same rank, same transport, same run. " +
