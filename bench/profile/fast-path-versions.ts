@@ -47,7 +47,15 @@ const outfile = path.resolve('node_modules/.cache/painless-token/fast-path-again
 // Loaded at run time, not bundled into this script (esbuild cannot bundle itself).
 const esbuild = 'esbuild'
 const { build } = (await import(esbuild)) as typeof import('esbuild')
-await build({ entryPoints: [path.join(otherRoot, 'src/index.ts')], outfile, bundle: true, platform: 'node', format: 'esm', target: 'node20', logLevel: 'warning' })
+await build({
+  entryPoints: [path.join(otherRoot, 'src/index.ts')],
+  outfile,
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20',
+  logLevel: 'warning',
+})
 const there = (await import(pathToFileURL(outfile).href)) as Library
 
 // painless-token on luch-request exactly as bench/contenders/painless-token.ts wires it, from either library.
@@ -73,7 +81,12 @@ function painlessOn(lib: Library, id: string, label: string): Contender {
 }
 
 installBenchUni()
-const contenders = [baseline, luchFloor, painlessOn(here, 'new', 'painless-token, this checkout'), painlessOn(there, 'old', `painless-token, ${otherRoot}`)]
+const contenders = [
+  baseline,
+  luchFloor,
+  painlessOn(here, 'new', 'painless-token, this checkout'),
+  painlessOn(there, 'old', `painless-token, ${otherRoot}`),
+]
 const checks = createChecks()
 const cells = contenders.map((c) => ({ id: c.id, run: () => timeCell(c, 'microtask', minCpuMs, checks) }))
 process.stderr.write(`${rounds} rounds of ${cells.length} cells, ≥ ${minCpuMs} ms CPU each, seed ${seed}\n`)
@@ -86,7 +99,9 @@ const ns = (id: string, metric: 'wall' | 'cpu') => `${(spread(per(id).map((f) =>
 console.log('| cell | wall per request | CPU per request | wall ÷ floor | CPU ÷ floor |')
 console.log('|---|---|---|---|---|')
 for (const c of contenders)
-  console.log(`| ${c.label} | ${ns(c.id, 'wall')} | ${ns(c.id, 'cpu')} | ${show(ratios(c.id, 'luch-floor', 'wall'))} | ${show(ratios(c.id, 'luch-floor', 'cpu'))} |`)
+  console.log(
+    `| ${c.label} | ${ns(c.id, 'wall')} | ${ns(c.id, 'cpu')} | ${show(ratios(c.id, 'luch-floor', 'wall'))} | ${show(ratios(c.id, 'luch-floor', 'cpu'))} |`,
+  )
 console.log(`\nnew ÷ old, per round: wall ${show(ratios('new', 'old', 'wall'))}, CPU ${show(ratios('new', 'old', 'cpu'))}`)
 console.log(`A/A-like check, floor ÷ baseline: wall ${show(ratios('luch-floor', 'baseline', 'wall'))}`)
 
@@ -110,9 +125,11 @@ for (let round = 0; round < Math.max(5, Math.round(rounds / 2)); round++) {
   }
 }
 for (const tokens of Object.values(controllers)) tokens.stop()
-const perCall = (name: string) => `${median(calls[name]!).toFixed(1)} ns [${Math.min(...calls[name]!).toFixed(1)}–${Math.max(...calls[name]!).toFixed(1)}]`
+const perCall = (name: string) =>
+  `${median(calls[name]!).toFixed(1)} ns [${Math.min(...calls[name]!).toFixed(1)}–${Math.max(...calls[name]!).toFixed(1)}]`
 console.log(`\nper call, median [min–max] over ${calls['new getToken()']!.length} alternating rounds:`)
-for (const name of ['new currentToken()', 'old currentToken()', 'new getToken()', 'old getToken()']) console.log(`  ${name}: ${perCall(name)}`)
+for (const name of ['new currentToken()', 'old currentToken()', 'new getToken()', 'old getToken()'])
+  console.log(`  ${name}: ${perCall(name)}`)
 
 if (checks.violations.length) {
   console.error(checks.violations.join('\n'))

@@ -254,7 +254,19 @@ function expiry(r: RunResults): string {
     return (
       `### E, ${e.transport} transport (${count(e.ratePerSecond)} requests/s for ${duration(e.durationMs)})\n\n` +
       table(
-        ['contender', 'requests', 'token calls', 'waited for a token', 'failed', 'hanging', 'p50', 'p99', 'added p50', 'added p99', 'longest wait'],
+        [
+          'contender',
+          'requests',
+          'token calls',
+          'waited for a token',
+          'failed',
+          'hanging',
+          'p50',
+          'p99',
+          'added p50',
+          'added p99',
+          'longest wait',
+        ],
         rows,
       )
     )
