@@ -1,4 +1,4 @@
-// `npm run bench [-- --quick]`: every contender on the same transports in one process, workloads A–D and
+// `npm run bench [-- --quick]`: every contender on the same transports in one process, workloads A–E and
 // heap children, tables on stdout, results.json written. Exits 1 when a strict contender (painless-token,
 // the baseline) made a wrong token call, got a wrong answer or left a request hanging.
 import { execSync } from 'node:child_process'
@@ -6,11 +6,12 @@ import os from 'node:os'
 import { installBenchUni } from './runtime/uni-global.ts'
 import { runHeap } from './heap/runner.ts'
 import { seededRandom } from './measure/rng.ts'
-import { parsePlan } from './plan.ts'
+import { parsePlan, WORKLOADS } from './plan.ts'
 import { createChecks } from './report/checks.ts'
 import { writeResults, writeResultsMarkdown } from './report/results-file.ts'
 import { renderTables, type RunResults } from './report/tables.ts'
 import { runBurst } from './workloads/burst.ts'
+import { runExpiry } from './workloads/expiry.ts'
 import { runFailure } from './workloads/failure.ts'
 import { runFastPath, timeGetTokenCall } from './workloads/fast-path.ts'
 import { runRevocation } from './workloads/revocation.ts'
@@ -64,6 +65,10 @@ if (plan.only.has('d')) {
   progress('D revocation')
   results.revocation = await runRevocation(plan, checks)
 }
+if (plan.only.has('e')) {
+  progress('E routine expiries (real time)')
+  results.expiry = await runExpiry(plan, random, checks)
+}
 meta.loadAverageAtEnd = os.loadavg().map((l) => Number(l.toFixed(2)))
 meta.seconds = Number(((performance.now() - started) / 1000).toFixed(1))
 
@@ -76,7 +81,7 @@ const header =
 console.log(`\n${header}`)
 const file = writeResults(results, plan.quick)
 console.log(`results: ${file}`)
-if (!plan.quick && plan.only.size === 5) console.log(`tables: ${writeResultsMarkdown(header, tables)}`)
+if (!plan.quick && plan.only.size === WORKLOADS.length) console.log(`tables: ${writeResultsMarkdown(header, tables)}`)
 
 if (checks.violations.length > 0) {
   console.error(`\n${checks.violations.length} correctness violation(s):`)

@@ -1,8 +1,26 @@
 // What a run measures: the full plan (at most 10 minutes on 2 cores) or --quick (a smoke run under 90 s).
-// Command line: [--quick] [--seed <n>] [--only a,b,c,d,heap]
+// Command line: [--quick] [--seed <n>] [--only a,b,c,d,e,heap]
 import type { TransportName } from './transports/types.ts'
 
-export type Workload = 'a' | 'b' | 'c' | 'd' | 'heap'
+export type Workload = 'a' | 'b' | 'c' | 'd' | 'e' | 'heap'
+
+export const WORKLOADS: readonly Workload[] = ['a', 'b', 'c', 'd', 'e', 'heap']
+
+/** E, routine expiries: steady load across `expiries` token lifetimes, in real time. */
+export interface ExpiryPlan {
+  transports: TransportName[]
+  /** How long the server's tokens live, ms; the run lasts `expiries + 0.5` lifetimes after the first token. */
+  lifetimeMs: number
+  expiries: number
+  /** Requests sent per second, at a fixed pace whatever the answers do (an open loop). */
+  ratePerSecond: number
+  /** The token endpoint's answer time, ms. */
+  tokenDelayMs: number
+  /** painless-token's leeway, scaled down with the lifetime (the default 30 s is longer than these tokens live). */
+  leewayMs: number
+  /** All contenders, or (quick) the baseline and painless-token's two settings. */
+  peers: boolean
+}
 
 export interface Plan {
   quick: boolean
@@ -18,9 +36,10 @@ export interface Plan {
   failureParked: number
   revocationInFlight: number
   heap: { n: number; contenders: string[]; repeats: number }[]
+  expiry: ExpiryPlan
 }
 
-export const USAGE = 'usage: npm run bench -- [--quick] [--seed <n>] [--only a,b,c,d,heap]'
+export const USAGE = 'usage: npm run bench -- [--quick] [--seed <n>] [--only a,b,c,d,e,heap]'
 
 const FULL: Omit<Plan, 'quick' | 'seed' | 'only'> = {
   fastPath: [
@@ -65,6 +84,15 @@ const FULL: Omit<Plan, 'quick' | 'seed' | 'only'> = {
     },
     { n: 100_000, contenders: ['luch-gate', 'promise-floor', 'painless-token', 'get-token'], repeats: 1 },
   ],
+  expiry: {
+    transports: ['microtask', 'http'],
+    lifetimeMs: 1_000,
+    expiries: 10,
+    ratePerSecond: 200,
+    tokenDelayMs: 30,
+    leewayMs: 100,
+    peers: true,
+  },
 }
 
 const QUICK: Omit<Plan, 'quick' | 'seed' | 'only'> = {
@@ -83,12 +111,21 @@ const QUICK: Omit<Plan, 'quick' | 'seed' | 'only'> = {
   failureParked: 1_000,
   revocationInFlight: 20,
   heap: [{ n: 10_000, contenders: ['luch-gate', 'promise-floor', 'painless-token', 'get-token'], repeats: 1 }],
+  expiry: {
+    transports: ['microtask', 'http'],
+    lifetimeMs: 600,
+    expiries: 10,
+    ratePerSecond: 200,
+    tokenDelayMs: 30,
+    leewayMs: 100,
+    peers: false,
+  },
 }
 
 export function parsePlan(argv: readonly string[]): Plan | string {
   let quick = false
   let seed = Date.now() % 2 ** 31
-  let only = new Set<Workload>(['a', 'b', 'c', 'd', 'heap'])
+  let only = new Set<Workload>(WORKLOADS)
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!
     if (arg === '--quick') quick = true
@@ -98,7 +135,7 @@ export function parsePlan(argv: readonly string[]): Plan | string {
       seed = value
     } else if (arg === '--only') {
       const names = (argv[++i] ?? '').split(',')
-      if (names.some((name) => !['a', 'b', 'c', 'd', 'heap'].includes(name))) return `--only takes a,b,c,d,heap\n${USAGE}`
+      if (names.some((name) => !WORKLOADS.includes(name as Workload))) return `--only takes ${WORKLOADS.join(',')}\n${USAGE}`
       only = new Set(names as Workload[])
     } else return `unknown argument: ${arg}\n${USAGE}`
   }

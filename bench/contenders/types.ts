@@ -1,5 +1,6 @@
 // The one shape every contender has, so workloads never know which library they drive: a factory that
 // wires the library onto a transport, starting with a valid token or an expired one.
+import type { TokenControllerEvent } from '../../src/index.ts'
 import type { Transport } from '../transports/types.ts'
 
 /** What the client knows at the start: a token the server accepts, or one that expired on both sides. */
@@ -10,6 +11,10 @@ export interface ContenderSetup {
   start: StartToken
   /** Requests a painless-token controller may park; B raises it past the 10,000 default. */
   maxQueue?: number
+  /** A painless-token controller's leeway; E scales it down with its short-lived tokens. */
+  leewayMs?: number
+  /** A painless-token controller's onEvent: E counts `request.parked`. */
+  onEvent?: (event: TokenControllerEvent) => void
 }
 
 export interface ContenderInstance {

@@ -3,6 +3,7 @@ import type { FailureRow } from '../workloads/failure.ts'
 import type { FastPathResult } from '../workloads/fast-path.ts'
 import type { BurstResult, GrowthRow } from '../workloads/burst.ts'
 import type { RevocationRow } from '../workloads/revocation.ts'
+import type { ExpiryResult } from '../workloads/expiry.ts'
 import type { FastAllocation, HeapRow } from '../heap/runner.ts'
 import { allContenders } from '../contenders/index.ts'
 import type { Spread } from '../measure/stats.ts'
@@ -22,13 +23,14 @@ export interface RunResults {
   heap?: { rows: HeapRow[]; fastPath: FastAllocation }
   failure?: FailureRow[]
   revocation?: RevocationRow[]
+  expiry?: ExpiryResult[]
   violations: readonly string[]
 }
 
 const LUCH_BASED = new Set(['seed', 'seed-fixed', 'painless-token'])
 
 export function renderTables(r: RunResults): string {
-  return [summary(r), noise(r), fastPath(r), burst(r), heap(r), failure(r), revocation(r)].filter(Boolean).join('\n\n')
+  return [summary(r), noise(r), fastPath(r), burst(r), heap(r), failure(r), revocation(r), expiry(r)].filter(Boolean).join('\n\n')
 }
 
 function summary(r: RunResults): string {
@@ -227,4 +229,69 @@ function revocation(r: RunResults): string {
       rows,
     )
   )
+}
+
+function expiry(r: RunResults): string {
+  if (!r.expiry?.length) return ''
+  const sections = r.expiry.map((e) => {
+    const base = e.rows.find((row) => row.id === 'baseline')
+    const added = (ms: number, baseMs: number | undefined) => (baseMs === undefined || !isFinite(ms) ? '—' : signedMs(ms - baseMs))
+    const rows = e.rows.map((row) => [
+      row.label,
+      count(row.requests),
+      String(row.tokenCalls),
+      count(row.waited) +
+        (row.replayed ? ` (${count(row.replayed)} replayed)` : '') +
+        (row.parked === undefined ? '' : ` · ${count(row.parked)} parked`),
+      failures(row.failures),
+      count(row.hanging),
+      latency(row.p50Ms),
+      latency(row.p99Ms),
+      row.id === 'baseline' ? '—' : added(row.p50Ms, base?.p50Ms),
+      row.id === 'baseline' ? '—' : added(row.p99Ms, base?.p99Ms),
+      isFinite(row.maxWaitMs) ? duration(row.maxWaitMs) : '∞ (never sent)',
+    ])
+    return (
+      `### E, ${e.transport} transport (${count(e.ratePerSecond)} requests/s for ${duration(e.durationMs)})\n\n` +
+      table(
+        [
+          'contender',
+          'requests',
+          'token calls',
+          'waited for a token',
+          'failed',
+          'hanging',
+          'p50',
+          'p99',
+          'added p50',
+          'added p99',
+          'longest wait',
+        ],
+        rows,
+      )
+    )
+  })
+  const e = r.expiry[0]!
+  return (
+    `## E: routine expiries (steady load across ${e.expiries} token lifetimes, real time)\n\n` +
+    `Tokens live ${duration(e.lifetimeMs)} (the server refuses them after that) and the token endpoint answers after ${duration(e.tokenDelayMs)}. ` +
+    `Each contender starts without a token; its first request fetches one and is not counted. Then ${count(e.ratePerSecond)} requests a second, ` +
+    `sent at a fixed pace whatever the answers do, for ${e.expiries + 0.5} lifetimes. painless-token runs with \`leewayMs\` ${e.leewayMs} ms (the default 30 s is ` +
+    'longer than these tokens live); the baseline holds a token the server never expires, and its A/A twin (the same code) shows the noise. ' +
+    'Waited for a token: sent more than once (a 401, then a replay), or went out only after a token answer that came after it was sent, or never went out; ' +
+    "parked: painless-token's own `request.parked` events. Latency: from send to settle, nearest rank over every request (∞: the rank falls on a request " +
+    "still unsettled 3 s after the load stopped); added: minus the baseline's at the same rank, same transport, same run. " +
+    'Longest wait: from send to going out with a token.\n\n' +
+    sections.join('\n\n')
+  )
+}
+
+function latency(ms: number): string {
+  return isFinite(ms) ? duration(ms) : '∞ (hanging)'
+}
+
+/** `+29 ms`, `−0.3 ms`; under 0.05 ms, `0.0 ms`. */
+function signedMs(ms: number): string {
+  if (Math.abs(ms) < 0.05) return '0.0 ms'
+  return (ms < 0 ? '−' : '+') + duration(Math.abs(ms))
 }

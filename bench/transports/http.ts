@@ -19,7 +19,13 @@ export async function createHttpTransport(): Promise<Transport> {
         return (await server.fetchToken()).access_token
       },
       revokeAll: () => server.revokeAll(),
-      setTokenBehaviour: (behaviour) => server.setTokenBehaviour({ tokenStatus: behaviour.tokenStatus, tokenFault: behaviour.tokenFault }),
+      setTokenBehaviour: (behaviour) =>
+        server.setTokenBehaviour({
+          tokenStatus: behaviour.tokenStatus,
+          tokenFault: behaviour.tokenFault,
+          ttlSeconds: behaviour.ttlMs === undefined ? undefined : behaviour.ttlMs / 1000,
+          delayMs: behaviour.delayMs,
+        }),
     },
     request: (options) => shim.request(options),
     async close() {

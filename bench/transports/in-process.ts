@@ -1,5 +1,6 @@
 // In-process transports: the memory server answers after a microtask (0 latency) or after 5 ms,
-// through uni's success / fail / complete callbacks, never inside the call that sent the request.
+// through uni's success / fail / complete callbacks, never inside the call that sent the request. A token answer
+// the server delays (E) comes that much later, then after the transport's own latency.
 import type { UniRequestOptions, UniRequestSuccess, UniRequestTask } from '../../test/helpers/uni-shim.ts'
 import { createMemoryServer, type Reply } from './memory-server.ts'
 import type { Transport } from './types.ts'
@@ -14,7 +15,7 @@ export function createInProcessTransport(latencyMs: 0 | 5): Transport {
   function request(options: UniRequestOptions): UniRequestTask {
     const reply = server.handle(options.url, options.header)
     let settled = false
-    const deliver = (reply: Exclude<Reply, { kind: 'hang' }>) => {
+    const deliver = (reply: Exclude<Reply, { kind: 'hang' | 'later' }>) => {
       if (settled) return
       settled = true
       if (reply.kind === 'drop') {
@@ -27,7 +28,11 @@ export function createInProcessTransport(latencyMs: 0 | 5): Transport {
       options.success?.(success)
       options.complete?.(success)
     }
-    if (reply.kind !== 'hang') schedule(() => deliver(reply))
+    const answer = (reply: Reply): void => {
+      if (reply.kind === 'later') setTimeout(() => !settled && answer(reply.reply()), reply.afterMs)
+      else if (reply.kind !== 'hang') schedule(() => deliver(reply))
+    }
+    answer(reply)
     return { abort: () => queueMicrotask(() => deliver({ kind: 'drop' })) }
   }
 

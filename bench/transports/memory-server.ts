@@ -1,15 +1,20 @@
 // The fake token + API server of the in-process transports, with the rules of test/helpers/token-server.ts:
 // `/token` issues { access_token, expires_in } (seconds); any other path answers 401 for a missing, unknown,
-// expired or revoked token; `/always401` refuses every token. A function call, no sockets.
+// expired or revoked token; `/always401` refuses every token. A function call, no sockets. A token answer that
+// has a delay is decided (and its token issued, its lifetime counted) when the delay is over, as over HTTP.
 import type { BenchServer, TokenBehaviour } from './types.ts'
 
-export type Reply = { kind: 'answer'; statusCode: number; data: unknown } | { kind: 'drop' } | { kind: 'hang' }
+export type Reply =
+  | { kind: 'answer'; statusCode: number; data: unknown }
+  | { kind: 'drop' }
+  | { kind: 'hang' }
+  | { kind: 'later'; afterMs: number; reply: () => Reply }
 
 export interface MemoryServer extends BenchServer {
   handle(url: string, header: Record<string, unknown> | undefined): Reply
 }
 
-const TTL_SECONDS = 3600
+const TTL_MS = 3_600_000
 
 export function createMemoryServer(origin: string): MemoryServer {
   const live = new Map<string, number>() // token → expiresAt
@@ -19,17 +24,23 @@ export function createMemoryServer(origin: string): MemoryServer {
 
   function issueToken(): string {
     const token = `t${++issued}.${Math.random().toString(36).slice(2)}`
-    live.set(token, Date.now() + TTL_SECONDS * 1000)
+    live.set(token, Date.now() + (behaviour.ttlMs ?? TTL_MS))
     return token
   }
 
   function answerToken(): Reply {
+    if (behaviour.delayMs) return { kind: 'later', afterMs: behaviour.delayMs, reply: answerTokenNow }
+    return answerTokenNow()
+  }
+
+  function answerTokenNow(): Reply {
     if (behaviour.tokenFault === 'hang') return { kind: 'hang' }
     if (behaviour.tokenFault === 'reset') return { kind: 'drop' }
     if (behaviour.tokenStatus !== undefined && behaviour.tokenStatus !== 200) {
       return { kind: 'answer', statusCode: behaviour.tokenStatus, data: { error: 'server_error' } }
     }
-    return { kind: 'answer', statusCode: 200, data: { access_token: issueToken(), token_type: 'Bearer', expires_in: TTL_SECONDS } }
+    const expiresIn = (behaviour.ttlMs ?? TTL_MS) / 1000
+    return { kind: 'answer', statusCode: 200, data: { access_token: issueToken(), token_type: 'Bearer', expires_in: expiresIn } }
   }
 
   function answerApi(path: string, header: Record<string, unknown> | undefined): Reply {

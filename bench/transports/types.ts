@@ -5,10 +5,17 @@ import type { UniRequestOptions, UniRequestSuccess, UniRequestTask } from '../..
 
 export type TransportName = 'microtask' | '5ms' | 'http'
 
-/** How the token endpoint misbehaves: a status (500), a dropped connection, or no answer at all. */
+/**
+ * How the token endpoint behaves: a status (500), a dropped connection, or no answer at all; how long its tokens
+ * live (default an hour) and how long it takes to answer (default at once).
+ */
 export interface TokenBehaviour {
   tokenStatus?: number
   tokenFault?: 'reset' | 'hang'
+  /** Lifetime of the tokens issued from now on, ms (sent as `expires_in` in seconds, fractions allowed). */
+  ttlMs?: number
+  /** Every token answer waits this long first, ms. */
+  delayMs?: number
 }
 
 export interface BenchServer {

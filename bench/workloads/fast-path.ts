@@ -43,7 +43,7 @@ export async function runFastPath(plan: Plan, random: Random, checks: Checks): P
 }
 
 // mitata drives the loop (warm-up, batching, minimum time); the figure is both clocks over every call it made.
-async function timeCell(contender: Contender, name: TransportName, minCpuMs: number, checks: Checks): Promise<Figures> {
+export async function timeCell(contender: Contender, name: TransportName, minCpuMs: number, checks: Checks): Promise<Figures> {
   const transport = await createTransport(name)
   const token = await transport.server.issue()
   const instance = contender.create({ transport, start: { kind: 'valid', token } })
