@@ -154,6 +154,12 @@ const failCycle = ['emitRefreshFailed', 'rejectParkedRefreshFailed', 'forgetPark
 const recordFailure = { type: 'recordError', params: ({ event }: { event: { error: unknown } }) => event } as const
 // Requests in a cool-down or while a login is required are answered at once, never parked.
 const refuseCoolingDown = { actions: { type: 'rejectRefreshFailed', params: waiterOf } } as const
+// A failed cycle does not spoil a token that is still fresh (a refresh() that failed, a background cycle that failed
+// with a refresh() waiting): it is still handed out until the leeway.
+const answerIfFresh = {
+  guard: { type: 'isFresh', params: ({ event }: { event: RequestEvent }) => event },
+  actions: { type: 'answerWaiter', params: waiterOf },
+} as const
 const refuseLoginRequired = { actions: { type: 'rejectLoginRequired', params: waiterOf } } as const
 // A cycle the soft window starts: 'ahead' while the token is still handed out, 'expired' once inside the leeway.
 type TimedEvent = Extract<TokenEvent, { at: number }>
@@ -182,6 +188,25 @@ const refreshIfDueOnShow = [
 const refreshIfDueOnline = [
   { guard: aheadDue(null, false), target: '#token.refreshing', actions: ['markOnline', aheadCycle] },
   { actions: 'markOnline' },
+] as const
+// Storage was read: a fresh stored token is taken; else a cycle if requests wait; else nothing to do yet.
+type HydratedEvent = Extract<TokenEvent, { type: 'token.hydrated' }>
+const keepStoredRefreshToken = { type: 'keepRefreshToken', params: ({ event }: { event: HydratedEvent }) => event } as const
+const takeFreshStored = {
+  guard: { type: 'isFreshGrant', params: ({ event }: { event: HydratedEvent }) => event },
+  target: '#token.valid',
+  actions: [
+    { type: 'storeToken', params: ({ event }: { event: HydratedEvent }) => ({ grant: event.grant as Grant }) },
+    'emitTokenRestored',
+    'releaseParked',
+    'forgetParked',
+  ],
+} as const
+const nothingToDoYet = { target: '#token.idle.empty', actions: keepStoredRefreshToken } as const
+const settleHydration = [
+  takeFreshStored,
+  { guard: 'hasParked', target: '#token.refreshing', actions: [keepStoredRefreshToken, { type: 'startCycle', params: {} }] },
+  nothingToDoYet,
 ] as const
 // While a background cycle runs (or rests after failing), the current token is still handed out until the leeway.
 const answerIfServingAhead = {
@@ -246,7 +271,8 @@ export const tokenMachine = setup({
     // A retry fires only online, and while hidden only for a parked request: a background one waits for app.show.
     mayRetry: ({ context }) => !context.offline && (!context.hidden || parkedSize(context.parked) > 0),
     // A background cycle nobody waits for: failing it keeps the current token, and the next one rests first.
-    isUnattendedAhead: ({ context }) => context.reason === 'ahead' && parkedSize(context.parked) === 0,
+    // (A 401 during it forgot the token: then it fails like any cycle, and the next request starts one.)
+    isUnattendedAhead: ({ context }) => context.reason === 'ahead' && parkedSize(context.parked) === 0 && context.accessToken !== null,
   },
   actions: {
     answerWaiter: ({ context }, { waiter }: { waiter: Waiter }) => waiter.resolve(context.accessToken as string),
@@ -440,27 +466,7 @@ export const tokenMachine = setup({
             'token.get': parkOrRefuse,
             // A forced refresh waits for the stored refresh token, like any request during hydration.
             'token.refresh': [refuseIfFull, { target: 'refreshQueued', actions: { type: 'parkWaiter', params: waiterOf } }],
-            'token.hydrated': [
-              {
-                guard: { type: 'isFreshGrant', params: ({ event }) => event },
-                target: '#token.valid',
-                actions: [
-                  { type: 'storeToken', params: ({ event }) => ({ grant: event.grant as Grant }) },
-                  'emitTokenRestored',
-                  'releaseParked',
-                  'forgetParked',
-                ],
-              },
-              {
-                guard: 'hasParked',
-                target: '#token.refreshing',
-                actions: [
-                  { type: 'keepRefreshToken', params: ({ event }) => event },
-                  { type: 'startCycle', params: {} },
-                ],
-              },
-              { target: 'empty', actions: { type: 'keepRefreshToken', params: ({ event }) => event } },
-            ],
+            'token.hydrated': settleHydration,
           },
         },
         // Still reading storage, with a forced refresh waiting: whatever was stored, refresh with its refresh token.
@@ -468,13 +474,19 @@ export const tokenMachine = setup({
           on: {
             'token.get': parkOrRefuse,
             'token.refresh': parkOrRefuse,
-            'token.hydrated': {
-              target: '#token.refreshing',
-              actions: [
-                { type: 'keepRefreshToken', params: ({ event }) => event },
-                { type: 'startCycle', params: { reason: 'forced' } },
-              ],
-            },
+            'token.hydrated': [
+              {
+                guard: 'hasParked',
+                target: '#token.refreshing',
+                actions: [
+                  { type: 'keepRefreshToken', params: ({ event }) => event },
+                  { type: 'startCycle', params: { reason: 'forced' } },
+                ],
+              },
+              // The refresh() that queued it timed out or was aborted meanwhile: nobody waits for a fetch.
+              takeFreshStored,
+              nothingToDoYet,
+            ],
           },
         },
         empty: {},
@@ -596,7 +608,7 @@ export const tokenMachine = setup({
                 reenter: true,
                 actions: [
                   { type: 'parkWaiter', params: waiterOf },
-                  { type: 'startCycle', params: { reason: 'expired' } },
+                  { type: 'startCycle', params: {} },
                 ],
               },
             ],
@@ -646,7 +658,7 @@ export const tokenMachine = setup({
         // Within retry.cooldownMs of a failed cycle: no new cycle per request, the same answer at once.
         coolingDown: {
           after: { cooldown: 'retryable' },
-          on: { 'token.get': refuseCoolingDown, 'token.refresh': refuseCoolingDown },
+          on: { 'token.get': [answerIfFresh, refuseCoolingDown], 'token.refresh': refuseCoolingDown },
         },
         // No token is held and only a login brings one: setGrant() (session.set) or clear() leave.
         loginRequired: {
@@ -660,7 +672,7 @@ export const tokenMachine = setup({
       },
       on: {
         // Only failed.retryable gets here. Entering failed rejected everyone parked.
-        'token.get': parkAndRefresh,
+        'token.get': [answerIfFresh, parkAndRefresh],
         'token.refresh': parkAndForceRefresh,
         'token.clear': forgetAll,
       },

@@ -273,8 +273,8 @@ export function createTokenController(options: TokenControllerOptions): TokenCon
     }
   }
 
-  // The token a request may take right now without waiting: held and fresh, in valid or while a background refresh
-  // runs (the machine's isServingAhead). Inside the soft window, in valid, it also asks for that background refresh:
+  // The token a request may take right now without waiting: held and fresh, in valid, while a background refresh
+  // runs (the machine's isServingAhead), or after a failed cycle that left it fresh. Inside the soft window, in valid, it also asks for that background refresh:
   // the adapters' fast path (currentToken) must start it too, or luch-request traffic never would.
   function servedToken(value: unknown, context: TokenContext): string | undefined {
     const at = now()
@@ -283,8 +283,10 @@ export function createTokenController(options: TokenControllerOptions): TokenCon
       if (isDueAhead(context, at)) send({ type: 'token.ahead', at })
       return context.accessToken as string
     }
-    const refreshingAhead = context.reason === 'ahead' && typeof value === 'object' && value !== null && 'refreshing' in value
-    return refreshingAhead && isFresh(context, at) ? (context.accessToken as string) : undefined
+    if (typeof value !== 'object' || value === null || !isFresh(context, at)) return undefined
+    // Also after a failed cycle (failed.loginRequired holds no token, so it is never fresh there).
+    const serving = 'failed' in value || (context.reason === 'ahead' && 'refreshing' in value)
+    return serving ? (context.accessToken as string) : undefined
   }
 
   function park(type: 'token.get' | 'token.refresh', signal: AbortSignalLike | undefined): Promise<string> {

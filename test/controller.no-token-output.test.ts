@@ -61,8 +61,9 @@ it('prints no issued access or refresh token through a failure-heavy run with ev
     storage,
     leewayMs: 1_000,
     fetchTimeoutMs: 300,
-    waitTimeoutMs: 600,
-    maxQueue: 40,
+    // Shorter than one hanging attempt: a request parked behind one times out (WAIT_TIMEOUT is printed).
+    waitTimeoutMs: 250,
+    maxQueue: 20,
     retry: { attempts: 3, baseDelayMs: 50 },
     onEvent: (event) => console.info('[painless-token]', event),
     inspect: (event) => {

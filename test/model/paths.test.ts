@@ -119,6 +119,15 @@ function recordsOfAllPaths(): PathRecord[] {
   return suites.flatMap(({ config, paths }) => paths.map((path) => records.get(path) ?? replayPath(config, path)))
 }
 
+// Paths happen at one instant (T0: timers fire, the wall clock stands), so a transition that needs the held token
+// to go stale while the machine waits elsewhere cannot be reached by them.
+const NEEDS_TIME_TO_PASS: Record<string, string> = {
+  // A rest holds a fresh token (a 401 there leaves by its own transition); a request finds it stale only once the
+  // clock reached the leeway during the rest.
+  'token.refreshing.resting · token.get #2 [else] → token.refreshing (re-entered)':
+    "test/controller.ahead.test.ts: 'starts a cycle at once for a request inside the leeway while resting, and that request waits for it'",
+}
+
 describe('coverage of the machine definition', () => {
   it('visits every state node, compound and atomic', () => {
     const visited = new Set(recordsOfAllPaths().flatMap((record) => [...record.visited]))
@@ -130,8 +139,10 @@ describe('coverage of the machine definition', () => {
 
   it('takes every transition of the definition', () => {
     const defined = allTransitions()
+    // Each one named here, with the reason, is covered by the test named beside it instead.
+    for (const name of Object.keys(NEEDS_TIME_TO_PASS)) expect(defined, `${name} is no transition of the definition`).toContain(name)
     const taken = new Set(recordsOfAllPaths().flatMap((record) => record.transitions))
-    const missing = defined.filter((name) => !taken.has(name))
+    const missing = defined.filter((name) => !taken.has(name) && !(name in NEEDS_TIME_TO_PASS))
     expect(missing, `transitions no path takes:\n${missing.join('\n')}`).toEqual([])
     // Taken but not defined would mean the names drifted from the definition: the check above proves nothing then.
     expect([...taken].filter((name) => !defined.includes(name))).toEqual([])

@@ -60,6 +60,8 @@ function answersAtOnce(replay: Replay): boolean {
   const { context } = replay.snapshot
   if (context.accessToken === null || !isFresh(context, T0)) return false
   if (replay.state === 'valid') return !isDueAhead(context, T0) || context.hidden || context.offline
+  // A failed cycle leaves a fresh token served (a refresh() that failed, a background cycle with one behind it).
+  if (replay.state === 'failed.retryable' || replay.state === 'failed.coolingDown') return true
   return replay.state.startsWith('refreshing') && context.reason === 'ahead'
 }
 
@@ -273,7 +275,7 @@ export function startSystem(options: ModelOptions) {
       const late = track(tokens.getToken())
       await microtasks()
       expect(outcomeOf(late), `a request after stop() ${where}`).toMatchObject({ code: 'STOPPED' })
-    } else if (state === 'failed.loginRequired' || state === 'failed.coolingDown') {
+    } else if (state === 'failed.loginRequired' || (state === 'failed.coolingDown' && !answersAtOnce(replay))) {
       // Answered at once with the same error, however often asked: no cycle, no fetch.
       const refused = [track(tokens.getToken()), track(tokens.refresh())]
       await microtasks()

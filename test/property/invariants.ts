@@ -100,10 +100,6 @@ export function createMonitor(options: { clock: VirtualClock; plan: ControllerPl
   let fastPathCalls = 0
   let lifecycleCalls = 0
   // After a failed background cycle nobody waited for: no background fetch before restUntil (a new cycle ends it).
-  // The generation held, still fresh, when a cycle failed into failed.*: see invariant 8.
-  let failedFreshGeneration = -1
-  // The cycle (by count) a refresh() queued during hydration started after that refresh() had timed out.
-  let orphanForcedCycle = -1
   let resting = false
   let rests = 0
   let restUntil = 0
@@ -152,12 +148,6 @@ export function createMonitor(options: { clock: VirtualClock; plan: ControllerPl
       cycles++
       attemptsInCycle.push(0)
       if (event.reason === 'ahead') aheadCycles++
-      if (event.reason === 'forced' && event.queueSize === 0) orphanForcedCycle = cycles
-    }
-    // (A background cycle nobody waited for rests instead, still serving its token: no exemption for that one.)
-    const unattended = event.reason === 'ahead' && event.rejected === 0
-    if (event.type === 'refresh.failed' && !unattended && tokens && holdsFresh(tokens.actor.getSnapshot().context, clock.now())) {
-      failedFreshGeneration = tokens.actor.getSnapshot().context.generation
     }
     // Rests after a failed background cycle that rejected nobody: at least the longest backoff and the cool-down.
     if (event.type === 'refresh.failed' && event.reason === 'ahead' && event.rejected === 0) {
@@ -212,11 +202,7 @@ export function createMonitor(options: { clock: VirtualClock; plan: ControllerPl
     // request's, not a background one.
     const waiting =
       making !== undefined || requests.some((request) => request.parked === true && request.settleEvents === 0 && request.outcomes === 0)
-    // Known gap, reported (regressions.property.test.ts, `it.fails`): a refresh() made while storage is read queues a
-    // forced cycle that starts when the read ends, even if that refresh() has timed out meanwhile (the only way a
-    // forced cycle starts with nobody parked).
-    const orphaned = orphanForcedCycle === cycles
-    const forCaller = invalidating > 0 || orphaned
+    const forCaller = invalidating > 0
     // Invariant 9: hidden, no background or keep-fresh refresh, and a retry only for a parked request.
     // (A background cycle's retry may fire for a request that parked behind it: after a 401 forgot the token.)
     if (hidden && record.reason === 'ahead' && record.attempt === 1) fail(`${what} started while hidden`)
@@ -306,9 +292,11 @@ export function createMonitor(options: { clock: VirtualClock; plan: ControllerPl
       const { context } = snapshot
       tracked.expectedToken = context.accessToken
       tracked.releasedAt = tracked.startedAt
-      // In valid, or while a background cycle runs (or rests after failing): the token is still handed out.
+      // In valid, while a background cycle runs (or rests after failing), or after a failed cycle that left the
+      // token fresh: the token is still handed out.
       const servingAhead = isRefreshing(snapshot.value) && context.reason === 'ahead'
-      if (snapshot.value !== 'valid' && !servingAhead)
+      const failedFresh = typeof snapshot.value === 'object' && 'failed' in snapshot.value
+      if (snapshot.value !== 'valid' && !servingAhead && !failedFresh)
         fail(`request ${tracked.n} answered without parking in ${JSON.stringify(snapshot.value)}`)
       // A token that lives no longer than leewayMs gets half its lifetime as its leeway (issue 14, defect 4).
       const lifetimeMs = context.receivedAt === undefined ? Infinity : context.expiresAt - context.receivedAt
@@ -327,12 +315,7 @@ export function createMonitor(options: { clock: VirtualClock; plan: ControllerPl
       snapshot.status === 'active' &&
       holdsFresh(snapshot.context, tracked.startedAt)
     ) {
-      // Known gap, reported (regressions.property.test.ts, `it.fails`): a cycle that fails while the held token is
-      // still fresh (a forced refresh, or a background one with a refresh() parked behind it) leaves that token
-      // unserved: in failed.* the next request parks for a new cycle (reason 'expired') or is refused in a cool-down,
-      // and requests made during that cycle park too, until a new token arrives.
-      const unserved = snapshot.context.generation === failedFreshGeneration && snapshot.value !== 'valid'
-      const forced = (isRefreshing(snapshot.value) && snapshot.context.reason === 'forced') || unserved
+      const forced = isRefreshing(snapshot.value) && snapshot.context.reason === 'forced'
       const waitedOrRefused = tracked.parked === true || tracked.rejectedAt !== undefined
       if (waitedOrRefused && !forced) {
         const how = tracked.parked ? 'waited' : `was refused (${String(tracked.rejectedCode)})`
@@ -444,7 +427,9 @@ export function createMonitor(options: { clock: VirtualClock; plan: ControllerPl
       return
     }
     const { context } = snapshot
-    const serves = snapshot.value === 'valid' || (isRefreshing(snapshot.value) && context.reason === 'ahead')
+    // valid, a background cycle (running or resting), or failed with the token still fresh (failed.loginRequired holds none).
+    const failed = typeof snapshot.value === 'object' && 'failed' in snapshot.value
+    const serves = snapshot.value === 'valid' || failed || (isRefreshing(snapshot.value) && context.reason === 'ahead')
     const expected = serves && holdsFresh(context, at) ? context.accessToken : undefined
     if (token !== expected)
       fail(

@@ -136,9 +136,8 @@ describe('stop() called from inside onEvent', () => {
 })
 
 // Issue 17, found by the lifecycle and controller properties (invariant 8: no request waits while a usable token is
-// held). Open bugs in the core, reported to the lead: `it.fails` keeps the tree green until the fix lands, and
-// fails (as a reminder to make it a plain `it`) once it does. invariants.ts exempts each case by name meanwhile.
-describe('open bugs found by the properties (issue 17)', () => {
+// held; invariant 9: no fetch while hidden that nobody waits for), fixed in the machine and src/keep-fresh.ts.
+describe('bugs found by the properties (issue 17)', () => {
   beforeEach(() => {
     vi.useFakeTimers()
   })
@@ -161,9 +160,9 @@ describe('open bugs found by the properties (issue 17)', () => {
     return { tokens, fetch }
   }
 
-  // BUG: a background cycle that fails with a refresh() parked behind it goes to failed.* like any cycle, and the
+  // Was: a background cycle that fails with a refresh() parked behind it goes to failed.* like any cycle, and the
   // still-fresh token is no longer handed out: the next getToken() parks for a new cycle (reason 'expired').
-  it.fails('a failed background cycle with a refresh() parked still hands out the fresh token', async () => {
+  it('a failed background cycle with a refresh() parked still hands out the fresh token', async () => {
     const { tokens, fetch } = await insideTheSoftWindow()
     await expect(tokens.getToken()).resolves.toBe('held') // starts the background refresh
     const forced = track(tokens.refresh())
@@ -178,9 +177,9 @@ describe('open bugs found by the properties (issue 17)', () => {
     tokens.stop()
   })
 
-  // BUG: the same with a cool-down: the request that did not wait is refused with REFRESH_FAILED while the token
+  // Was: the same with a cool-down: the request that did not wait is refused with REFRESH_FAILED while the token
   // is fresh ("a background refresh that fails never rejects a request that did not wait").
-  it.fails('a failed background cycle with a refresh() parked does not refuse later requests in the cool-down', async () => {
+  it('a failed background cycle with a refresh() parked does not refuse later requests in the cool-down', async () => {
     const { tokens, fetch } = await insideTheSoftWindow({ cooldownMs: 60_000 })
     await expect(tokens.getToken()).resolves.toBe('held')
     const forced = track(tokens.refresh())
@@ -192,9 +191,9 @@ describe('open bugs found by the properties (issue 17)', () => {
     tokens.stop()
   })
 
-  // BUG (older than issue 17, same rule): a forced refresh that fails while the held token is fresh leaves it
+  // Was (older than issue 17, same rule): a forced refresh that fails while the held token is fresh leaves it
   // unserved the same way.
-  it.fails('a failed refresh() leaves the fresh token served', async () => {
+  it('a failed refresh() leaves the fresh token served', async () => {
     const fetch = fakeFetch()
     const tokens = createTokenController({ fetchToken: fetch.fetchToken, retry: { attempts: 1 } })
     await tokens.ready()
@@ -210,10 +209,10 @@ describe('open bugs found by the properties (issue 17)', () => {
     tokens.stop()
   })
 
-  // BUG (src/keep-fresh.ts, found reading it for the model suite's 30-day tokens): the keep-fresh timer is capped at
+  // Was (src/keep-fresh.ts, found reading it for the model suite's 30-day tokens): the keep-fresh timer is capped at
   // the longest timer (2^31 - 1 ms, 24.8 days); for a token whose soft window starts later it fires early, the machine
   // refuses token.ahead (not due yet), and the timer is never set again for that token: no background refresh.
-  it.fails('keepFresh refreshes a 30-day token at the start of its soft window', async () => {
+  it('keepFresh refreshes a 30-day token at the start of its soft window', async () => {
     const fetch = fakeFetch()
     const tokens = createTokenController({ fetchToken: fetch.fetchToken, keepFresh: true, refreshAheadMs: 300_000 })
     await tokens.ready()
@@ -224,10 +223,10 @@ describe('open bugs found by the properties (issue 17)', () => {
     tokens.stop()
   })
 
-  // BUG (minor): a refresh() made while storage is still read queues a forced cycle (idle.refreshQueued) that
+  // Was (minor): a refresh() made while storage is still read queues a forced cycle (idle.refreshQueued) that
   // starts when the read ends even if that refresh() timed out meanwhile: a fetch nobody waits for, even while the
   // app is hidden.
-  it.fails('a refresh() that timed out during hydration starts no fetch once storage is read (hidden)', async () => {
+  it('a refresh() that timed out during hydration starts no fetch once storage is read (hidden)', async () => {
     let finishRead!: (value: unknown) => void
     const fetch = fakeFetch()
     const tokens = createTokenController({
