@@ -197,9 +197,11 @@ export type TokenEmitted =
   | { type: 'session.lost'; reason: SessionLostReason }
 
 /**
- * The top-level state: `idle` (no usable token known), `valid`, `refreshing` (a fetch in flight or a backoff
- * delay), `failed`: the last cycle ran out of attempts (`failed.retryable`: the next request starts a new one;
- * `failed.coolingDown`: within `retry.cooldownMs` of it, requests reject at once), or a login is required
+ * The top-level state: `idle` (no usable token known), `valid`, `refreshing` (a fetch in flight, a backoff delay, a
+ * retry paused while offline or hidden, or the rest after a failed background refresh; during a background refresh
+ * the held token is still handed out), `failed`: the last cycle ran out of attempts (`failed.retryable`: the next
+ * request starts a new one; `failed.coolingDown`: within `retry.cooldownMs` of it, requests reject at once; in both,
+ * a token still fresh is handed out until its leeway), or a login is required
  * (`failed.loginRequired`: requests reject with `LOGIN_REQUIRED` until `setGrant()` or `clear()`).
  *
  * @example
