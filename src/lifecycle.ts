@@ -29,7 +29,7 @@ interface Registration {
  *
  * `host` is a mini-program global (`wx`, `uni`, `my`, `tt`: `onAppShow`/`onAppHide`, `onNetworkStatusChange`, and
  * `getNetworkType` read once now), a web `window` (its `document`'s `visibilitychange`, the window's `online` and
- * `offline`, `navigator.onLine` read once now), or `{ window, document }`. Returns the function that detaches it:
+ * `offline`, its navigator's `onLine` read once now), or `{ window, document }`. Returns the function that detaches it:
  * listeners come off where the platform has `off*` (else later callbacks are ignored), and the controller is told
  * "shown" and "online" again if it was last told otherwise, as if never watched. Calling it twice does nothing.
  *
@@ -135,15 +135,15 @@ function watchWeb(api: Api, report: Report): () => void {
       'watchLifecycle: host must be wx, uni, my, tt (onAppShow, onAppHide, onNetworkStatusChange), a window or { window, document }',
     )
   }
-  const navigator = host.navigator || win.navigator
+  const nav = host.navigator || win.navigator
   const detach = register([
     domListener(doc, 'visibilitychange', () => report(isVisible(doc), undefined)),
     domListener(win, 'online', () => report(undefined, true)),
     domListener(win, 'offline', () => report(undefined, false)),
   ])
   // Only what differs from the controller's assumption (shown, online) is news: attaching starts no fetch.
-  // navigator.onLine true promises nothing (a captive portal); false is sure.
-  report(isVisible(doc) ? undefined : false, navigator && navigator.onLine === false ? false : undefined)
+  // onLine true promises nothing (a captive portal); false is sure.
+  report(isVisible(doc) ? undefined : false, nav && nav.onLine === false ? false : undefined)
   return detach
 }
 

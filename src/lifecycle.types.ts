@@ -49,7 +49,7 @@ export interface LifecycleDocument {
 }
 
 /**
- * The parts of a web `window` watchLifecycle reads: the `online` and `offline` events, `navigator.onLine` once at the
+ * The parts of a web `window` watchLifecycle reads: the `online` and `offline` events, its navigator's `onLine` once at the
  * start, and its `document` when the window is passed alone.
  *
  * @example
@@ -63,8 +63,8 @@ export interface LifecycleWindow {
 }
 
 /**
- * A web window and document passed apart (an iframe's, or stand-ins in tests). `navigator` defaults to
- * `window.navigator`.
+ * A web window and document passed apart (an iframe's, or stand-ins in tests). `navigator` defaults to the
+ * window's own.
  *
  * @example
  * watchLifecycle(tokens, { window, document })
