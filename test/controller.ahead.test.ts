@@ -197,6 +197,24 @@ describe('the fast path inside the soft window', () => {
     expect(of('refresh.started').map((e) => e.reason)).toEqual(['missing', 'ahead'])
   })
 
+  it('sends the machine nothing outside the soft window: the fast path stays event-free', async () => {
+    const events: string[] = []
+    // Events sent to the actors (XState's own xstate.* ones, an invoked fetch's init, left out).
+    const { tokens, hold, moveTo } = setup({
+      inspect: (event) => event.type === '@xstate.event' && !event.event.type.startsWith('xstate.') && events.push(event.event.type),
+    })
+    const expiresAt = await hold()
+    moveTo(expiresAt - AHEAD - 1)
+    events.length = 0
+
+    expect(tokens.currentToken()).toBe('token-A')
+    expect(await tokens.getToken()).toBe('token-A')
+    expect(events).toEqual([])
+    moveTo(expiresAt - AHEAD)
+    expect(tokens.currentToken()).toBe('token-A')
+    expect(events).toEqual(['token.ahead'])
+  })
+
   it('getToken() resolves with the held token, without waiting for the background refresh it started in the same tick', async () => {
     const { tokens, fetch, hold, moveTo, of } = setup()
     const expiresAt = await hold()
@@ -382,6 +400,22 @@ describe('a 401 for the token a background refresh still hands out', () => {
     expect(of('refresh.succeeded').at(-1)).toMatchObject({ reason: 'ahead', released: 1 })
   })
 
+  it('then fails like any cycle if nobody waits: failed, no token held, and the next request starts a cycle (missing)', async () => {
+    const { tokens, fetch, hold, moveTo, clock } = setup({ retry: { attempts: 1 } })
+    const expiresAt = await hold()
+    moveTo(expiresAt - 4 * MINUTE)
+    expect(tokens.currentToken()).toBe('token-A')
+    tokens.invalidate('token-A')
+
+    fetch.last().fail(new Error('token endpoint: 503'))
+    await flush()
+    expect(tokens.actor.getSnapshot().value).toEqual({ failed: 'retryable' })
+    clock.advance(HOUR) // no rest ends in valid without a token
+    expect(tokens.state).toBe('failed')
+    void tokens.getToken().catch(() => undefined)
+    expect(fetch.last().reason).toBe('missing')
+  })
+
   it('ignores a 401 for an older token', async () => {
     const { tokens, fetch, hold, moveTo } = setup()
     const expiresAt = await hold()
@@ -545,6 +579,19 @@ describe('setAppVisible', () => {
     fetch.last().grant('token-B')
     expect(await request).toBe('token-B')
     expect(fetch.count).toBe(2)
+  })
+
+  it('shown after expiry, the refresh failing: failed (no rest, which only a background cycle takes)', async () => {
+    const { tokens, fetch, hold, moveTo } = setup({ retry: { attempts: 1 } })
+    const expiresAt = await hold()
+    tokens.setAppVisible(false)
+    moveTo(expiresAt + HOUR)
+    tokens.setAppVisible(true)
+    expect(fetch.last().reason).toBe('expired')
+
+    fetch.last().fail(new Error('token endpoint: 503'))
+    await flush()
+    expect(tokens.actor.getSnapshot().value).toEqual({ failed: 'retryable' })
   })
 
   it('shown before the soft window: starts nothing', async () => {
