@@ -464,13 +464,15 @@ export function createMonitor(options: { clock: VirtualClock; plan: ControllerPl
     const controller = tokens as TokenController
     const token = `login-${grants++}`
     const before = controller.actor.getSnapshot()
+    // As the call starts: setGrant may release parked requests whose onEvent stops the controller within the call.
+    const stoppedBefore = stopped
     try {
       controller.setGrant({ access_token: token, expires_in: expiresInS, refresh_token: `${token}-refresh` })
-      if (expiresInS <= 0 || stopped) fail(`setGrant took an unusable grant (${expiresInS} s${stopped ? ', stopped' : ''})`)
+      if (expiresInS <= 0 || stoppedBefore) fail(`setGrant took an unusable grant (${expiresInS} s${stoppedBefore ? ', stopped' : ''})`)
     } catch (error) {
       const code = (error as { code?: unknown }).code
-      if (code !== (stopped ? 'STOPPED' : 'INVALID_TOKEN_RESPONSE')) fail(`setGrant threw ${String(code)}`)
-      if (!stopped && expiresInS > 0) fail(`setGrant refused a usable grant (${expiresInS} s)`)
+      if (code !== (stoppedBefore ? 'STOPPED' : 'INVALID_TOKEN_RESPONSE')) fail(`setGrant threw ${String(code)}`)
+      if (!stoppedBefore && expiresInS > 0) fail(`setGrant refused a usable grant (${expiresInS} s)`)
       if (controller.actor.getSnapshot() !== before) fail('setGrant refused a grant but changed the machine')
     }
   }
