@@ -24,11 +24,12 @@
 //   10.56 kB (+0.44), limit 10.15 -> 10.59.
 // - issue 16 as merged (sessions and grants without an expiry together): createTokenController 6.74 -> 8.15 kB
 //   (+1.41), limit 8.17; the root 10.11 -> 11.54 kB (+1.43), limit 11.56.
-// - issue 17 (refresh ahead), measured against the tree before it: createTokenController 8.15 -> 9.13 kB (+0.98: the
+// - issue 17 (refresh ahead), measured against the tree before it: createTokenController 8.15 -> 9.16 kB (+1.01: the
 //   machine's soft window, token.ahead, app.show/hide and network.online/offline with the paused and resting
-//   substates, the machine alone 3.20 -> 3.84 kB (+0.64); the keepFresh timer src/keep-fresh.ts +0.16; the fast
-//   path's servedToken, setAppVisible/setOnline and the two options +0.18), limit 9.15 kB; the root 11.54 ->
-//   12.57 kB (+1.03: the same, and uniStorage's default reached through member calls for uni-app H5), limit 12.60.
+//   substates, a failed cycle serving a fresh token, the machine alone 3.20 -> 3.86 kB (+0.66); the keepFresh timer
+//   src/keep-fresh.ts +0.16; the fast path's servedToken, setAppVisible/setOnline and the two options +0.19), limit
+//   9.18 kB; the root 11.54 -> 12.61 kB (+1.07: the same, and uniStorage's default reached through member calls for
+//   uni-app H5), limit 12.64.
 //   The new painless-token/lifecycle adds 0.79 kB to the controller (1.5 kB budget), 1.02 kB alone.
 // An adapter is always used with the controller, so its budget is what it adds on top of `createTokenController`
 // (the request path, errors and abort code are paid once): `scripts/size-table.ts` subtracts the controller row
@@ -48,14 +49,14 @@ const deps = ['xstate', 'crypto-js', 'luch-request', 'axios']
 const withXstate = (config) => ({ ...config, external: (config.external ?? []).filter((name) => name !== 'xstate') })
 
 const rows = [
-  { name: '. (our code)', path: 'dist/index.js', import: '*', ignore: deps, limit: '12.60 KB' },
+  { name: '. (our code)', path: 'dist/index.js', import: '*', ignore: deps, limit: '12.64 KB' },
   { name: '. (with xstate + crypto-js)', path: 'dist/index.js', import: '*', modifyEsbuildConfig: withXstate },
   {
     name: '. createTokenController only (our code)',
     path: 'dist/index.js',
     import: '{ createTokenController }',
     ignore: deps,
-    limit: '9.15 KB',
+    limit: '9.18 KB',
   },
   {
     name: '. createTokenController only (with xstate)',
