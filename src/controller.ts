@@ -323,7 +323,7 @@ export function createTokenController(options: TokenControllerOptions): TokenCon
         return Promise.reject(new TypeError('getToken: signal must have aborted, addEventListener and removeEventListener'))
       }
       if (signal !== undefined && signal.aborted) return Promise.reject(new AbortedError(signal.reason))
-      // The fast path every request pays for: no allocation beyond the promise, and no event outside the soft window.
+      // The fast path every request pays for: no allocation beyond the promise, and no event before the soft window opens.
       const token = servedToken(snapshot.value, snapshot.context)
       return token === undefined ? park('token.get', signal) : Promise.resolve(token)
     },

@@ -1,5 +1,6 @@
 // watchLifecycle: tells a token controller when the app is shown or hidden and when the network comes and goes, from a
-// mini-program global (wx, uni, my, tt) or a web window. It only calls setAppVisible / setOnline: the machine decides.
+// mini-program global (wx, uni, my, tt) or a web page's window and document. It only calls setAppVisible / setOnline;
+// the machine decides.
 import type { TokenController } from './controller.ts'
 import type { LifecycleDocument, LifecycleHost, LifecycleWindow, NetworkStatus, WebLifecycleHost } from './lifecycle.types.ts'
 

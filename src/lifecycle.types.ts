@@ -1,5 +1,5 @@
-// The hosts watchLifecycle reads: a mini-program global (wx, uni, my, tt) or a web window and document. Only the
-// members it calls are named; the platforms' own types (miniprogram-api-typings, @dcloudio/types, lib.dom) fit them.
+// The hosts watchLifecycle reads: a mini-program global (wx, uni, my, tt) or a web page's window and document. Only
+// the members it calls are named; the platforms' own types (miniprogram-api-typings, @dcloudio/types, lib.dom) fit them.
 
 /**
  * What a mini-program hands to `onNetworkStatusChange` listeners and to `getNetworkType`'s `success`, across platforms.
@@ -7,7 +7,8 @@
  * `getNetworkType`), else `networkType` `'none'` (wx, uni, tt) or `'NOTREACHABLE'` (Alipay).
  *
  * @example
- * wx.onNetworkStatusChange((status: NetworkStatus) => console.log(status.isConnected, status.networkType))
+ * const isOffline = (status: NetworkStatus) => status.isConnected === false || status.networkType === 'none'
+ * wx.onNetworkStatusChange((status) => showOfflineBanner(isOffline(status)))
  */
 export interface NetworkStatus {
   isConnected?: boolean

@@ -46,7 +46,7 @@ afterAll(async () => {
   if (outDir) rmSync(outDir, { recursive: true, force: true })
 })
 
-// The page: a controller with a movable clock (`skip(ms)`) and a fetchToken that waits for `answer(i, …)`.
+// The page: a controller with a movable clock (`moveClock(ms)`) and a fetchToken that waits for `answer(i, …)`.
 async function openPage(): Promise<{ page: Page; context: BrowserContext; problems: string[] }> {
   const context = await browser.newContext()
   onTestFinished(() => context.close())
@@ -76,7 +76,7 @@ async function openPage(): Promise<{ page: Page; context: BrowserContext; proble
       now: () => Date.now() + offset,
       retry: { attempts: 3, baseDelayMs: 50, jitter: false },
     })
-    w.skip = (ms: number) => (offset += ms)
+    w.moveClock = (ms: number) => (offset += ms)
     w.answer = (index: number, token: string | null) => {
       if (token === null) w.calls[index].reject(new Error('token endpoint unreachable'))
       else w.calls[index].resolve({ access_token: token, expires_in: 3600 })
@@ -120,7 +120,7 @@ describe('watchLifecycle(tokens, window) in headless Chromium', () => {
     // Hidden, 56 min later: inside the soft window (5 min before a one-hour token's expiry), and no fetch.
     await page.evaluate(() => (window as any).setVisibility('hidden'))
     expect(await page.evaluate(() => (window as any).flags())).toEqual({ hidden: true, offline: false })
-    await page.evaluate(() => (window as any).skip(56 * 60_000))
+    await page.evaluate(() => (window as any).moveClock(56 * 60_000))
     expect(await page.evaluate(() => (window as any).tokens.getToken())).toBe('token-1')
     expect(await calls(page)).toEqual(['missing#1'])
 
@@ -133,7 +133,7 @@ describe('watchLifecycle(tokens, window) in headless Chromium', () => {
     await expect.poll(() => page.evaluate(() => (window as any).flags())).toEqual({ hidden: false, offline: true })
     await page.evaluate(() => {
       const w = window as any
-      w.skip(61 * 60_000)
+      w.moveClock(61 * 60_000)
       w.request = w.tokens.getToken()
     })
     await expect.poll(() => calls(page)).toEqual(['missing#1', 'ahead#1', 'expired#1'])
