@@ -15,7 +15,17 @@ import { backoffDelay } from './backoff.ts'
 import { DEFAULT_REFRESH_AHEAD_MS, DEFAULT_RETRY, DEFAULT_TIMEOUTS, orDefault } from './defaults.ts'
 import { cappedRetryAfterMs, errorCode } from './failure.ts'
 import { emptyParked, enqueue, forEachPending, forgetSettled, parkedSize, type Parked } from './parked.ts'
-import type { Grant, RefreshReason, SessionLostReason, TokenContext, TokenEmitted, TokenEvent, TokenInput, Waiter } from './token.types.ts'
+import type {
+  Grant,
+  RefreshReason,
+  SessionLostReason,
+  SharedTokenGrant,
+  TokenContext,
+  TokenEmitted,
+  TokenEvent,
+  TokenInput,
+  Waiter,
+} from './token.types.ts'
 
 // Defined in defaults.ts; exported here too, where they were first.
 export { DEFAULT_RETRY, DEFAULT_TIMEOUTS } from './defaults.ts'
@@ -32,6 +42,8 @@ export interface FetchTokenInput {
   attempt: number
   reason: RefreshReason
   refreshToken?: string
+  /** The shared version of the token being replaced, for the coordinator; absent when none came from one. */
+  knownVersion?: number
 }
 
 /**
@@ -121,6 +133,7 @@ function loginRequired(context: TokenContext): LoginRequiredError {
 
 function fetchInput(context: TokenContext): FetchTokenInput {
   const input: FetchTokenInput = { attempt: context.attempt, reason: context.reason }
+  if (context.sharedVersion > 0) input.knownVersion = context.sharedVersion
   if (context.refreshToken !== null) {
     Object.defineProperty(input, 'refreshToken', { value: context.refreshToken, enumerable: false })
   }
@@ -272,6 +285,10 @@ export const tokenMachine = setup({
     mayRetry: ({ context }) => !context.offline && (!context.hidden || parkedSize(context.parked) > 0),
     // A background cycle nobody waits for: failing it keeps the current token, and the next one rests first.
     // (A 401 during it forgot the token: then it fails like any cycle, and the next request starts one.)
+    // A token another instance published: newer than the one held (or last held) and fresh by this machine's leeway.
+    isNewerSharedToken: ({ context }, { grant, at }: { grant: SharedTokenGrant; at: number }) =>
+      grant.version > context.sharedVersion &&
+      isFresh({ expiresAt: grant.expiresAt, receivedAt: grant.receivedAt, leewayMs: context.leewayMs }, at),
     isUnattendedAhead: ({ context }) => context.reason === 'ahead' && parkedSize(context.parked) === 0 && context.accessToken !== null,
   },
   actions: {
@@ -311,6 +328,7 @@ export const tokenMachine = setup({
       expiresAt: grant.expiresAt,
       receivedAt: at,
       generation: context.generation + 1,
+      sharedVersion: orDefault(grant.version, 0),
     })),
     keepRefreshToken: assign({
       refreshToken: ({ context }, { grant }: { grant: Grant | null }) =>
@@ -386,6 +404,13 @@ export const tokenMachine = setup({
       generation: context.generation,
       expiresAt: context.expiresAt,
     })),
+    emitTokenAdopted: emit(({ context }) => ({
+      type: 'token.adopted' as const,
+      generation: context.generation,
+      version: context.sharedVersion,
+      expiresAt: context.expiresAt,
+      released: parkedSize(context.parked),
+    })),
     emitSessionLost: emit((_, { reason }: { reason: SessionLostReason }) => ({ type: 'session.lost' as const, reason })),
   },
   delays: {
@@ -401,6 +426,7 @@ export const tokenMachine = setup({
     refreshToken: null,
     expiresAt: 0,
     generation: 0,
+    sharedVersion: 0,
     parked: emptyParked,
     attempt: 0,
     lastError: undefined,
@@ -448,6 +474,20 @@ export const tokenMachine = setup({
         'rejectParkedLoginRequired',
         'forgetParked',
         { type: 'emitSessionLost', params: { reason: 'logout' } },
+      ],
+    },
+    // From any state: another instance's token, newer and fresh, ends whatever this one was doing (a running fetch or
+    // wait for the lock is abandoned, a late storage read ignored); parked requests get it. Not newer: ignored, so
+    // the push and the waiter's own re-read of one token are taken once.
+    'token.shared': {
+      guard: { type: 'isNewerSharedToken', params: ({ event }) => event },
+      target: '#token.valid',
+      actions: [
+        { type: 'storeToken', params: ({ event }) => ({ grant: event.grant, at: event.grant.receivedAt }) },
+        'emitTokenAdopted',
+        'emitLeewayShortened',
+        'releaseParked',
+        'forgetParked',
       ],
     },
     // The app's lifecycle and the network (watchLifecycle): flags the guards read. valid and refreshing also act on them.

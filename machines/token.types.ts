@@ -52,6 +52,20 @@ export interface Grant {
   readonly accessToken: string
   readonly refreshToken?: string | undefined
   readonly expiresAt: number
+  /** The shared record's version, when a coordinator supplied the grant (`coordinator` option); absent otherwise. */
+  readonly version?: number | undefined
+}
+
+/**
+ * A grant another instance published through the coordinator: its shared `version`, and the epoch ms it was issued,
+ * rebuilt on this host from relative figures (so the soft window and short-grant leeway survive the trip).
+ *
+ * @example
+ * actor.send({ type: 'token.shared', grant, at: Date.now() }) // the controller sends it; grant from the coordinator
+ */
+export interface SharedTokenGrant extends Grant {
+  readonly version: number
+  readonly receivedAt: number
 }
 
 /**
@@ -86,6 +100,11 @@ export interface TokenContext {
   receivedAt?: number | undefined
   /** Numbers the tokens this machine has held; 0 before the first. */
   generation: number
+  /**
+   * The shared version of the token held (or last held: kept after a 401, so the coordinator knows which one was
+   * refused); 0 when it came from no coordinator.
+   */
+  sharedVersion: number
   parked: Parked
   /** Attempts made in the current refresh cycle. */
   attempt: number
@@ -172,6 +191,11 @@ export type TokenEvent =
   | { type: 'network.online'; at: number }
   /** The network is gone: a retry waits for `network.online` instead of spending an attempt. */
   | { type: 'network.offline' }
+  /**
+   * Another instance published a token through the coordinator: taken from any state if newer than the one held and
+   * fresh, answering whoever is parked; the same token arriving twice (push and re-read) is taken once.
+   */
+  | { type: 'token.shared'; grant: SharedTokenGrant; at: number }
 
 /**
  * What the machine emits (`actor.on(type, …)`); the controller forwards these to `onEvent`. None carries a token.
@@ -195,6 +219,8 @@ export type TokenEmitted =
   | { type: 'session.started'; generation: number; expiresAt: number }
   /** Both tokens are forgotten and a login is required; the controller calls `onLoginRequired` once for it. */
   | { type: 'session.lost'; reason: SessionLostReason }
+  /** A token another instance published was taken (`token.shared`); `released`: the parked requests it answered. */
+  | { type: 'token.adopted'; generation: number; version: number; expiresAt: number; released: number }
 
 /**
  * The top-level state: `idle` (no usable token known), `valid`, `refreshing` (a fetch in flight, a backoff delay, a

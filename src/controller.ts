@@ -5,7 +5,8 @@ import { createActor, fromCallback, type Actor, type InspectionEvent } from 'xst
 import { errorCode, errorSummary } from '../machines/failure.ts'
 import { oldestParked, parkedSize } from '../machines/parked.ts'
 import { isDueAhead, isFresh, rejectStopped, tokenMachine, type FetchTokenInput } from '../machines/token.machine.ts'
-import type { TokenContext, TokenEvent, TokenState } from '../machines/token.types.ts'
+import { orDefault } from '../machines/defaults.ts'
+import type { Grant, TokenContext, TokenEvent, TokenState } from '../machines/token.types.ts'
 import { createAbortHandle, type AbortSignalLike } from './abort.ts'
 import { createDeadlineTimer } from './deadline.ts'
 import { createKeepFreshTimer } from './keep-fresh.ts'
@@ -99,6 +100,7 @@ export interface TokenController {
 }
 
 type TokenActor = Actor<typeof tokenMachine>
+type ReceivedGrant = Grant & { readonly receivedAt: number }
 
 /**
  * Creates the controller that every request asks for a token: one refresh at a time however many requests wait,
@@ -129,6 +131,16 @@ export function createTokenController(options: TokenControllerOptions): TokenCon
     released: (waiter) => report({ type: 'request.released', id: waiter.id }),
     rejected: (waiter, error) => report({ type: 'request.rejected', id: waiter.id, code: error.code }),
   }
+
+  // Connected before anything starts: a coordinator that cannot serve these options throws here (a TypeError).
+  const coordination = config.coordinator?.connect({
+    fetchTimeoutMs: config.fetchTimeoutMs,
+    isFresh: (grant) => isFresh({ expiresAt: grant.expiresAt, receivedAt: grant.receivedAt, leewayMs: config.leewayMs }, now()),
+    now,
+    clock: config.clock,
+    report,
+    adopt: (grant) => send({ type: 'token.shared', grant, at: now() }),
+  })
 
   const machine = tokenMachine.provide({
     actors: { fetchToken: fromCallback<TokenEvent, FetchTokenInput>(({ input, sendBack }) => fetchAttempt(input, sendBack)) },
@@ -165,8 +177,20 @@ export function createTokenController(options: TokenControllerOptions): TokenCon
   actor.subscribe({ complete: settleStopped })
   let hydrated: () => void
   const hydration = new Promise<void>((resolve) => (hydrated = resolve))
+  // Ready once storage and, with a coordinator, the shared record have both been read.
+  let readsPending = coordination ? 2 : 1
+  const oneRead = () => {
+    if (--readsPending === 0) hydrated()
+  }
   actor.start()
-  syncStorage(actor, config, isRunning, send, report, () => hydrated())
+  syncStorage(actor, config, isRunning, send, report, oneRead)
+  // The shared token, if any, is offered as another instance's would be: taken when newer and fresh.
+  if (coordination) {
+    void coordination.read().then((grant) => {
+      if (grant !== null) send({ type: 'token.shared', grant, at: now() })
+      oneRead()
+    })
+  }
   // After storage's listener: the tokens are forgotten in storage before the app hears of it.
   actor.on('session.lost', ({ reason }) => {
     if (config.onLoginRequired) callApp('onLoginRequired', config.onLoginRequired, { reason })
@@ -228,41 +252,56 @@ export function createTokenController(options: TokenControllerOptions): TokenCon
   // Every way a stopped controller's requests settle runs through here (and the machine's token.stop runs the
   // same rejectStopped): a waiter already settled is skipped, so running it twice settles no one twice.
   function settleStopped(): void {
+    coordination?.close()
     deadlines.stop()
     keepFresh?.stop()
     hydrated()
     rejectStopped(actor.getSnapshot().context.parked)
   }
 
-  // One attempt of the injected fetchToken, as XState's callback actor: no AbortController needed.
+  // One call of the app's fetchToken, its answer parsed into a grant. A rejection passes isLoginRequired; a response
+  // whose getters throw fails the attempt as it is, at once rather than at fetchTimeoutMs.
+  function fetchGrant(input: FetchTokenInput, signal: AbortSignalLike, refreshToken: string | undefined): Promise<ReceivedGrant> {
+    return new Promise((resolve) => {
+      resolve(config.fetchToken({ attempt: input.attempt, signal, reason: input.reason, refreshToken }))
+    }).then(
+      (response) => {
+        const at = now()
+        const grant = parseTokenResponse(response, at, config.defaultLifetimeMs)
+        if (grant instanceof TokenError) throw grant
+        return Object.assign(grant, { receivedAt: at })
+      },
+      (error: unknown) => {
+        throw classify(error)
+      },
+    )
+  }
+
+  // One attempt, as XState's callback actor (no AbortController needed): the app's fetchToken, or with a coordinator
+  // the shared token, the wait for another holder, or a fetch under the lock.
   function fetchAttempt(input: FetchTokenInput, sendBack: (event: TokenEvent) => void): () => void {
     // The step that stop() interrupted may still start a fetch: nobody is left to use it.
     if (stopped) return () => {}
     const abortHandle = createAbortHandle()
+    const signal = abortHandle.signal
     let finished = false
-    new Promise((resolve) => {
-      resolve(
-        config.fetchToken({ attempt: input.attempt, signal: abortHandle.signal, reason: input.reason, refreshToken: input.refreshToken }),
-      )
-    }).then(
-      (response) => {
+    const attempt = coordination
+      ? coordination.refresh({
+          knownVersion: orDefault(input.knownVersion, 0),
+          signal,
+          fetch: (fetchSignal, sharedRefreshToken) => fetchGrant(input, fetchSignal, orDefault(sharedRefreshToken, input.refreshToken)),
+        })
+      : fetchGrant(input, signal, input.refreshToken)
+    attempt.then(
+      (grant) => {
         if (finished) return
         finished = true
-        const at = now()
-        let grant: ReturnType<typeof parseTokenResponse>
-        try {
-          grant = parseTokenResponse(response, at, config.defaultLifetimeMs)
-        } catch (error) {
-          // A response whose getters throw fails this attempt now, not at fetchTimeoutMs.
-          sendBack({ type: 'fetch.failed', error })
-          return
-        }
-        sendBack(grant instanceof TokenError ? { type: 'fetch.failed', error: grant } : { type: 'fetch.succeeded', grant, at })
+        sendBack({ type: 'fetch.succeeded', grant, at: grant.receivedAt })
       },
       (error: unknown) => {
         if (finished) return
         finished = true
-        sendBack({ type: 'fetch.failed', error: classify(error) })
+        sendBack({ type: 'fetch.failed', error })
       },
     )
     // Runs when the machine leaves `fetching`: on timeout, clear() or stop() the fetch is abandoned.

@@ -20,6 +20,8 @@ export type TokenErrorCode =
   | 'FETCH_TIMEOUT'
   | 'INSECURE_URL'
   | 'LOGIN_REQUIRED'
+  | 'COORDINATOR_UNAVAILABLE'
+  | 'FETCH_QUOTA_EXCEEDED'
 
 /**
  * The base class of every error painless-token rejects with. Branch on `code` ({@link TokenErrorCode}).

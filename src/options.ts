@@ -14,6 +14,7 @@ import {
 } from '../machines/defaults.ts'
 import type { RefreshReason, SessionLostReason } from '../machines/token.types.ts'
 import type { AbortSignalLike } from './abort.ts'
+import type { TokenCoordinator } from './coordination/types.ts'
 import type { TokenResponse } from './grant.ts'
 import { isInvalidGrant } from './session.ts'
 import { memoryStorage } from './storage/memory.ts'
@@ -195,6 +196,13 @@ export interface TokenControllerOptions {
    * `fetchTimeoutMs`, a failure reaches `onEvent` as `revoke.failed`, `logout()` never rejects.
    */
   revokeToken?: (context: RevokeTokenContext) => Promise<unknown> | unknown
+  /**
+   * Shares one token among processes or tabs: `redisCoordinator(client, options)` from `painless-token/redis`, or
+   * `webLocksCoordinator({ name })` from `painless-token/web-locks`. Used on the hydration and refresh paths only: a
+   * refresh adopts a newer shared token or takes the lock, fetches once and publishes; waiting for another holder
+   * counts against `fetchTimeoutMs` like a fetch. A token another instance publishes is taken at once. Default none.
+   */
+  coordinator?: TokenCoordinator
 }
 
 export interface ResolvedOptions {
@@ -216,6 +224,7 @@ export interface ResolvedOptions {
   isLoginRequired: (error: unknown) => boolean
   onLoginRequired: TokenControllerOptions['onLoginRequired']
   revokeToken: TokenControllerOptions['revokeToken']
+  coordinator: TokenCoordinator | undefined
 }
 
 export function resolveOptions(options: TokenControllerOptions): ResolvedOptions {
@@ -257,6 +266,7 @@ export function resolveOptions(options: TokenControllerOptions): ResolvedOptions
     isLoginRequired: checkFunction('isLoginRequired', orDefault(options.isLoginRequired, isInvalidGrant)),
     onLoginRequired: optionalFunction('onLoginRequired', options.onLoginRequired),
     revokeToken: optionalFunction('revokeToken', options.revokeToken),
+    coordinator: checkCoordinator(options.coordinator),
   }
 }
 
@@ -293,6 +303,14 @@ function checkString(name: string, value: unknown): string {
 function checkFunction<F>(name: string, value: F): F {
   if (typeof value !== 'function') throw new TypeError(`createTokenController: ${name} must be a function`)
   return value
+}
+
+function checkCoordinator(coordinator: TokenCoordinator | undefined): TokenCoordinator | undefined {
+  if (coordinator === undefined) return undefined
+  if (typeof coordinator !== 'object' || coordinator === null || typeof coordinator.connect !== 'function') {
+    throw new TypeError('createTokenController: coordinator must come from redisCoordinator() or webLocksCoordinator()')
+  }
+  return coordinator
 }
 
 function optionalFunction<F>(name: string, value: F | undefined): F | undefined {

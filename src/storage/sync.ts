@@ -31,6 +31,7 @@ export function syncStorage(
   const remove = () => guard('remove', () => storage.remove(storageKey))
   actor.on('refresh.succeeded', save)
   actor.on('session.started', save)
+  actor.on('token.adopted', save)
   // A clear() made while a refresh was succeeding (from onEvent) removes the token after that refresh saved it.
   actor.on('token.cleared', remove)
   actor.on('session.lost', remove)

@@ -72,10 +72,16 @@ describe('package.json exports', () => {
     expect(Object.keys(pkg.dependencies).sort()).toEqual(['crypto-js'])
     // xstate is a required peer: WeChat's Build npm parses every package in `dependencies` (xstate's `?.` stops it)
     // and leaves peers alone; npm >= 7 and pnpm install it all the same. Tests pin the version they run.
-    expect(Object.keys(pkg.peerDependencies).sort()).toEqual(['axios', 'luch-request', 'xstate'])
+    // The Redis clients (painless-token/redis recognises either by shape) are optional peers too.
+    expect(Object.keys(pkg.peerDependencies).sort()).toEqual(['axios', 'ioredis', 'luch-request', 'redis', 'xstate'])
     expect(pkg.peerDependencies.xstate).toBe('^5.33.3')
     expect(pkg.devDependencies.xstate).toBe('5.33.3')
-    expect(pkg.peerDependenciesMeta).toEqual({ axios: { optional: true }, 'luch-request': { optional: true } })
+    expect(pkg.peerDependenciesMeta).toEqual({
+      axios: { optional: true },
+      'luch-request': { optional: true },
+      ioredis: { optional: true },
+      redis: { optional: true },
+    })
   })
 })
 
