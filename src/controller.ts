@@ -186,7 +186,7 @@ export function createTokenController(options: TokenControllerOptions): TokenCon
   syncStorage(actor, config, isRunning, send, report, oneRead)
   // The shared token, if any, is offered as another instance's would be: taken when newer and fresh.
   if (coordination) {
-    void coordination.read().then((grant) => {
+    coordination.read().then((grant) => {
       if (grant !== null) send({ type: 'token.shared', grant, at: now() })
       oneRead()
     })

@@ -49,7 +49,7 @@ export function createCoordinator(engine: CoordinationEngine, options: Coordinat
       let closed = false
       const report = host.report
       const unwatch = engine.watch((version) => {
-        if (version > highestVersion && !closed) void announce()
+        if (version > highestVersion && !closed) announce().then(undefined, ignore)
       })
 
       // Another instance published: read the record it announced (the message carries only the version).
@@ -141,7 +141,7 @@ export function createCoordinator(engine: CoordinationEngine, options: Coordinat
           }
           return withVersion(fetched, 0)
         } finally {
-          void engine.release(lock)
+          engine.release(lock).then(undefined, ignore)
         }
       }
 
@@ -171,7 +171,7 @@ export function createCoordinator(engine: CoordinationEngine, options: Coordinat
           if (closed) return
           closed = true
           unwatch()
-          void engine.close()
+          engine.close().then(undefined, ignore)
         },
       }
     },
@@ -248,3 +248,6 @@ export function raceSignal<T>(promise: Promise<T>, signal: AbortSignalLike): Pro
     )
   })
 }
+
+// release() and close() never reject by contract; an engine that breaks it must not leave an unhandled rejection.
+function ignore(): void {}
