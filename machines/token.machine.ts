@@ -476,7 +476,7 @@ export const tokenMachine = setup({
         { type: 'emitSessionLost', params: { reason: 'logout' } },
       ],
     },
-    // From any state: another instance's token, newer and fresh, ends whatever this one was doing (a running fetch or
+    // From any state but failed.loginRequired: another instance's token, newer and fresh, ends whatever this one was doing (a running fetch or
     // wait for the lock is abandoned, a late storage read ignored); parked requests get it. Not newer: ignored, so
     // the push and the waiter's own re-read of one token are taken once.
     'token.shared': {
@@ -707,6 +707,8 @@ export const tokenMachine = setup({
             'token.refresh': refuseLoginRequired,
             // Already logged out: no second session.lost, so onLoginRequired runs once per loss.
             'session.logout': {},
+            // Only a login leaves: another instance's token does not undo a logout here (a tab signed out stays out).
+            'token.shared': {},
           },
         },
       },

@@ -83,7 +83,12 @@ export function createCoordinator(engine: CoordinationEngine, options: Coordinat
           throwIfAborted(signal)
           let outcome
           try {
-            outcome = await raceSignal(engine.acquire({ knownVersion, signal, fetchTimeoutMs: host.fetchTimeoutMs }), signal)
+            const acquiring = engine.acquire({ knownVersion, signal, fetchTimeoutMs: host.fetchTimeoutMs })
+            // A lock granted after the attempt ended is nobody's: give it back at once rather than at its lease.
+            acquiring.then((late) => {
+              if (signal.aborted && late.kind === 'acquired') engine.release(late.lock).then(undefined, ignore)
+            }, ignore)
+            outcome = await raceSignal(acquiring, signal)
           } catch (error) {
             if (signal.aborted) throw error
             return unavailable(error, attempt)
