@@ -45,7 +45,7 @@ function expectHolding(h: MachineHarness, version: number, at = NOW): void {
   expect(h.get(at).token).toBe(sharedTokenNo(version))
 }
 
-describe('token machine: a newer, fresh shared token is taken from every state', () => {
+describe('token machine: a newer, fresh shared token is taken from every state but failed.loginRequired', () => {
   it('idle.hydrating: parked requests get it, and the storage read that ends later is ignored', () => {
     const h = startMachine()
     const waiters = [h.get(), h.refresh()]
@@ -206,18 +206,6 @@ describe('token machine: a newer, fresh shared token is taken from every state',
     expect(h.state).toBe('valid')
   })
 
-  it('failed.loginRequired: taken (another instance holds a session); requests get it', () => {
-    const h = startEmpty()
-    h.get()
-    h.fetch.fail(new LoginRequiredError('refresh token refused'))
-    expect(h.state).toBe('failed.loginRequired')
-
-    share(h, sharedGrant(1))
-
-    expectHolding(h, 1)
-    expect(h.context.refreshToken).toBe(sharedRefreshNo(1))
-  })
-
   it('emits token.adopted with generation, version, expiry and the count of parked requests it answered', () => {
     const h = startEmpty()
     h.get()
@@ -243,6 +231,32 @@ describe('token machine: a newer, fresh shared token is taken from every state',
 })
 
 describe('token machine: a shared token that is not newer, or not fresh, is ignored', () => {
+  it('failed.loginRequired: ignored, even newer and fresh (only a login leaves; a signed-out tab stays out)', () => {
+    const h = startEmpty()
+    h.get()
+    h.fetch.fail(new LoginRequiredError('refresh token refused'))
+    expect(h.state).toBe('failed.loginRequired')
+
+    share(h, sharedGrant(1))
+
+    expect(h.state).toBe('failed.loginRequired')
+    expect(h.context).toMatchObject({ accessToken: null, refreshToken: null, sharedVersion: 0 })
+    expect(h.get().error?.code).toBe('LOGIN_REQUIRED')
+    expect(h.emittedOf('token.adopted')).toEqual([])
+  })
+
+  it('failed.loginRequired after logout: ignored; a login (setGrant) then a newer shared token is taken', () => {
+    const h = startValid()
+    h.send({ type: 'session.logout' })
+
+    share(h, sharedGrant(1))
+    expect(h.state).toBe('failed.loginRequired')
+    h.send({ type: 'session.set', grant: grantNo(2), at: NOW })
+    share(h, sharedGrant(2))
+
+    expectHolding(h, 2)
+  })
+
   it('takes the same version once: the push and the re-read deliver one token', () => {
     const h = startEmpty()
     share(h, sharedGrant(3))

@@ -51,6 +51,8 @@ export interface SystemRecords {
   readonly loggedOut: Promise<void> | undefined
   /** The controller emitted token.adopted during the step (a `token.shared` step: the pushed token was taken). */
   readonly adopted: boolean
+  /** Before the step, the session was lost (`session.lost`) and neither a login nor clear() came since. */
+  readonly signedOutBefore: boolean
   /** The controller's state after the step (`tokens.state`). */
   readonly state: TokenState
   /** How often the controller called close() on its coordinator connection. */
@@ -145,16 +147,16 @@ export function brokenContract(system: SystemRecords, event: ModelEvent, replay:
 }
 
 /**
- * Another instance's token (issue 18), judged by what the step pushed, whatever state the machine was in: a newer,
- * fresh one is taken from any state (parked requests get it, a fetch in flight is abandoned, no new one starts); a
- * stale one or the version already held changes nothing.
+ * Another instance's token (issue 18), judged by what the step pushed and what the system heard before: a newer,
+ * fresh one is taken (parked requests get it, a fetch in flight is abandoned, no new one starts) unless the session
+ * was lost (only a login leaves then); a stale one or the version already held changes nothing.
  */
 function brokenSharedContract(system: SystemRecords, event: Extract<ModelEvent, { type: 'token.shared' }>): string[] {
   const { fetch, pendingBefore, fetchesBefore, lastIssued } = system
   const broken: string[] = []
   const require = (holds: boolean, what: string) => void (holds || broken.push(what))
   require(fetch.count === fetchesBefore, 'a shared token starts no fetch')
-  if (event.variant === 'newer') {
+  if (event.variant === 'newer' && !system.signedOutBefore) {
     require(system.adopted, 'a newer fresh shared token is adopted (token.adopted)')
     require(system.state === 'valid', 'a newer fresh shared token leads to valid')
     require(lastIssued === event.grant.accessToken, 'the adopted token is the one pushed')
@@ -163,9 +165,10 @@ function brokenSharedContract(system: SystemRecords, event: Extract<ModelEvent, 
       (request) => request.outcome.status === 'fulfilled' && request.outcome.value === lastIssued,
     ), 'requests parked before the push got the shared token')
   } else {
-    require(!system.adopted, `a ${event.variant} shared token is ignored (no token.adopted)`)
-    require(system.state === system.stateBefore, `a ${event.variant} shared token leaves the state as it was`)
-    require(pendingBefore.every((request) => request.outcome.status === 'pending'), `a ${event.variant} shared token settles nobody`)
+    const what = system.signedOutBefore ? `a ${event.variant} shared token, signed out,` : `a ${event.variant} shared token`
+    require(!system.adopted, `${what} is ignored (no token.adopted)`)
+    require(system.state === system.stateBefore, `${what} leaves the state as it was`)
+    require(pendingBefore.every((request) => request.outcome.status === 'pending'), `${what} settles nobody`)
   }
   return broken
 }

@@ -89,8 +89,12 @@ export function startSystem(options: ModelOptions) {
   let resting = false
   // token.adopted heard so far: whether a pushed token was taken is what the controller says, not the model.
   let adoptions = 0
+  // Signed out: the session was lost (logout, a refused refresh token) and no login or clear() came since.
+  let signedOut = false
   const onEvent = (event: TokenControllerEvent) => {
     if (event.type === 'token.adopted') adoptions++
+    if (event.type === 'session.lost') signedOut = true
+    if (event.type === 'session.started' || event.type === 'token.cleared') signedOut = false
     if (event.type === 'refresh.failed') resting = event.reason === 'ahead' && event.rejected === 0
     if (event.type === 'refresh.started') resting = false
   }
@@ -121,6 +125,7 @@ export function startSystem(options: ModelOptions) {
   let pendingBefore: Request[] = []
   let fetchesBefore = 0
   let adoptedNow = false
+  let signedOutBefore = false
   let loggedOut: Promise<void> | undefined
 
   const twinOf = (waiter: RecordingWaiter | undefined): Request => {
@@ -161,6 +166,7 @@ export function startSystem(options: ModelOptions) {
     restingBefore = resting && stateBefore === 'refreshing'
     served = undefined
     adoptedNow = false
+    signedOutBefore = signedOut
     const sent = step.sent as { grant?: Grant | null }
     switch (event.type) {
       case 'token.get':
@@ -379,6 +385,9 @@ export function startSystem(options: ModelOptions) {
     },
     get adopted() {
       return adoptedNow
+    },
+    get signedOutBefore() {
+      return signedOutBefore
     },
     get state() {
       return tokens.state
