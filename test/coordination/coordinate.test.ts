@@ -98,7 +98,12 @@ function connectInstance(
 }
 
 function publishFresh(s: Setup, token = `shared-${SECRET}`, ageMs = 60_000): number {
-  return s.store.publish({ accessToken: token, refreshToken: `${token}-refresh`, remainingMs: 2 * HOUR_MS - ageMs, lifetimeMs: 2 * HOUR_MS })
+  return s.store.publish({
+    accessToken: token,
+    refreshToken: `${token}-refresh`,
+    remainingMs: 2 * HOUR_MS - ageMs,
+    lifetimeMs: 2 * HOUR_MS,
+  })
 }
 
 const everyLockReleasedOnce = (s: Setup) => s.store.granted().every((lock) => lock.releases === 1)

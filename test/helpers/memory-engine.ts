@@ -3,13 +3,7 @@
 // It exists to test the driver (src/coordination/coordinate.ts) and the controller's coordinator wiring without I/O;
 // the real engines are tested against a real redis-server (test/helpers/redis-server.ts) and real Chromium (test/e2e).
 // Time is the test's clock (`now`, `clock`): TTLs, leases, quota windows and waits all run on it.
-import type {
-  AcquireOutcome,
-  AcquireRequest,
-  CoordinationEngine,
-  PublishedGrant,
-  SharedRecord,
-} from '../../src/coordination/types.ts'
+import type { AcquireOutcome, AcquireRequest, CoordinationEngine, PublishedGrant, SharedRecord } from '../../src/coordination/types.ts'
 import { sharedRecord } from '../../src/coordination/coordinate.ts'
 import { CoordinatorUnavailableError } from '../../src/coordination/errors.ts'
 import type { AbortSignalLike, Clock } from '../../src/index.ts'
@@ -90,7 +84,7 @@ export function memoryStore(options: MemoryStoreOptions) {
 
   function announce(from: number, version: number): void {
     // Any publish ends every wait for a holder (a waiter asks again), then the watchers hear the version.
-    for (const wake of [...waiters]) wake()
+    wakeAll()
     if (delivery === 'manual') {
       queued.push({ from, version })
       return
@@ -98,10 +92,15 @@ export function memoryStore(options: MemoryStoreOptions) {
     Promise.resolve().then(() => tell(from, version))
   }
 
+  // Each wake removes itself from the set: a Set visits every entry once even so.
+  function wakeAll(): void {
+    for (const wake of waiters) wake()
+  }
+
   function tell(from: number, version: number): void {
     for (const [instance, set] of listeners) {
       if (instance === from) continue
-      for (const listener of [...set]) listener(version)
+      for (const listener of set) listener(version)
     }
   }
 
@@ -137,7 +136,8 @@ export function memoryStore(options: MemoryStoreOptions) {
       instance,
       kind: 'memory',
       check(fetchTimeoutMs: number): void {
-        if (leaseMs <= fetchTimeoutMs) throw new TypeError(`memoryEngine: leaseMs (${leaseMs}) must be longer than fetchTimeoutMs (${fetchTimeoutMs})`)
+        if (leaseMs <= fetchTimeoutMs)
+          throw new TypeError(`memoryEngine: leaseMs (${leaseMs}) must be longer than fetchTimeoutMs (${fetchTimeoutMs})`)
       },
       async read(): Promise<SharedRecord | null> {
         await enter('read')
@@ -175,7 +175,7 @@ export function memoryStore(options: MemoryStoreOptions) {
         calls.push({ instance, operation: 'release', detail: { lock: held.id } })
         // Compare-and-delete: only the lock still ours.
         if (lock !== null && lock.id === held.id) lock = null
-        for (const wake of [...waiters]) wake()
+        wakeAll()
       },
       async waitForChange(ms: number, signal: AbortSignalLike): Promise<void> {
         await enter('waitForChange', { ms })
@@ -214,7 +214,7 @@ export function memoryStore(options: MemoryStoreOptions) {
       lock = taken
       return () => {
         if (lock === taken) lock = null
-        for (const wake of [...waiters]) wake()
+        wakeAll()
       }
     },
     /** The record as stored (tokens readable), or null when absent or expired. */
@@ -236,6 +236,10 @@ export function memoryStore(options: MemoryStoreOptions) {
     granted: () => granted.map((held) => ({ id: held.id, instance: held.instance, releases: releases.get(held.id) ?? 0 })),
     /** Watchers registered per instance (0 once unwatched). */
     watchers: (instance: number) => listeners.get(instance)?.size ?? 0,
+    /** Waits for a holder (`waitForChange`) still pending. */
+    get waiting(): number {
+      return waiters.size
+    },
     /** Upstream fetches the quota counted in this window. */
     get quotaUsed(): number {
       return fetches.count
