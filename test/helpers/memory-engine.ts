@@ -19,9 +19,10 @@ export interface MemoryStoreOptions {
   /**
    * How announcements reach the watchers: `'auto'` (on a later microtask, like a pub/sub message arriving after the
    * publish returned), or `'manual'` (queued until `deliver()`; `drop()` loses them: pub/sub is at-most-once). Waits
-   * for a holder (`waitForChange`) end at once either way, and on a release (a Web Lock handed over).
+   * for a holder (`waitForChange`) end at once either way, and on a release (a Web Lock handed over). A function: it
+   * gets each delivery to run whenever it likes (a property test's scheduler).
    */
-  delivery?: 'auto' | 'manual'
+  delivery?: Delivery
 }
 
 /** What an engine call did, in order: which instance, which operation. */
@@ -47,6 +48,7 @@ interface Lock {
 }
 
 type Operation = EngineCall['operation']
+type Delivery = 'auto' | 'manual' | ((tell: () => void) => void)
 
 export type MemoryStore = ReturnType<typeof memoryStore>
 
@@ -89,7 +91,8 @@ export function memoryStore(options: MemoryStoreOptions) {
       queued.push({ from, version })
       return
     }
-    Promise.resolve().then(() => tell(from, version))
+    if (delivery === 'auto') Promise.resolve().then(() => tell(from, version))
+    else delivery(() => tell(from, version))
   }
 
   // Each wake removes itself from the set: a Set visits every entry once even so.
@@ -261,7 +264,7 @@ export function memoryStore(options: MemoryStoreOptions) {
     announce(version: number): void {
       announce(0, version)
     },
-    setDelivery(mode: 'auto' | 'manual'): void {
+    setDelivery(mode: Delivery): void {
       delivery = mode
     },
     /** Manual delivery: hands the queued announcements to the watchers. */
