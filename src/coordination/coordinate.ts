@@ -1,7 +1,7 @@
 // The one copy of the coordination algorithm, for every engine: adopt a shared token newer than ours; else take the
 // lock, fetch once, publish with a version check, release; else wait for the holder (woken by its announcement, or
 // by the engine's bound) and ask again. The engine is the source of truth; this file keeps no token, only the
-// highest version announced so far, so that an announcement heard twice is read once.
+// highest version heard and read so far, so that an announcement heard twice is read once.
 import { createGrant } from '../grant.ts'
 import { AbortedError } from '../errors.ts'
 import type { AbortSignalLike } from '../abort.ts'
@@ -46,10 +46,14 @@ export function createCoordinator(engine: CoordinationEngine, options: Coordinat
     connect(host: CoordinatorHost): CoordinatorConnection {
       engine.check(host.fetchTimeoutMs)
       let highestVersion = 0
+      // The highest version announced so far: a version heard again while its read is under way is not read twice.
+      let heardVersion = 0
       let closed = false
       const report = host.report
       const unwatch = engine.watch((version) => {
-        if (version > highestVersion && !closed) announce().then(undefined, ignore)
+        if (version <= highestVersion || version <= heardVersion || closed) return
+        heardVersion = version
+        announce().then(undefined, ignore)
       })
 
       // Another instance published: read the record it announced (the message carries only the version).
@@ -91,7 +95,7 @@ export function createCoordinator(engine: CoordinationEngine, options: Coordinat
             outcome = await raceSignal(acquiring, signal)
           } catch (error) {
             if (signal.aborted) throw error
-            return unavailable(error, attempt)
+            return unavailable(error, attempt, 'acquire')
           }
           if (outcome.kind === 'shared') {
             const grant = toGrant(outcome.record, host.now())
@@ -105,7 +109,12 @@ export function createCoordinator(engine: CoordinationEngine, options: Coordinat
             return grant
           }
           if (outcome.kind === 'busy') {
-            await raceSignal(engine.waitForChange(outcome.waitMs, signal), signal)
+            try {
+              await raceSignal(engine.waitForChange(outcome.waitMs, signal), signal)
+            } catch (error) {
+              if (signal.aborted) throw error
+              return unavailable(error, attempt, 'waitForChange')
+            }
             continue
           }
           if (outcome.kind === 'quota') throw new FetchQuotaExceededError(options.maxFetches ?? 0, outcome.retryInMs)
@@ -150,8 +159,8 @@ export function createCoordinator(engine: CoordinationEngine, options: Coordinat
         }
       }
 
-      async function unavailable(error: unknown, attempt: CoordinatedAttempt): Promise<SharedGrant> {
-        reportUnavailable(error, 'acquire')
+      async function unavailable(error: unknown, attempt: CoordinatedAttempt, operation: string): Promise<SharedGrant> {
+        reportUnavailable(error, operation)
         if (onUnavailable === 'fail') {
           throw error instanceof CoordinatorUnavailableError
             ? error

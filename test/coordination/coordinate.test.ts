@@ -441,11 +441,9 @@ describe('createCoordinator: the engine unreachable', () => {
     expect(a.events).toMatchObject([{ type: 'coordinator.unavailable', error: 'ReplyError' }])
   })
 
-  // A wait for the holder whose engine call fails (the store went down mid-wait) escapes the onUnavailable rule: the
-  // attempt rejects with the engine's error, no local fetch in 'local' mode and no coordinator.unavailable report.
-  // BUG (coordinate.ts refresh(): `await raceSignal(engine.waitForChange(...))` is outside the try/catch that routes
-  // engine errors to unavailable()). Reported in /work/brief/to-lead-machine.md.
-  it.fails("'local': a wait for the holder that fails (the engine went down) fetches alone and reports it", async () => {
+  // A wait for the holder whose engine call fails (the store went down mid-wait) follows the onUnavailable rule like
+  // any engine call: 'local' fetches alone and reports it (a regression test: the wait once escaped the rule).
+  it("'local': a wait for the holder that fails (the engine went down) fetches alone and reports it", async () => {
     const s = setup()
     s.store.lockElsewhere()
     s.store.fail('waitForChange')
@@ -588,10 +586,9 @@ describe('createCoordinator: announcements', () => {
     expect(a.adopted).toEqual([])
   })
 
-  // BUG (minor, efficiency): the same version heard twice before its first read returns is read twice; only the
-  // adoption is deduplicated (highestVersion moves when the read returns, not when the version is heard), though
-  // coordinate.ts's header says "an announcement heard twice is read once". Reported in /work/brief/to-lead-machine.md.
-  it.fails('reads a version heard twice before the first read returned once', async () => {
+  // The same version heard twice before its first read returns is read once (a regression test: the dedup once
+  // moved only when the read returned).
+  it('reads a version heard twice before the first read returned once', async () => {
     const s = setup()
     const a = s.instance()
     s.store.setDelivery('manual')
