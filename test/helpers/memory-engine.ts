@@ -67,6 +67,7 @@ export function memoryStore(options: MemoryStoreOptions) {
   const calls: EngineCall[] = []
   const granted: Lock[] = []
   const releases = new Map<number, number>()
+  let outlivedLeases = 0
   const listeners = new Map<number, Set<(version: number) => void>>()
   const waiters = new Set<() => void>()
   const queued: Array<{ from: number; version: number }> = []
@@ -158,6 +159,9 @@ export function memoryStore(options: MemoryStoreOptions) {
           if (fetches.count >= options.maxFetches) return { kind: 'quota', retryInMs: fetches.windowEndsAt - now() }
           fetches.count++
         }
+        // The lock before this one ran out with its holder still on it (never released): its holder outlived the lease.
+        const previous = granted[granted.length - 1]
+        if (previous !== undefined && (releases.get(previous.id) ?? 0) === 0) outlivedLeases++
         lock = { id: nextLockId++, instance, expiresAt: now() + leaseMs }
         granted.push(lock)
         return { kind: 'acquired', lock, version: counter, record: current === null ? null : asShared(current) }
@@ -227,6 +231,10 @@ export function memoryStore(options: MemoryStoreOptions) {
     },
     get version(): number {
       return counter
+    },
+    /** Locks granted while the one before was still unreleased: holders that outlived their lease (a pause, a slow publish). */
+    get outlivedLeases(): number {
+      return outlivedLeases
     },
     get lockHolder(): number | undefined {
       return heldLock()?.instance
