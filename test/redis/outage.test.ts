@@ -121,7 +121,10 @@ describe.each(clientKinds)('Redis stopped under a controller using $name', (kind
 
     expect(Date.now() - started).toBeLessThan(2 * COMMAND_TIMEOUT_MS + 1_000)
     for (const outcome of outcomes)
-      expect(outcome).toMatchObject({ status: 'rejected', reason: { code: 'COORDINATOR_UNAVAILABLE', name: 'CoordinatorUnavailableError' } })
+      expect(outcome).toMatchObject({
+        status: 'rejected',
+        reason: { code: 'COORDINATOR_UNAVAILABLE', name: 'CoordinatorUnavailableError' },
+      })
     expect(released).toBeUndefined()
   })
 })
