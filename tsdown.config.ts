@@ -15,6 +15,7 @@ export default defineConfig({
     signing: 'src/entries/signing.ts',
     machine: 'src/entries/machine.ts',
     lifecycle: 'src/entries/lifecycle.ts',
+    'web-locks': 'src/entries/web-locks.ts',
   },
   format: ['esm', 'cjs'],
   // neutral: no Node or browser assumptions (mini-programs are neither); CJS is forced to node by tsdown.
