@@ -4,7 +4,11 @@ import type { AbortSignalLike } from '../abort.ts'
 
 /** `navigator.locks`: a lock is held until the promise the callback returns settles. */
 export interface LockManagerLike {
-  request(name: string, options: { signal?: AbortSignalLike; steal?: boolean }, callback: (lock: unknown) => Promise<void>): Promise<unknown>
+  request(
+    name: string,
+    options: { signal?: AbortSignalLike; steal?: boolean },
+    callback: (lock: unknown) => Promise<void>,
+  ): Promise<unknown>
 }
 
 export interface IdbRequestLike<T> {

@@ -116,7 +116,12 @@ export function waitForLock(request: LockRequest): Promise<HeldLock> {
 }
 
 // One lock request: resolves when granted with a handle whose release() ends the callback's promise.
-function take(locks: LockManagerLike, lockName: string, id: string, options: { signal?: AbortSignalLike; steal?: boolean }): Promise<HeldLock> {
+function take(
+  locks: LockManagerLike,
+  lockName: string,
+  id: string,
+  options: { signal?: AbortSignalLike; steal?: boolean },
+): Promise<HeldLock> {
   return new Promise<HeldLock>((resolve, reject) => {
     let end = () => {}
     const held = new Promise<void>((resolveHeld) => {

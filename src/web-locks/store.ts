@@ -74,7 +74,11 @@ export function openSharedStore(factory: IdbFactoryLike, dbName: string): Shared
 
   // One transaction: `body` reads and writes through the store and sets the answer; the promise settles on
   // `complete` (the write is durable and visible to every tab), on error, or after the timeout.
-  function transact<T>(operation: string, mode: 'readonly' | 'readwrite', body: (store: IdbObjectStoreLike, answer: (value: T) => void) => void): Promise<T> {
+  function transact<T>(
+    operation: string,
+    mode: 'readonly' | 'readwrite',
+    body: (store: IdbObjectStoreLike, answer: (value: T) => void) => void,
+  ): Promise<T> {
     return database().then(
       (db) =>
         new Promise<T>((resolve, reject) => {
@@ -160,7 +164,11 @@ export function openSharedStore(factory: IdbFactoryLike, dbName: string): Shared
     close() {
       const current = opening
       opening = undefined
-      if (current) current.then((db) => db.close(), () => undefined)
+      if (current)
+        current.then(
+          (db) => db.close(),
+          () => undefined,
+        )
     },
   }
 }

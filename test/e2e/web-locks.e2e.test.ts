@@ -71,7 +71,9 @@ describe('webLocksCoordinator in headless Chromium', () => {
     const settled = await Promise.allSettled(pending.filter((_, i) => i !== holder))
 
     expect(settled.map((outcome) => outcome.status)).toEqual(['fulfilled', 'fulfilled'])
-    expect(settled.flatMap((outcome) => (outcome.status === 'fulfilled' ? outcome.value : []))).toEqual(Array.from({ length: 20 }, () => 200))
+    expect(settled.flatMap((outcome) => (outcome.status === 'fulfilled' ? outcome.value : []))).toEqual(
+      Array.from({ length: 20 }, () => 200),
+    )
     // Handed over when the lock went with the tab, not after a fetchTimeoutMs (8 s) of waiting.
     expect(Date.now() - started).toBeLessThan(4_000)
     expect(site.tokenServer.calls('/token')).toBe(2)

@@ -23,7 +23,8 @@ describe('webLocksCoordinator({ name }) at construction', () => {
     vi.stubGlobal('navigator', locksStandIn)
     vi.stubGlobal('indexedDB', indexedDbStandIn)
     expect(() => webLocksCoordinator(options as never)).toThrow(TypeError)
-    if (options !== undefined && options !== null) expect(() => webLocksCoordinator(options as never)).toThrow(/name must be a non-empty string/)
+    if (options !== undefined && options !== null)
+      expect(() => webLocksCoordinator(options as never)).toThrow(/name must be a non-empty string/)
   })
 
   it('names navigator.locks and indexedDB in plain Node, which lacks both (and has BroadcastChannel)', () => {

@@ -77,7 +77,8 @@ export async function openTabs(browser: Browser, origin: WebLocksOrigin, count: 
     const page = await context.newPage()
     page.on('console', (message) => {
       // Chromium logs every 401 answer as a console error ("Failed to load resource"): an expected answer here.
-      if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) problems.push(`tab ${i} console.error: ${message.text()}`)
+      if (message.type() === 'error' && !message.text().startsWith('Failed to load resource'))
+        problems.push(`tab ${i} console.error: ${message.text()}`)
     })
     page.on('pageerror', (error) => problems.push(`tab ${i} page error: ${error.message}`))
     await page.goto(`${origin.url}/index.html`)

@@ -45,7 +45,8 @@ declare global {
 }
 
 window.openTab = (options) => {
-  const coordinator = options.engine !== 'localstorage' ? webLocksCoordinator({ name: options.name }) : localStorageCoordinator(options.name)
+  const coordinator =
+    options.engine !== 'localstorage' ? webLocksCoordinator({ name: options.name }) : localStorageCoordinator(options.name)
   const tab: Tab = {
     tokens: undefined as unknown as TokenController,
     fetchCalls: 0,
@@ -151,7 +152,12 @@ function localStorageCoordinator(name: string): TokenCoordinator {
               release()
               resolve({ kind: 'shared', record: toRecord(value) })
             } else {
-              resolve({ kind: 'acquired', lock: release, version: value === null ? 0 : value.version, record: value === null ? null : toRecord(value) })
+              resolve({
+                kind: 'acquired',
+                lock: release,
+                version: value === null ? 0 : value.version,
+                record: value === null ? null : toRecord(value),
+              })
             }
             return held
           })
@@ -161,7 +167,12 @@ function localStorageCoordinator(name: string): TokenCoordinator {
       const value = stored()
       const version = value === null ? 0 : value.version
       if (version !== expectedVersion) return { written: false, record: value === null ? null : toRecord(value) }
-      const next = { version: version + 1, accessToken: grant.accessToken, expiresAt: Date.now() + grant.remainingMs, lifetimeMs: grant.lifetimeMs }
+      const next = {
+        version: version + 1,
+        accessToken: grant.accessToken,
+        expiresAt: Date.now() + grant.remainingMs,
+        lifetimeMs: grant.lifetimeMs,
+      }
       localStorage.setItem(key, JSON.stringify(next))
       poster.postMessage({ version: next.version })
       return { written: true, record: toRecord(next) }
