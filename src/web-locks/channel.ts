@@ -14,19 +14,18 @@ export interface Announcer {
 
 export function createAnnouncer(openChannel: (name: string) => BroadcastChannelLike, channelName: string): Announcer {
   let poster: BroadcastChannelLike | undefined
-  const listening = new Set<BroadcastChannelLike>()
 
   function listen(listener: (version: number) => void): () => void {
-    const channel = openChannel(channelName)
-    listening.add(channel)
+    let channel: BroadcastChannelLike | undefined = openChannel(channelName)
     channel.onmessage = (event) => {
       const version = versionOf(event.data)
       if (version !== undefined) listener(version)
     }
     return () => {
-      if (!listening.delete(channel)) return
+      if (!channel) return
       channel.onmessage = null
       channel.close()
+      channel = undefined
     }
   }
 
@@ -53,11 +52,11 @@ export function createAnnouncer(openChannel: (name: string) => BroadcastChannelL
         signal.addEventListener('abort', done)
       })
     },
+    // One coordinator may serve several controllers: each closes its own listeners (unwatch); this closes only
+    // what they share, and the next announcement opens it again.
     close() {
       if (poster) poster.close()
       poster = undefined
-      for (const channel of listening) channel.close()
-      listening.clear()
     },
   }
 }
