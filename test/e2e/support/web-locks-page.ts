@@ -14,6 +14,8 @@ export interface TabOptions {
   fetchTimeoutMs?: number
   /** Drop `expires_in` from the token answer: the grant never expires (defaultLifetimeMs: Infinity). */
   noExpiry?: boolean
+  /** The coordinator's BroadcastChannel posts nothing: a tab learns of a new token only under the lock. */
+  muteAnnouncements?: boolean
 }
 
 export interface ApiAnswer {
@@ -45,6 +47,15 @@ declare global {
 }
 
 window.openTab = (options) => {
+  const spy = new BroadcastChannel(options.name)
+  // A stand-in the coordinator finds at construction: it cannot wake other tabs, so each learns under the lock.
+  if (options.muteAnnouncements) {
+    window.BroadcastChannel = class {
+      onmessage = null
+      postMessage() {}
+      close() {}
+    } as unknown as typeof BroadcastChannel
+  }
   const coordinator =
     options.engine !== 'localstorage' ? webLocksCoordinator({ name: options.name }) : localStorageCoordinator(options.name)
   const tab: Tab = {
@@ -61,7 +72,6 @@ window.openTab = (options) => {
     },
     storedRecord: () => readIndexedDb(`painless-token:${options.name}`),
   }
-  const spy = new BroadcastChannel(options.name)
   spy.onmessage = (event) => tab.messages.push(JSON.stringify(event.data))
   tab.tokens = createTokenController({
     fetchToken: async ({ signal }) => {
