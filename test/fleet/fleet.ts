@@ -23,7 +23,6 @@ export function bundleWorker(): Promise<{ file: string; dir: string }> {
       target: 'node20',
       packages: 'external',
       logLevel: 'silent',
-      plugins: [TEMP_MISSING_REDIS],
     })
     return { file, dir }
   })()
@@ -36,6 +35,9 @@ export async function disposeBundle(): Promise<void> {
   rmSync(dir, { recursive: true, force: true })
   bundled = undefined
 }
+
+// A message without its sequence number, kept per member of the union.
+type Unsequenced = ParentMessage extends infer M ? (M extends { seq: number } ? Omit<M, 'seq'> : never) : never
 
 export interface Worker {
   readonly id: string
@@ -85,7 +87,7 @@ export async function startWorker(config: WorkerConfig): Promise<Worker> {
   })
   const pid = await ready
 
-  function ask<T>(message: Omit<ParentMessage, 'seq'>): Promise<T> {
+  function ask<T>(message: Unsequenced): Promise<T> {
     const id = ++seq
     return new Promise<T>((done, fail) => {
       pending.set(id, done as (result: unknown) => void)
@@ -187,16 +189,4 @@ export async function until(check: () => boolean | Promise<boolean>, what: strin
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`)
     await sleep(20)
   }
-}
-
-// TEMP until wt-redis-7 is merged.
-import { existsSync } from 'node:fs'
-const TEMP_MISSING_REDIS = {
-  name: 'temp',
-  setup(b: any) {
-    b.onResolve({ filter: /entries\/redis\.ts$/ }, (args: any) =>
-      existsSync(resolve('src/entries/redis.ts')) ? undefined : { path: '/work/wt/redis-7/src/entries/redis.ts' },
-    )
-    b.onLoad({ filter: /.*/, namespace: 'stub' }, () => ({ contents: 'export function redisCoordinator() { throw new Error("no engine") }' }))
-  },
 }

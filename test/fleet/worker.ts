@@ -69,7 +69,8 @@ interface SmallResponse {
 }
 function countingFetch(url: string, init: { headers?: Headers; signal?: AbortSignal } = {}): Promise<SmallResponse> {
   return new Promise((resolve, reject) => {
-    const headers = init.headers ? Object.fromEntries(init.headers.entries()) : {}
+    const headers: Record<string, string> = {}
+    init.headers?.forEach((value, name) => (headers[name] = value))
     const req = request(url, { agent, headers, signal: init.signal }, (res) => {
       const chunks: Buffer[] = []
       res.on('data', (chunk: Buffer) => chunks.push(chunk))
