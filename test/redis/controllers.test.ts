@@ -57,9 +57,7 @@ describe.each(clientKinds)('two controllers sharing one token through $name', (k
     const b = await instance(kind, { key })
     const before = tokenCalls()
 
-    const tokens = await Promise.all(
-      Array.from({ length: 100 }, (_, i) => (i % 2 === 0 ? a : b).tokens.getToken()),
-    )
+    const tokens = await Promise.all(Array.from({ length: 100 }, (_, i) => (i % 2 === 0 ? a : b).tokens.getToken()))
 
     expect(tokenCalls() - before).toBe(1)
     expect(new Set(tokens).size).toBe(1)
