@@ -1,7 +1,7 @@
 // Issue 18, scenario 6: the token endpoint allows 5 tokens per simulated day (WeChat's daily quota, scaled down: a
 // "day" of 3 s, tokens that live 1 s). A fleet of 4 processes sending all day long stays within it with the
 // coordinator; the same fleet without one exceeds it, so the test can fail.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, expect, it } from 'vitest'
 import { startRedisServer, type RedisServer } from '../helpers/redis-server.ts'
 import { startFleetServer, type FleetServer } from './fleet-server.ts'
 import { closeFleet, startFleet, total, type Worker } from './fleet.ts'
