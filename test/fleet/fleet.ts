@@ -151,9 +151,10 @@ export function burstAll(workers: readonly Worker[], count: number, delayMs = 10
   return Promise.all(workers.map((worker) => worker.burst(count, at)))
 }
 
-/** Sums bursts: requests sent and ok, raw 401s, failures by code, and the token ids seen. */
+/** Sums bursts: requests sent and ok, answers by status, raw 401s, failures by code, and the token ids seen. */
 export function total(results: readonly BurstResult[]) {
   const failed: Record<string, number> = {}
+  const statuses: Record<string, number> = {}
   const ids = new Set<number>()
   let sent = 0
   let ok = 0
@@ -164,8 +165,27 @@ export function total(results: readonly BurstResult[]) {
     raw401 += result.raw401
     for (const id of result.tokenIds) ids.add(id)
     for (const [code, n] of Object.entries(result.failed)) failed[code] = (failed[code] ?? 0) + n
+    for (const [status, n] of Object.entries(result.statuses)) statuses[status] = (statuses[status] ?? 0) + n
   }
-  return { sent, ok, raw401, failed, tokenIds: [...ids].sort((a, b) => a - b) }
+  return { sent, ok, statuses, raw401, failed, tokenIds: [...ids].sort((a, b) => a - b) }
+}
+
+/** How requests settled, to compare whole with `allOk(n)`: a failure or a non-200 answer shows in the diff. */
+export function settled(summary: ReturnType<typeof total>) {
+  const { sent, ok, statuses, failed } = summary
+  return { sent, ok, statuses, failed }
+}
+
+/** `n` requests sent, all answered 200 by the API, none rejected. */
+export function allOk(n: number) {
+  return { sent: n, ok: n, statuses: { '200': n }, failed: {} }
+}
+
+/** The coordinator.unavailable events the workers reported (engine calls that timed out or failed). */
+export function unavailableEvents(workers: readonly Worker[]) {
+  return workers.flatMap((worker) =>
+    worker.events.filter((event) => event.type === 'coordinator.unavailable').map((event) => ({ worker: worker.id, ...event })),
+  )
 }
 
 /** Resolves after `ms`. */
