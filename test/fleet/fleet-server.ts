@@ -122,6 +122,9 @@ export async function startFleetServer(options: FleetServerOptions = {}): Promis
     json(res, 200, { access_token: accessToken, token_type: 'Bearer', expires_in: ttlMs / 1000 })
   }
 
+  // Workers keep their API sockets alive between phases; Node closes an idle one after 5 s by default, and a worker
+  // that sends on it as it closes gets ECONNRESET (a slow machine stretches a phase past 5 s). Keep them a minute.
+  server.keepAliveTimeout = 60_000
   server.listen(0, '127.0.0.1')
   await new Promise<void>((resolve, reject) => {
     server.once('listening', resolve)

@@ -28,7 +28,7 @@ export function oneCallScenarios(): void {
   describe.each(['ioredis', 'node-redis'] as const)('a fleet of %s clients', (client) => {
     let keys = 0
     // commandTimeoutMs above the default 2 s: 8 processes on a busy 2-core machine can wait that long for a Redis
-    // reply that has arrived (the timer is run before the socket is read); that is CPU starvation, not an outage,
+    // reply that has arrived (libuv runs due timers before it reads sockets); that is CPU starvation, not an outage,
     // and 'local' would turn it into a fetch of its own. Scenario 5 tests real outages.
     function config(timing: { fetchTimeoutMs: number; leaseMs: number; commandTimeoutMs: number }): (id: string) => WorkerConfig {
       const key = `fleet:${client}:${++keys}`
