@@ -25,7 +25,7 @@ afterAll(async () => {
 async function controller(kind: ClientKind, options: Omit<RedisCoordinatorOptions, 'commandTimeoutMs'>) {
   const events: TokenControllerEvent[] = []
   const tokens = createTokenController({
-    fetchToken: tokenServer.fetchToken,
+    fetchToken: ({ attempt, signal }) => tokenServer.fetchToken({ attempt, signal: signal as AbortSignal }),
     onEvent: (event) => events.push(event),
     retry: { attempts: 2, baseDelayMs: 0, jitter: false },
     coordinator: redisCoordinator(await kind.connect(redisServer), { commandTimeoutMs: COMMAND_TIMEOUT_MS, ...options }),
