@@ -90,7 +90,7 @@ export function oneCallScenarios(): void {
           )
         }
       })
-    }, 60_000)
+    }, 120_000)
 
     it('2: a revocation seen by one process makes 1 token call; the others adopt the new token with no 401 of their own', async () => {
       await withFleet(SMALL_FLEET, config({ fetchTimeoutMs: 5_000, leaseMs: 10_000, commandTimeoutMs: 4_000 }), async (workers) => {
@@ -120,7 +120,7 @@ export function oneCallScenarios(): void {
         expect(settled(all)).toEqual(allOk(200 * workers.length))
         expect(all.raw401).toBeGreaterThan(0)
       })
-    }, 60_000)
+    }, 120_000)
 
     it('3: the lock holder SIGKILLed mid-fetch (4 processes): another takes over after the lease; every request settles', async () => {
       const leaseMs = 1_500
@@ -140,7 +140,7 @@ export function oneCallScenarios(): void {
         holder.child.kill('SIGKILL')
         await holder.exited
 
-        const outcome = await Promise.race([pending, sleep(12_000).then(() => 'hung' as const)])
+        const outcome = await Promise.race([pending, sleep(20_000).then(() => 'hung' as const)])
         expect(outcome).not.toBe('hung')
         const results = total(outcome as Awaited<typeof pending>)
         expect(settled(results)).toEqual(allOk(100 * survivors.length))
@@ -155,7 +155,7 @@ export function oneCallScenarios(): void {
         expect(results.tokenIds).toEqual([calls[1]?.outcome])
         server.releaseHeld()
       })
-    }, 60_000)
+    }, 120_000)
   })
 
   function parseCommandStats(info: string): Record<string, number> {

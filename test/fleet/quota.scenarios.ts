@@ -71,5 +71,5 @@ export function quotaScenarios(): void {
     } finally {
       await closeFleet(alone)
     }
-  }, 60_000)
+  }, 120_000)
 }
