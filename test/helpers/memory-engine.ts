@@ -64,6 +64,7 @@ export function memoryStore(options: MemoryStoreOptions) {
   let nextLockId = 1
   let fetches = { count: 0, windowEndsAt: 0 }
   let instances = 0
+  let overruns = 0
   const calls: EngineCall[] = []
   const granted: Lock[] = []
   const releases = new Map<number, number>()
@@ -162,8 +163,11 @@ export function memoryStore(options: MemoryStoreOptions) {
         granted.push(lock)
         return { kind: 'acquired', lock, version: counter, record: current === null ? null : asShared(current) }
       },
-      async publish(_lock: unknown, expectedVersion: number, grant: PublishedGrant) {
+      async publish(given: unknown, expectedVersion: number, grant: PublishedGrant) {
         await enter('publish', { expectedVersion })
+        // A holder publishing after its lease ran out (a pause, a slow command): another may have fetched meanwhile.
+        const held = heldLock()
+        if (held === null || held.id !== (given as Lock).id) overruns++
         // The compare-and-set is on the version, not the lease: a holder that outlived its lease is refused only if
         // someone published meanwhile.
         if (counter !== expectedVersion) {
@@ -239,6 +243,10 @@ export function memoryStore(options: MemoryStoreOptions) {
     granted: () => granted.map((held) => ({ id: held.id, instance: held.instance, releases: releases.get(held.id) ?? 0 })),
     /** Watchers registered per instance (0 once unwatched). */
     watchers: (instance: number) => listeners.get(instance)?.size ?? 0,
+    /** Publishes made after the publisher's lease had run out (the lock no longer its own). */
+    get leaseOverruns(): number {
+      return overruns
+    },
     /** Waits for a holder (`waitForChange`) still pending. */
     get waiting(): number {
       return waiters.size

@@ -1,7 +1,9 @@
 // Two controllers sharing one store (the in-memory engine: a test double of the engine contract) under every
 // interleaving fast-check can find: requests, 401s, time passing past expiries, and tokens another instance publishes,
 // while the scheduler orders every engine call, announcement, fetch answer and timer. Checked: every request settles
-// once; the shared version a controller holds never goes down; at most one successful upstream fetch per version.
+// once; the shared version a controller holds never goes down; at most one successful upstream fetch per version while
+// every holder publishes within its lease, and at most one extra per holder that did not (the engine's commands here
+// may take any time, so a publish can land after the lease: the lock saves work, the version keeps it correct).
 import fc from 'fast-check'
 import { describe, it } from 'vitest'
 import { createCoordinator } from '../../src/coordination/coordinate.ts'
@@ -143,8 +145,12 @@ async function runFleet(scheduler: fc.Scheduler, plans: FetchPlan[], steps: Step
     await untilIdle(scheduler)
     const unsettled = requests.filter((tracked) => tracked.settled !== 1).length
     if (unsettled > 0) violations.push(`${unsettled} of ${requests.length} requests did not settle exactly once`)
-    const twice = replacedBySuccess.filter((version, i) => replacedBySuccess.indexOf(version) !== i)
-    if (twice.length > 0) violations.push(`version(s) ${twice.join(', ')} replaced by more than one successful fetch`)
+    const extra = replacedBySuccess.filter((version, i) => replacedBySuccess.indexOf(version) !== i)
+    if (extra.length > store.leaseOverruns) {
+      violations.push(
+        `version(s) ${extra.join(', ')} replaced by more than one successful fetch, with ${store.leaseOverruns} publish(es) past a lease`,
+      )
+    }
     return violations
   } finally {
     for (const tokens of members) tokens.stop()
@@ -153,7 +159,7 @@ async function runFleet(scheduler: fc.Scheduler, plans: FetchPlan[], steps: Step
 
 describe('two controllers, one coordinator store, under scheduled interleavings', () => {
   it(
-    'every request settles once, the version held never goes down, at most one successful fetch per version',
+    'every request settles once, the version held never goes down, one successful fetch per version (one extra per lease overrun)',
     async () => {
       await fc.assert(
         fc.asyncProperty(
