@@ -328,7 +328,9 @@ export const tokenMachine = setup({
       expiresAt: grant.expiresAt,
       receivedAt: at,
       generation: context.generation + 1,
-      sharedVersion: orDefault(grant.version, 0),
+      // A grant that names no shared version (a login, a stored token) keeps the one held: a floor, so that a record
+      // the store still holds from before is never taken for newer.
+      sharedVersion: orDefault(grant.version, context.sharedVersion),
     })),
     keepRefreshToken: assign({
       refreshToken: ({ context }, { grant }: { grant: Grant | null }) =>

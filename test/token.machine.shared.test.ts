@@ -444,13 +444,22 @@ describe('token machine: sharedVersion', () => {
     expect(h.context.sharedVersion).toBe(6)
   })
 
-  it('is 0 again after a fetch that no coordinator published (version absent)', () => {
+  it('keeps the version held after a fetch that names none (a floor: the record the store still holds is not newer)', () => {
     const h = startEmpty()
     share(h, sharedGrant(5))
     h.send({ type: 'token.invalidate', generation: 1 })
 
     h.fetch.succeed(grantNo(2))
 
-    expect(h.context.sharedVersion).toBe(0)
+    expect(h.context.sharedVersion).toBe(5)
+  })
+
+  it('keeps the version held after a login (setGrant): a record from before the login is never taken for newer', () => {
+    const h = startEmpty()
+    share(h, sharedGrant(5))
+    h.send({ type: 'session.logout' })
+    h.send({ type: 'session.set', grant: grantNo(3), at: NOW })
+
+    expect(h.context.sharedVersion).toBe(5)
   })
 })

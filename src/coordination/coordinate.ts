@@ -131,7 +131,10 @@ export function createCoordinator(engine: CoordinationEngine, options: Coordinat
         replaced: SharedRecord | null | undefined,
       ): Promise<SharedGrant> {
         try {
-          const fetched = await raceSignal(attempt.fetch(attempt.signal, replaced?.refreshToken), attempt.signal)
+          // The record's refresh token when it is newer than the token this instance held (rotated elsewhere, a push
+          // missed); else this instance's own (after a login, the store may still hold the old session's).
+          const newer = replaced != null && replaced.version > attempt.knownVersion
+          const fetched = await raceSignal(attempt.fetch(attempt.signal, newer ? replaced.refreshToken : undefined), attempt.signal)
           const at = host.now()
           const published: PublishedGrant = publishedFrom(fetched, at)
           let result: { written: boolean; record: SharedRecord | null }
@@ -140,7 +143,7 @@ export function createCoordinator(engine: CoordinationEngine, options: Coordinat
           } catch (error) {
             // The token is ours and good; only sharing it failed. The others fetch or adopt on their own.
             reportUnavailable(error, 'publish')
-            return withVersion(fetched, 0)
+            return withVersion(fetched, attempt.knownVersion)
           }
           if (result.written && result.record !== null) {
             seen(result.record)
@@ -153,7 +156,7 @@ export function createCoordinator(engine: CoordinationEngine, options: Coordinat
             const current = seen(result.record)
             if (host.isFresh(current)) return current
           }
-          return withVersion(fetched, 0)
+          return withVersion(fetched, attempt.knownVersion)
         } finally {
           engine.release(lock).then(undefined, ignore)
         }
@@ -167,7 +170,7 @@ export function createCoordinator(engine: CoordinationEngine, options: Coordinat
             : new CoordinatorUnavailableError(`${engine.kind} coordinator failed (${errorName(error)})`, { cause: error })
         }
         const fetched = await raceSignal(attempt.fetch(attempt.signal, undefined), attempt.signal)
-        return withVersion(fetched, 0)
+        return withVersion(fetched, attempt.knownVersion)
       }
 
       return {
@@ -225,6 +228,8 @@ function toGrant(record: SharedRecord, at: number): SharedGrant {
   return withReceipt(createGrant(record.accessToken, expiresAt, record.refreshToken), record.version, receivedAt)
 }
 
+// A token fetched without sharing it (store unreachable, publish refused) carries the version it replaced: the
+// machine keeps naming that one, so the refused record still stored is never adopted back.
 function withVersion(grant: SharedGrantLike, version: number): SharedGrant {
   return withReceipt(createGrant(grant.accessToken, grant.expiresAt, grant.refreshToken), version, grant.receivedAt)
 }

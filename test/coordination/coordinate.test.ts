@@ -403,7 +403,8 @@ describe('createCoordinator: the engine unreachable', () => {
     expect(a.upstream.calls[0]!.refreshToken).toBeUndefined()
     a.upstream.calls[0]!.answer(`local-${SECRET}`)
 
-    expect(await attempt.promise).toMatchObject({ accessToken: `local-${SECRET}`, version: 0 })
+    // It names the version it replaced (3), so the record still stored is never taken for newer.
+    expect(await attempt.promise).toMatchObject({ accessToken: `local-${SECRET}`, version: 3 })
     expect(s.store.callsOf('publish')).toEqual([])
     expect(a.events).toEqual([
       { type: 'coordinator.unavailable', engine: 'memory', operation: 'acquire', mode: 'local', error: 'CoordinatorUnavailableError' },

@@ -64,10 +64,10 @@ export function memoryStore(options: MemoryStoreOptions) {
   let nextLockId = 1
   let fetches = { count: 0, windowEndsAt: 0 }
   let instances = 0
-  let overruns = 0
   const calls: EngineCall[] = []
   const granted: Lock[] = []
   const releases = new Map<number, number>()
+  let outlivedLeases = 0
   const listeners = new Map<number, Set<(version: number) => void>>()
   const waiters = new Set<() => void>()
   const queued: Array<{ from: number; version: number }> = []
@@ -159,15 +159,15 @@ export function memoryStore(options: MemoryStoreOptions) {
           if (fetches.count >= options.maxFetches) return { kind: 'quota', retryInMs: fetches.windowEndsAt - now() }
           fetches.count++
         }
+        // The lock before this one ran out with its holder still on it (never released): its holder outlived the lease.
+        const previous = granted[granted.length - 1]
+        if (previous !== undefined && (releases.get(previous.id) ?? 0) === 0) outlivedLeases++
         lock = { id: nextLockId++, instance, expiresAt: now() + leaseMs }
         granted.push(lock)
         return { kind: 'acquired', lock, version: counter, record: current === null ? null : asShared(current) }
       },
-      async publish(given: unknown, expectedVersion: number, grant: PublishedGrant) {
+      async publish(_lock: unknown, expectedVersion: number, grant: PublishedGrant) {
         await enter('publish', { expectedVersion })
-        // A holder publishing after its lease ran out (a pause, a slow command): another may have fetched meanwhile.
-        const held = heldLock()
-        if (held === null || held.id !== (given as Lock).id) overruns++
         // The compare-and-set is on the version, not the lease: a holder that outlived its lease is refused only if
         // someone published meanwhile.
         if (counter !== expectedVersion) {
@@ -232,6 +232,10 @@ export function memoryStore(options: MemoryStoreOptions) {
     get version(): number {
       return counter
     },
+    /** Locks granted while the one before was still unreleased: holders that outlived their lease (a pause, a slow publish). */
+    get outlivedLeases(): number {
+      return outlivedLeases
+    },
     get lockHolder(): number | undefined {
       return heldLock()?.instance
     },
@@ -243,10 +247,6 @@ export function memoryStore(options: MemoryStoreOptions) {
     granted: () => granted.map((held) => ({ id: held.id, instance: held.instance, releases: releases.get(held.id) ?? 0 })),
     /** Watchers registered per instance (0 once unwatched). */
     watchers: (instance: number) => listeners.get(instance)?.size ?? 0,
-    /** Publishes made after the publisher's lease had run out (the lock no longer its own). */
-    get leaseOverruns(): number {
-      return overruns
-    },
     /** Waits for a holder (`waitForChange`) still pending. */
     get waiting(): number {
       return waiters.size

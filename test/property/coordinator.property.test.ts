@@ -1,9 +1,8 @@
 // Two controllers sharing one store (the in-memory engine: a test double of the engine contract) under every
 // interleaving fast-check can find: requests, 401s, time passing past expiries, and tokens another instance publishes,
 // while the scheduler orders every engine call, announcement, fetch answer and timer. Checked: every request settles
-// once; the shared version a controller holds never goes down; at most one successful upstream fetch per version while
-// every holder publishes within its lease, and at most one extra per holder that did not (the engine's commands here
-// may take any time, so a publish can land after the lease: the lock saves work, the version keeps it correct).
+// once; the shared version a controller holds never goes down; at most one successful upstream fetch per version, plus
+// one per holder that outlived its lease.
 import fc from 'fast-check'
 import { describe, it } from 'vitest'
 import { createCoordinator } from '../../src/coordination/coordinate.ts'
@@ -145,10 +144,12 @@ async function runFleet(scheduler: fc.Scheduler, plans: FetchPlan[], steps: Step
     await untilIdle(scheduler)
     const unsettled = requests.filter((tracked) => tracked.settled !== 1).length
     if (unsettled > 0) violations.push(`${unsettled} of ${requests.length} requests did not settle exactly once`)
-    const extra = replacedBySuccess.filter((version, i) => replacedBySuccess.indexOf(version) !== i)
-    if (extra.length > store.leaseOverruns) {
+    // One successful fetch per version, but for a holder that outlived its lease (its publish held past it by the
+    // scheduler, as a pause would): then at most one extra, which is what the lock does not guarantee (README).
+    const twice = replacedBySuccess.filter((version, i) => replacedBySuccess.indexOf(version) !== i)
+    if (twice.length > store.outlivedLeases) {
       violations.push(
-        `version(s) ${extra.join(', ')} replaced by more than one successful fetch, with ${store.leaseOverruns} publish(es) past a lease`,
+        `version(s) ${twice.join(', ')} replaced by more than one successful fetch (${store.outlivedLeases} lease(s) outlived)`,
       )
     }
     return violations
@@ -159,7 +160,7 @@ async function runFleet(scheduler: fc.Scheduler, plans: FetchPlan[], steps: Step
 
 describe('two controllers, one coordinator store, under scheduled interleavings', () => {
   it(
-    'every request settles once, the version held never goes down, one successful fetch per version (one extra per lease overrun)',
+    'every request settles once, the version held never goes down, at most one successful fetch per version (one more per outlived lease)',
     async () => {
       await fc.assert(
         fc.asyncProperty(

@@ -197,6 +197,31 @@ describe.each(clientKinds)('the Redis engine through $name', (kind) => {
     expect(result.record).toMatchObject({ version: 2 })
   })
 
+  it('gives a lock set without a lease (not ours) one, so that it cannot block the fleet forever', async () => {
+    const key = freshKey()
+    const redis = inspector(server)
+    const made = await engine({ key, leaseMs: 15_000, pollIntervalMs: 400 })
+    await redis.set(`${key}:lock`, 'set by hand')
+
+    const busy = await made.acquire({ knownVersion: 0, signal: never, fetchTimeoutMs: 10_000 })
+
+    expect(busy).toEqual({ kind: 'busy', waitMs: 400 })
+    expect(await redis.pttl(`${key}:lock`)).toBeGreaterThan(14_000)
+  })
+
+  it('reads a record without an access token as none, and replaces it on the next publish', async () => {
+    const key = freshKey()
+    const redis = inspector(server)
+    const made = await engine({ key })
+    await redis.set(key, JSON.stringify({ version: 5 }))
+
+    expect(await made.read()).toBeNull()
+    const outcome = await acquired(made, 0)
+    const result = await made.publish(outcome.lock, outcome.version, grant('real', 60_000))
+
+    expect(result.record).toMatchObject({ version: 1, accessToken: 'real' })
+  })
+
   it('holds the fleet to maxFetches per window: counted when the lock is taken, then quota with the window’s PTTL', async () => {
     const key = freshKey()
     const redis = inspector(server)
@@ -211,6 +236,32 @@ describe.each(clientKinds)('the Redis engine through $name', (kind) => {
     expect(retryInMs).toBeLessThanOrEqual(60_000)
     expect(await redis.get(`${key}:fetches`)).toBe('2')
     expect(await redis.exists(`${key}:lock`)).toBe(0)
+  })
+
+  it('gives a quota counter set without a window (by hand) one: the quota cannot stay spent forever', async () => {
+    const key = freshKey()
+    const redis = inspector(server)
+    const made = await engine({ key, maxFetches: 3, fetchWindowMs: 30_000 })
+    await redis.set(`${key}:fetches`, '3')
+
+    const spent = await made.acquire({ knownVersion: 0, signal: never, fetchTimeoutMs: 10_000 })
+
+    expect(spent.kind).toBe('quota')
+    expect((spent as { retryInMs: number }).retryInMs).toBeGreaterThan(29_000)
+    expect(await redis.pttl(`${key}:fetches`)).toBeGreaterThan(29_000)
+  })
+
+  it('passes on only whole positive versions heard on its channel', async () => {
+    const key = freshKey()
+    const redis = inspector(server)
+    const made = await engine({ key })
+    const heard: number[] = []
+    made.watch((version) => heard.push(version))
+    await vi.waitFor(async () => expect(await redis.pubsub('NUMSUB', `${key}:published`)).toEqual([`${key}:published`, 1]))
+
+    for (const message of ['hello', '0', '-1', '1.5', '3', '2']) await redis.publish(`${key}:published`, message)
+
+    await vi.waitFor(() => expect(heard).toEqual([3, 2]))
   })
 
   it('announces only the version on `key:published`: no token in any message', async () => {
@@ -250,6 +301,25 @@ describe.each(clientKinds)('the Redis engine through $name', (kind) => {
     await vi.waitFor(async () => expect(await redis.pubsub('NUMSUB', channel)).toEqual([channel, 0]))
   })
 
+  it('closes a subscriber still connecting: it never subscribes, and nothing is left unhandled', async () => {
+    const key = freshKey()
+    const made = redisEngine(await kind.connect(server), { key })
+    const unhandled = vi.fn()
+    process.on('unhandledRejection', unhandled)
+    onTestFinished(() => {
+      process.off('unhandledRejection', unhandled)
+    })
+
+    made.watch(() => undefined)
+    await made.close()
+    made.watch(() => undefined)
+    await made.waitForChange(10, never)
+
+    await new Promise((resolve) => setTimeout(resolve, 100))
+    expect(await inspector(server).pubsub('NUMSUB', `${key}:published`)).toEqual([`${key}:published`, 0])
+    expect(unhandled).not.toHaveBeenCalled()
+  })
+
   it('waitForChange resolves on the next announcement, after its ms, or when its signal aborts', async () => {
     const key = freshKey()
     const waiter = await engine({ key, pollIntervalMs: 60_000 })
@@ -285,10 +355,13 @@ describe.each(clientKinds)('the Redis engine through $name', (kind) => {
     const heard: number[] = []
     watcher.watch((version) => heard.push(version))
 
-    const outcome = await acquired(publisher)
-    await publisher.publish(outcome.lock, outcome.version, grant('one', 60_000))
-
-    await vi.waitFor(() => expect(heard).toEqual([1]), { timeout: 3_000 })
+    for (const known of [0, 1]) {
+      const outcome = await acquired(publisher, known)
+      await publisher.publish(outcome.lock, outcome.version, grant(`token-${known}`, 60_000))
+      await publisher.release(outcome.lock)
+      // Each version is heard once, however many polls read it.
+      await vi.waitFor(() => expect(heard).toEqual(known === 0 ? [1] : [1, 2]), { timeout: 3_000 })
+    }
     expect(await redis.pubsub('NUMSUB', `${key}:published`)).toEqual([`${key}:published`, 0])
   })
 })

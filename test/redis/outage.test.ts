@@ -25,7 +25,7 @@ afterAll(async () => {
 async function controller(kind: ClientKind, options: Omit<RedisCoordinatorOptions, 'commandTimeoutMs'>) {
   const events: TokenControllerEvent[] = []
   const tokens = createTokenController({
-    fetchToken: tokenServer.fetchToken,
+    fetchToken: ({ attempt, signal }) => tokenServer.fetchToken({ attempt, signal: signal as AbortSignal }),
     onEvent: (event) => events.push(event),
     retry: { attempts: 2, baseDelayMs: 0, jitter: false },
     coordinator: redisCoordinator(await kind.connect(redisServer), { commandTimeoutMs: COMMAND_TIMEOUT_MS, ...options }),
@@ -121,7 +121,10 @@ describe.each(clientKinds)('Redis stopped under a controller using $name', (kind
 
     expect(Date.now() - started).toBeLessThan(2 * COMMAND_TIMEOUT_MS + 1_000)
     for (const outcome of outcomes)
-      expect(outcome).toMatchObject({ status: 'rejected', reason: { code: 'COORDINATOR_UNAVAILABLE', name: 'CoordinatorUnavailableError' } })
+      expect(outcome).toMatchObject({
+        status: 'rejected',
+        reason: { code: 'COORDINATOR_UNAVAILABLE', name: 'CoordinatorUnavailableError' },
+      })
     expect(released).toBeUndefined()
   })
 })
