@@ -23,6 +23,9 @@ export default defineConfig({
         'src/index.ts',
         'src/entries/**',
         'src/storage/index.ts',
+        // Browser-only (Web Locks, IndexedDB, BroadcastChannel): Node has none of them, so these lines run in headless
+        // Chromium (test/e2e/web-locks*.e2e.test.ts), not here; construction checks run here (test/web-locks/).
+        'src/web-locks/{channel,engine,lock,store,timer}.ts',
         // Types only: erased at compile time, no line to run.
         'src/storage/types.ts',
         'machines/token.types.ts',

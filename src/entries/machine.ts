@@ -16,6 +16,7 @@ export type {
   TokenInput,
   RetryPolicy,
   Grant,
+  SharedTokenGrant,
   Waiter,
   FetchFailure,
 } from '../../machines/token.types.ts'

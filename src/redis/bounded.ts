@@ -4,12 +4,21 @@ import { CoordinatorUnavailableError } from '../coordination/errors.ts'
 
 declare function setTimeout(callback: () => void, ms: number): unknown
 declare function clearTimeout(handle: unknown): void
+declare const setImmediate: ((callback: () => void) => unknown) | undefined
+
+// On a starved CPU the timer can come due in the same loop turn as a reply that already sits in the socket: Node
+// runs timers before it reads sockets. Deciding one I/O turn later lets such a reply win (a false outage would send
+// a process fetching alone). setImmediate is Node's; elsewhere the decision is immediate.
+function afterPendingIo(callback: () => void): void {
+  if (typeof setImmediate === 'function') setImmediate(callback)
+  else callback()
+}
 
 /** `reply`, or a `CoordinatorUnavailableError` once `timeoutMs` passed or the client failed. */
 export function bounded<T>(reply: Promise<T>, timeoutMs: number, operation: string): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     const timer = setTimeout(() => {
-      reject(new CoordinatorUnavailableError(`redis did not answer ${operation} within ${timeoutMs} ms`))
+      afterPendingIo(() => reject(new CoordinatorUnavailableError(`redis did not answer ${operation} within ${timeoutMs} ms`)))
     }, timeoutMs)
     reply.then(
       (value) => {

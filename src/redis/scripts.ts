@@ -22,7 +22,7 @@ end
 export const ACQUIRE = `${VERSION_OF}
 local raw = redis.call('GET', KEYS[1])
 local stored = versionOf(raw)
--- Someone published a newer token than the caller's: adopt it rather than fetch.
+-- Someone published a newer token than the caller's: adopt it rather than fetch a token.
 if stored > tonumber(ARGV[1]) then
   return {'shared', raw, redis.call('PTTL', KEYS[1])}
 end
@@ -50,8 +50,16 @@ redis.call('SET', KEYS[3], ARGV[2], 'PX', ARGV[3])
 if maxFetches > 0 and redis.call('INCR', KEYS[4]) == 1 then
   redis.call('PEXPIRE', KEYS[4], ARGV[5])
 end
--- The version to publish against: the counter, or the record's own if the counter was lost (evicted).
-local version = math.max(tonumber(redis.call('GET', KEYS[2])) or 0, stored)
+-- The version to publish against: the counter, or the record's own if the counter was lost (evicted). The caller
+-- held the version it names, so the key had it once: after a restart without persistence (the counter and record
+-- gone) the counter resumes from there, and what this holder publishes is newer than what the fleet holds.
+local counter = tonumber(redis.call('GET', KEYS[2])) or 0
+local known = tonumber(ARGV[1])
+if known > counter then
+  redis.call('SET', KEYS[2], ARGV[1])
+  counter = known
+end
+local version = math.max(counter, stored)
 return {'acquired', tostring(version), raw or '', redis.call('PTTL', KEYS[1])}
 `
 

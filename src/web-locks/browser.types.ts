@@ -2,7 +2,7 @@
 // the DOM library (mini-programs have none), so they are declared here, as narrowly as the engine reads them.
 import type { AbortSignalLike } from '../abort.ts'
 
-/** `navigator.locks`: a lock is held until the promise the callback returns settles. */
+/** The Web Locks API (the navigator's `locks`): a lock is held until the promise the callback returns settles. */
 export interface LockManagerLike {
   request(
     name: string,

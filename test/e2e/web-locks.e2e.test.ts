@@ -115,6 +115,8 @@ describe('webLocksCoordinator in headless Chromium', () => {
     await Promise.all(pages.map((page) => burst(page, 2)))
     site.tokenServer.revokeAll()
     await burst(pages[1]!, 1)
+    // Tab 2 holds the second token before it too is revoked (else its 401 would be for the first one).
+    await expect.poll(() => currentToken(pages[2]!)).toBe(await currentToken(pages[1]!))
     site.tokenServer.revokeAll()
     await burst(pages[2]!, 1)
 

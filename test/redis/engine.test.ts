@@ -197,6 +197,32 @@ describe.each(clientKinds)('the Redis engine through $name', (kind) => {
     expect(result.record).toMatchObject({ version: 2 })
   })
 
+  it('resumes the counter from the version the caller held after Redis lost everything (a restart without persistence)', async () => {
+    const key = freshKey()
+    const redis = inspector(server)
+    const made = await engine({ key })
+    for (let i = 0; i < 3; i++) {
+      const held = await acquired(made, i)
+      await made.publish(held.lock, held.version, grant(`v${i + 1}`, 60_000))
+      await made.release(held.lock)
+    }
+    expect(await redis.get(`${key}:version`)).toBe('3')
+
+    // Record and counter gone, as after an empty restart; a holder that knew version 3 publishes 4, never 1, so every
+    // instance still holding 3 takes it as newer (and a fresh instance, knowing 0, adopts it too).
+    await redis.del(key, `${key}:version`)
+    const resumed = await acquired(made, 3)
+    const result = await made.publish(resumed.lock, resumed.version, grant('after-restart', 60_000))
+    await made.release(resumed.lock)
+
+    expect(resumed.version).toBe(3)
+    expect(result.record).toMatchObject({ version: 4, accessToken: 'after-restart' })
+    expect(await made.acquire({ knownVersion: 0, signal: never, fetchTimeoutMs: 10_000 })).toMatchObject({
+      kind: 'shared',
+      record: { version: 4 },
+    })
+  })
+
   it('gives a lock set without a lease (not ours) one, so that it cannot block the fleet forever', async () => {
     const key = freshKey()
     const redis = inspector(server)
