@@ -331,6 +331,19 @@ describe('token machine: a shared token that is not newer, or not fresh, is igno
     expect(h.emittedOf('token.adopted')).toEqual([])
   })
 
+  it('ignores a stale one while storage is read: requests keep waiting for hydration, which then decides', () => {
+    const h = startMachine({ leewayMs: 30_000 })
+    const waiter = h.get()
+
+    share(h, sharedGrant(1, { receivedAt: NOW - 50_000, expiresAt: NOW + 10_000 }))
+    expect(h.state).toBe('idle.hydrating')
+    expect(waiter.settled).toBe(false)
+    h.hydrate(grantNo(1))
+
+    expect(waiter.token).toBe(accessTokenNo(1))
+    expect(h.context.sharedVersion).toBe(0)
+  })
+
   it('ignores a newer token that has expired', () => {
     const h = startValid()
 

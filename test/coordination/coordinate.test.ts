@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest'
 import { isFresh } from '../../machines/token.machine.ts'
 import { createAbortHandle, type AbortHandle, type AbortSignalLike } from '../../src/abort.ts'
-import { createCoordinator, sharedRecord, type CoordinatorOptions } from '../../src/coordination/coordinate.ts'
+import { createCoordinator, raceSignal, sharedRecord, type CoordinatorOptions } from '../../src/coordination/coordinate.ts'
 import { CoordinatorUnavailableError, FetchQuotaExceededError } from '../../src/coordination/errors.ts'
 import type { CoordinationEngine, CoordinatorHost, SharedGrant } from '../../src/coordination/types.ts'
 import { createGrant } from '../../src/grant.ts'
@@ -48,7 +48,7 @@ interface Setup {
   clock: VirtualClock
   store: ReturnType<typeof memoryStore>
   /** An instance: its engine, its connection (a controller's view), what it reported and was asked to adopt. */
-  instance(options?: CoordinatorOptions, wrap?: (engine: CoordinationEngine) => CoordinationEngine): Instance
+  instance(options?: CoordinatorOptions, wrap?: (engine: CoordinationEngine) => CoordinationEngine, silent?: boolean): Instance
 }
 
 type Instance = ReturnType<typeof connectInstance>
@@ -56,7 +56,7 @@ type Instance = ReturnType<typeof connectInstance>
 function setup(storeOptions: Partial<MemoryStoreOptions> = {}): Setup {
   const clock = createVirtualClock({ start: Date.UTC(2026, 11, 7) })
   const store = memoryStore({ now: clock.now, clock, leaseMs: LEASE_MS, ...storeOptions })
-  return { clock, store, instance: (options, wrap) => connectInstance(clock, store, options, wrap) }
+  return { clock, store, instance: (options, wrap, silent) => connectInstance(clock, store, options, wrap, silent) }
 }
 
 function connectInstance(
@@ -64,6 +64,8 @@ function connectInstance(
   store: ReturnType<typeof memoryStore>,
   options: CoordinatorOptions = {},
   wrap: (engine: CoordinationEngine) => CoordinationEngine = (engine) => engine,
+  /** A host with no onEvent: the driver reports nothing. */
+  silent = false,
 ) {
   const engine = store.engine()
   const events: TokenControllerEvent[] = []
@@ -73,7 +75,7 @@ function connectInstance(
     isFresh: (grant) => isFresh({ expiresAt: grant.expiresAt, receivedAt: grant.receivedAt, leewayMs: LEEWAY_MS }, clock.now()),
     now: clock.now,
     clock,
-    report: (event) => events.push(event),
+    report: silent ? undefined : (event) => events.push(event),
     adopt: (grant) => adopted.push(grant),
   }
   const connection = createCoordinator(wrap(engine), options).connect(host)
@@ -717,5 +719,79 @@ describe('createCoordinator: no token where it could be printed', () => {
     const printed = JSON.stringify([grant, b.adopted, a.events, b.events, s.store.calls])
     expect(printed).not.toContain(SECRET)
     expect(a.events.length + b.events.length).toBeGreaterThan(1)
+  })
+})
+
+describe('createCoordinator: edges', () => {
+  it('works the same for a host without onEvent: adopts, publishes, is refused and goes local, reporting nothing', async () => {
+    const s = setup()
+    const a = s.instance({}, undefined, true)
+    const first = a.refresh(0)
+    await flush()
+    a.upstream.calls[0]!.answer(`a-${SECRET}`)
+    expect(await first.promise).toMatchObject({ version: 1 })
+    publishFresh(s)
+    expect(await a.refresh(1).promise).toMatchObject({ version: 2 })
+    const refused = a.refresh(2)
+    await flush()
+    s.clock.advance(LEASE_MS + 1)
+    publishFresh(s, `b-${SECRET}`)
+    a.upstream.calls[1]!.answer(`late-${SECRET}`)
+    expect(await refused.promise).toMatchObject({ accessToken: `b-${SECRET}`, version: 3 })
+    s.store.fail('acquire')
+    const local = a.refresh(3)
+    await flush()
+    a.upstream.calls[2]!.answer(`local-${SECRET}`)
+
+    expect(await local.promise).toMatchObject({ accessToken: `local-${SECRET}`, version: 3 })
+    expect(a.events).toEqual([])
+  })
+
+  it('publish refused with no record left (it expired): keeps its own token under the version it replaced, reports version 0', async () => {
+    const s = setup()
+    const a = s.instance()
+    const slow = a.refresh(0)
+    await flush()
+    s.clock.advance(LEASE_MS + 1)
+    s.store.publish({ accessToken: `brief-${SECRET}`, remainingMs: 1_000, lifetimeMs: 1_000 })
+    s.clock.advance(1_000)
+
+    a.upstream.calls[0]!.answer(`a-${SECRET}`)
+
+    expect(await slow.promise).toMatchObject({ accessToken: `a-${SECRET}`, version: 0 })
+    expect(a.events).toEqual([{ type: 'coordinator.refused', engine: 'memory', version: 0 }])
+  })
+
+  it('reports an engine that rejects with something other than an Error by its type', async () => {
+    const s = setup()
+    const a = s.instance({ onUnavailable: 'fail' })
+    s.store.fail('acquire', () => 'connection reset')
+
+    await expect(a.refresh(0).promise).rejects.toMatchObject({ code: 'COORDINATOR_UNAVAILABLE' })
+    expect(a.events).toMatchObject([{ type: 'coordinator.unavailable', error: 'string' }])
+  })
+
+  it('a quota from an engine the coordinator was given no maxFetches for still names when to retry', async () => {
+    const s = setup({ maxFetches: 0, fetchWindowMs: HOUR_MS })
+    const a = s.instance()
+
+    await expect(a.refresh(0).promise).rejects.toMatchObject({ code: 'FETCH_QUOTA_EXCEEDED', retryAfterMs: HOUR_MS })
+  })
+
+  it('raceSignal rejects at once with ABORTED for a signal already aborted, and leaves the promise alone', async () => {
+    const abort = createAbortHandle()
+    abort.abort(new Error('gone'))
+    let settled = false
+
+    await expect(
+      raceSignal(
+        new Promise<number>((resolve) => setImmediate(() => resolve(1))).then((value) => {
+          settled = true
+          return value
+        }),
+        abort.signal,
+      ),
+    ).rejects.toMatchObject({ code: 'ABORTED' })
+    expect(settled).toBe(false)
   })
 })

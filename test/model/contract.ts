@@ -55,8 +55,8 @@ export interface SystemRecords {
   readonly signedOutBefore: boolean
   /** The controller's state after the step (`tokens.state`). */
   readonly state: TokenState
-  /** How often the controller called close() on its coordinator connection. */
-  readonly connectionsClosed: number
+  /** How often the controller called close() on its coordinator connection; undefined when it has none. */
+  readonly connectionsClosed: number | undefined
 }
 
 /** Why the cycle a step starts refreshes, where the step alone says so. */
@@ -92,7 +92,7 @@ export function brokenContract(system: SystemRecords, event: ModelEvent, replay:
 
   if (replay.stopped) {
     // The controller may close it more than once (stop(), then the actor's end): the driver's close() is idempotent.
-    require(system.connectionsClosed >= 1, 'stop() closed the coordinator connection')
+    require(system.connectionsClosed === undefined || system.connectionsClosed >= 1, 'stop() closed the coordinator connection')
     require(pendingBefore.every((request) => codeOf(request) === 'STOPPED'), 'requests parked at stop() rejected with STOPPED')
     require(fetch.inFlight === 0, 'no fetch in flight after stop()')
     require(timers.pending().length === 0, 'no timer left after stop()')

@@ -2,8 +2,9 @@
 // double of the TokenCoordinator contract, not an engine (the driver and the engines have their own suites:
 // test/coordination/): a `token.shared` step hands a grant to the controller exactly as the driver does once it read
 // an announced record (`host.adopt`), and each refresh attempt runs the app's fetchToken once, as the driver does in
-// 'local' mode (version 0: the machine holds no shared version after it). So the model's fetch steps mean what they
-// meant without a coordinator, and the controller's own wiring (adopt → token.shared, refresh → fetch) is what runs.
+// 'local' mode (the grant names the version it replaced, `knownVersion`: the machine's floor stays). So the model's
+// fetch steps mean what they meant without a coordinator, and the controller's own wiring (adopt → token.shared,
+// refresh → fetch) is what runs.
 import type { CoordinatorHost, SharedGrant, TokenCoordinator } from '../../src/coordination/types.ts'
 
 export interface PushingCoordinator {
@@ -23,7 +24,8 @@ export function pushingCoordinator(): PushingCoordinator {
       return {
         // Nothing is shared yet when the controller starts: hydration is storage's alone.
         read: () => Promise.resolve(null),
-        refresh: (attempt) => attempt.fetch(attempt.signal, undefined).then((grant) => Object.assign(grant, { version: 0 }) as SharedGrant),
+        refresh: (attempt) =>
+          attempt.fetch(attempt.signal, undefined).then((grant) => Object.assign(grant, { version: attempt.knownVersion }) as SharedGrant),
         close: () => {
           closed++
         },

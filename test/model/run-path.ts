@@ -34,7 +34,8 @@ export function replayPath(config: ModelConfig, path: TokenPath): PathRecord {
 
 export async function runPath(config: ModelConfig, path: TokenPath, keyOf: (snapshot: TokenSnapshot) => string): Promise<PathRecord> {
   const replay = replayFor(config)
-  const system = startSystem(config.options)
+  // Only a path that pushes another instance's token needs a coordinator; the others run the controller without one.
+  const system = startSystem(config.options, { coordinated: path.steps.some((step) => step.event.type === 'token.shared') })
   const transitions: string[] = []
   let performed = 0
   try {

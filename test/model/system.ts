@@ -78,12 +78,16 @@ function parksWithoutEffect(replay: Replay): boolean {
   return state === 'refreshing.fetching' || state === 'refreshing.waitingToRetry'
 }
 
-export function startSystem(options: ModelOptions) {
+/**
+ * `coordinated`: the controller gets a `coordinator` (the pushing double), for paths with a `token.shared` step; every
+ * other path runs the controller without one, as most apps do.
+ */
+export function startSystem(options: ModelOptions, { coordinated = false }: { coordinated?: boolean } = {}) {
   const timers = machineTimers(T0)
   const { clock } = timers
   const fetch = fakeFetch()
   const store = heldStorage()
-  const shared = pushingCoordinator()
+  const shared = coordinated ? pushingCoordinator() : undefined
   // A background cycle that failed with nobody waiting rests (refresh.failed, reason 'ahead', nobody rejected); any
   // cycle that starts, and any state but refreshing, ends the rest. What the system hears, not what the model says.
   let resting = false
@@ -102,7 +106,7 @@ export function startSystem(options: ModelOptions) {
     ...options,
     fetchToken: fetch.fetchToken,
     storage: store.storage,
-    coordinator: shared.coordinator,
+    ...(shared ? { coordinator: shared.coordinator } : {}),
     now: clock.now,
     clock,
     onEvent,
@@ -229,6 +233,7 @@ export function startSystem(options: ModelOptions) {
         const pushed = createGrant(grant.accessToken, onSystemClock(grant.expiresAt), grant.refreshToken)
         const receivedAt = clock.now() - (T0 - grant.receivedAt)
         const before = adoptions
+        if (!shared) throw new Error('system: a token.shared step on a path run without a coordinator')
         shared.push(Object.assign(pushed, { version: grant.version, receivedAt }))
         adoptedNow = adoptions > before
         if (adoptedNow) {
@@ -393,7 +398,7 @@ export function startSystem(options: ModelOptions) {
       return tokens.state
     },
     get connectionsClosed() {
-      return shared.closed
+      return shared?.closed
     },
   }
 
