@@ -95,6 +95,8 @@ export function createMonitor(options: { clock: VirtualClock; plan: ControllerPl
   let hidden = false
   let offline = false
   let invalidating = 0
+  // The machine handled a 401 (token.invalidated) since the last fetch started.
+  let invalidatedSinceFetch = false
   // Background cycles, and what may start one: a getToken() or currentToken() call, show, online, a keep-fresh timer.
   let aheadCycles = 0
   let fastPathCalls = 0
@@ -158,6 +160,9 @@ export function createMonitor(options: { clock: VirtualClock; plan: ControllerPl
     // A 401 for an older token was answered by the refresh that replaced it: only a 401 reported for
     // the token of this very generation may invalidate it (events can be queued, so not "right now").
     if (event.type === 'token.invalidated') {
+      // A 401 reported from onEvent (mid-step) is handled once invalidate() has returned: the cycle it starts is still
+      // the caller's own, so its first fetch counts as one (checkLifecycleFetch).
+      invalidatedSinceFetch = true
       const token = tokenOfGeneration.get(event.generation as number)
       if (token === undefined || !reported401.has(token))
         fail(`generation ${String(event.generation)} invalidated without a 401 for its token`)
@@ -202,7 +207,8 @@ export function createMonitor(options: { clock: VirtualClock; plan: ControllerPl
     // request's, not a background one.
     const waiting =
       making !== undefined || requests.some((request) => request.parked === true && request.settleEvents === 0 && request.outcomes === 0)
-    const forCaller = invalidating > 0
+    const forCaller = invalidating > 0 || (record.reason === 'invalidated' && invalidatedSinceFetch)
+    invalidatedSinceFetch = false
     // Invariant 9: hidden, no background or keep-fresh refresh, and a retry only for a parked request.
     // (A background cycle's retry may fire for a request that parked behind it: after a 401 forgot the token.)
     if (hidden && record.reason === 'ahead' && record.attempt === 1) fail(`${what} started while hidden`)
