@@ -88,6 +88,9 @@ const rows = [
     import: { 'dist/index.js': '{ createTokenController }', 'dist/lifecycle.js': '{ watchLifecycle }' },
     ignore: deps,
   },
+  // issue 18: painless-token/redis (Node only) beside the controller: the engine, its Lua scripts and the
+  // coordination driver (4.84 kB measured). Not reachable from the root, whose size it does not change.
+  { name: './redis alone (our code)', path: 'dist/redis.js', import: '*', ignore: deps, limit: '4.90 KB' },
 ]
 
 // The issue's budgets are min+gzip (size-limit's default is brotli).

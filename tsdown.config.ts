@@ -15,6 +15,8 @@ export default defineConfig({
     signing: 'src/entries/signing.ts',
     machine: 'src/entries/machine.ts',
     lifecycle: 'src/entries/lifecycle.ts',
+    // Node only (a Redis client); it stays out of the root entry and the miniprogram build.
+    redis: 'src/entries/redis.ts',
   },
   format: ['esm', 'cjs'],
   // neutral: no Node or browser assumptions (mini-programs are neither); CJS is forced to node by tsdown.
@@ -28,7 +30,8 @@ export default defineConfig({
   // The plugin-timing note (declaration bundling is most of the build) is not actionable here.
   checks: { pluginTimings: false },
   // dependencies and peer dependencies stay external; say so anyway, so a new import cannot be inlined silently.
-  deps: { neverBundle: ['xstate', /^crypto-js(\/|$)/, 'luch-request', 'axios'] },
+  // The Redis clients are never imported (painless-token/redis takes the app's client), listed in case one ever is.
+  deps: { neverBundle: ['xstate', /^crypto-js(\/|$)/, 'luch-request', 'axios', 'ioredis', 'redis', /^@redis\//] },
   outputOptions: {
     // src imports 'crypto-js/md5' (fine for bundlers and TypeScript). crypto-js has no "exports" map, so Node's
     // ESM resolver needs the file extension: emit 'crypto-js/md5.js', which every resolver accepts.

@@ -98,7 +98,7 @@ describe('the build', () => {
   })
 
   it('keeps the adapters free of xstate, and the signing entry free of both xstate and adapters', () => {
-    for (const entry of ['luch-request', 'uni', 'wx', 'taro', 'alipay', 'axios', 'fetch', 'signing']) {
+    for (const entry of ['luch-request', 'uni', 'wx', 'taro', 'alipay', 'axios', 'fetch', 'signing', 'redis']) {
       expect(
         [...externalsReachedFrom(`${entry}.js`)].filter((id) => id === 'xstate'),
         entry,
@@ -109,6 +109,20 @@ describe('the build', () => {
 
   it('builds the lifecycle entry self-contained: it imports nothing, not even the controller (it only calls it)', () => {
     for (const file of ['lifecycle.js', 'lifecycle.cjs']) expect(importsOf(file), file).toEqual([])
+  })
+
+  it('keeps painless-token/redis off the root: no Redis script in the root, no Redis client imported anywhere', () => {
+    expect(readFileSync(path.join(outDir, 'redis.js'), 'utf8')).toContain('cjson')
+    const reach = (entry: string) => externalsReachedFrom(`${entry}.js`)
+    for (const entry of entries)
+      expect(
+        [...reach(entry)].filter((id) => /^(ioredis|redis|@redis\/)/.test(id)),
+        entry,
+      ).toEqual([])
+    const rootFiles = new Set<string>()
+    externalsReachedFrom('index.js', rootFiles)
+    for (const file of rootFiles) expect(readFileSync(path.join(outDir, file), 'utf8'), file).not.toContain('cjson')
+    expect(externalsReachedFrom('redis.js')).toEqual(new Set())
   })
 
   it("imports crypto-js files with their extension, which Node's ESM resolver needs (crypto-js has no exports map)", () => {

@@ -6,6 +6,7 @@ import * as root from 'painless-token'
 import * as fetchEntry from 'painless-token/fetch'
 import * as lifecycle from 'painless-token/lifecycle'
 import * as machine from 'painless-token/machine'
+import * as redis from 'painless-token/redis'
 import * as signing from 'painless-token/signing'
 import { describe, expect, it } from 'vitest'
 import tsdownConfig from '../../tsdown.config.ts'
@@ -85,10 +86,15 @@ describe('package.json exports', () => {
   })
 })
 
-describe('the signing, machine and lifecycle entries', () => {
+describe('the signing, machine, lifecycle and redis entries', () => {
   it('painless-token/lifecycle exports watchLifecycle alone, which the root does not carry', () => {
     expect(Object.keys(lifecycle)).toEqual(['watchLifecycle'])
     expect('watchLifecycle' in root).toBe(false)
+  })
+
+  it('painless-token/redis exports redisCoordinator and the two coordination errors, which the root does not carry', () => {
+    expect(Object.keys(redis).sort()).toEqual(['CoordinatorUnavailableError', 'FetchQuotaExceededError', 'redisCoordinator'])
+    expect('redisCoordinator' in root).toBe(false)
   })
 
   it('painless-token/signing exports the root’s own signing functions, and nothing else', () => {
