@@ -108,7 +108,7 @@ const FULL: Omit<Plan, 'quick' | 'seed' | 'only'> = {
     leewayMs: 100,
     peers: true,
   },
-  fleet: { processes: [1, 2, 4, 8], requests: [100, 1_000], rounds: 15, tokenDelayMs: 50, fastPath: { rounds: 10, minCpuMs: 200 } },
+  fleet: { processes: [1, 2, 4, 8], requests: [100, 1_000], rounds: 20, tokenDelayMs: 50, fastPath: { rounds: 10, minCpuMs: 200 } },
 }
 
 const QUICK: Omit<Plan, 'quick' | 'seed' | 'only'> = {

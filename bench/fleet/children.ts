@@ -31,9 +31,13 @@ export async function spawnChildren(count: number, redisUrl: string, tokenUrl: s
 
 function spawnChild(redisUrl: string, tokenUrl: string): FleetChild {
   const runner = path.resolve('scripts/run-ts.mjs')
-  const process_: ChildProcess = spawn(process.execPath, ['--expose-gc', runner, path.resolve('bench/fleet/child.ts'), redisUrl, tokenUrl], {
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  })
+  const process_: ChildProcess = spawn(
+    process.execPath,
+    ['--expose-gc', runner, path.resolve('bench/fleet/child.ts'), redisUrl, tokenUrl],
+    {
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    },
+  )
   const inbox: FromChild[] = []
   const waiting: Array<() => void> = []
   let ended: Error | undefined

@@ -331,7 +331,7 @@ function fleet(r: RunResults): string {
     `coordinator, waits for \`ready()\`, then fires R concurrent \`getToken()\`; the loopback token endpoint answers after ${duration(f.tokenDelayMs)}. ` +
     `Time: from "go" until a process's last request settled, the fleet's being its slowest process's; ratio: to the fleet without a ` +
     `coordinator in the same round, median [min–max] over ${rounds} rounds after a warm-up (A/A: the uncoordinated fleet against itself). ` +
-    'CPU: the processes\' CPU time summed, same ratio. Redis commands per refresh: INFO commandstats over the whole round (controllers ' +
+    "CPU: the processes' CPU time summed, same ratio. Redis commands per refresh: INFO commandstats over the whole round (controllers " +
     'built, requests, controllers stopped) ÷ upstream calls, in brackets from "go" to the last settlement; commands a Lua script runs count as ' +
     'well; by name: mean per coordinated round. Rejected / unsettled requests: without / A/A / with, every round.\n\n' +
     table(
