@@ -24,7 +24,12 @@ interface Round {
   tokens: TokenController
   fetches: number
   events: Record<string, number>
+  fetchSent?: number
+  fetchAnswered?: number
 }
+
+/** A clock every process on this machine shares, ms. */
+const shared = () => performance.timeOrigin + performance.now()
 let current: Round | undefined
 
 function tell(message: FromChild): void {
@@ -34,9 +39,12 @@ function tell(message: FromChild): void {
 function prepare(round: number, key: string, coordinated: boolean, requests: number): Round {
   const state: Round = { round, requests, fetches: 0, events: {}, tokens: undefined as unknown as TokenController }
   state.tokens = createTokenController({
-    fetchToken: ({ attempt, signal }) => {
+    fetchToken: async ({ attempt, signal }) => {
       state.fetches++
-      return upstream({ attempt, signal: signal as AbortSignal })
+      state.fetchSent ??= shared()
+      const answer = await upstream({ attempt, signal: signal as AbortSignal })
+      state.fetchAnswered ??= shared()
+      return answer
     },
     ...(coordinated ? { coordinator: redisCoordinator(client, { key }) } : {}),
     onEvent: (event) => {
@@ -51,15 +59,18 @@ async function go(state: Round): Promise<void> {
   const hashes = new Set<string>()
   let ok = 0
   let settled = 0
+  let firstSettledAt = 0
   let lastSettledAt = 0
   let allSettled!: () => void
   const done = new Promise<void>((resolve) => (allSettled = resolve))
   const onSettled = () => {
     lastSettledAt = performance.now()
+    if (settled === 0) firstSettledAt = lastSettledAt
     if (++settled === state.requests) allSettled()
   }
   const cpu0 = process.cpuUsage()
   const started = performance.now()
+  const goAt = shared()
   for (let i = 0; i < state.requests; i++) {
     state.tokens.getToken().then(
       (token) => {
@@ -78,6 +89,7 @@ async function go(state: Round): Promise<void> {
   await Promise.race([done, new Promise<void>((resolve) => (timer = setTimeout(resolve, SETTLE_CAP_MS)))])
   clearTimeout(timer)
   const cpu = process.cpuUsage(cpu0)
+  const onShared = (t: number) => goAt + (t - started)
   tell({
     type: 'done',
     round: state.round,
@@ -89,6 +101,13 @@ async function go(state: Round): Promise<void> {
     tokenHashes: [...hashes],
     fetches: state.fetches,
     events: state.events,
+    at: {
+      go: goAt,
+      ...(state.fetchSent === undefined ? {} : { fetchSent: state.fetchSent }),
+      ...(state.fetchAnswered === undefined ? {} : { fetchAnswered: state.fetchAnswered }),
+      firstSettled: onShared(firstSettledAt),
+      lastSettled: onShared(settled === state.requests ? lastSettledAt : performance.now()),
+    },
   })
 }
 

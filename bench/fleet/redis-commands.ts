@@ -1,6 +1,7 @@
 // Counts the commands a redis-server ran, from INFO commandstats, by command name. Commands a Lua script runs
 // count too (redis.call inside EVALSHA shows as its own command), so the breakdown says what ran, not only what
-// was sent. Our own INFO calls are taken out: each snapshot's INFO is counted by the next one.
+// was sent. Our own calls are taken out: each snapshot's INFO is counted by the next one, and PUBSUB NUMSUB (how
+// the bench waits for subscribers) is never the engine's.
 import type { Redis } from 'ioredis'
 
 export type CommandCounts = Record<string, number>
@@ -32,6 +33,7 @@ export function commandCounter(observer: Redis): CommandCounter {
 export function commandsBetween(before: CommandSnapshot, after: CommandSnapshot): CommandCounts {
   const delta: CommandCounts = {}
   for (const [name, calls] of Object.entries(after.counts)) {
+    if (name === 'pubsub|numsub') continue
     const ran = calls - (before.counts[name] ?? 0) - (name === 'info' ? after.ours - before.ours : 0)
     if (ran > 0) delta[name] = ran
   }

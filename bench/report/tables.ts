@@ -324,6 +324,20 @@ function fleet(r: RunResults): string {
     ratio(row.ratio.cpu),
     row.redisCommands === undefined ? '—' : String(row.redisCommands),
   ])
+  const phaseRows = f.cells.flatMap((cell) =>
+    cell.rows
+      .filter((row) => row.id !== 'alone-aa')
+      .map((row) => [
+        String(cell.processes),
+        count(cell.requests),
+        row.id === 'coordinated' ? 'with' : 'without',
+        duration(row.phases.toUpstream.median),
+        duration(row.phases.upstream.median),
+        duration(row.phases.handoff.median),
+        duration(row.phases.releasing.median),
+        duration(row.ms.wall.median),
+      ]),
+  )
   const rounds = f.cells[0]?.rounds ?? 0
   return (
     `## F: fleet (P child processes share one expired token through redis-server ${f.redisVersion})\n\n` +
@@ -350,6 +364,11 @@ function fleet(r: RunResults): string {
       ],
       rows,
     ) +
+    "\n\n### F, where a round's time goes (medians, ms; each column the slowest process)\n\n" +
+    'To the upstream call: from "go" until a token call was sent (with the coordinator, the lock holder\'s acquire). Handoff: from the ' +
+    "answer (the process's own, or the holder's) to the process's first request released: with the coordinator, the publish, the " +
+    "pub/sub message, the waiters' re-read and adoption. Releasing: its first request released to its last.\n\n" +
+    table(['P', 'R', 'coordinator', 'to the upstream call', 'upstream call', 'handoff', 'releasing', 'fleet time'], phaseRows) +
     `\n\n### F, fast path with a coordinator configured (valid token, sequential awaited \`getToken()\`, ${f.fastPath.rounds} rounds)\n\n` +
     'Timed as workload A times it; the ratio is to the same controller without a coordinator. Redis commands: run while the coordinated ' +
     'controller was timed, the most in any round (target 0).\n\n' +

@@ -14,6 +14,7 @@ import { startRedisServer } from '../../test/helpers/redis-server.ts'
 import { startTokenServer, type TokenServer } from '../../test/helpers/token-server.ts'
 import { FAR_FUTURE_MS } from '../contenders/types.ts'
 import { spawnChildren, type FleetChild } from '../fleet/children.ts'
+import type { ChildOutcome } from '../fleet/protocol.ts'
 import { commandCounter, commandsBetween, totalCommands, type CommandCounter, type CommandCounts } from '../fleet/redis-commands.ts'
 import { startStopwatch, type Figures } from '../measure/clock.ts'
 import { runRounds, summarise } from '../measure/rounds.ts'
@@ -48,6 +49,21 @@ export interface FleetModeRow {
   hanging: number
   /** `coordinator.*` events over every round, by type. */
   events: Record<string, number>
+  /** Where a round's time goes (see `Phases`), over the measured rounds. */
+  phases: Record<keyof Phases, Spread>
+}
+
+/**
+ * One round's time, split, ms; each the slowest process's. `toUpstream`: "go" to an upstream call sent (with the
+ * coordinator: the lock holder's acquire); `upstream`: that call; `handoff`: from the answer (the process's own, or
+ * the holder's) to the process's first request released (publish, pub/sub, the waiters' re-read, adoption);
+ * `releasing`: from the first request released to the last.
+ */
+export interface Phases {
+  toUpstream: number
+  upstream: number
+  handoff: number
+  releasing: number
 }
 
 export interface FleetCell {
@@ -91,6 +107,7 @@ interface RoundRecord {
   failures: Record<string, number>
   hanging: number
   events: Record<string, number>
+  phases: Phases
   /** Coordinated rounds only. */
   commands?: { round: CommandCounts; burst: CommandCounts }
 }
@@ -174,6 +191,7 @@ async function fleetCell(
       failures: merged(all.map((r) => r.failures)),
       hanging: sum(all.map((r) => r.hanging)),
       events: merged(all.map((r) => r.events)),
+      phases: phaseSpreads(all.slice(1).map((r) => r.phases)),
     }
   })
   // Commands: the measured rounds only (the warm-up round is the first one recorded).
@@ -215,6 +233,9 @@ async function fleetRound(fleet: Fleet, members: FleetChild[], coordinated: bool
   const atStart = coordinated ? await fleet.counter.snapshot() : undefined
   for (const child of members) child.send({ type: 'prepare', round, key, coordinated, requests })
   await Promise.all(members.map((child) => child.next('ready', round)))
+  // A long-lived controller has its subscriber connection up long before an expiry: wait for every one, so that the
+  // burst measures the refresh and not connection setup (which the whole round's command count still includes).
+  if (coordinated) await subscribed(fleet.observer, `${key}:published`, members.length)
   const atGo = coordinated ? await fleet.counter.snapshot() : undefined
   for (const child of members) child.send({ type: 'go', round })
   const outcomes = await Promise.all(members.map((child) => child.next('done', round)))
@@ -232,6 +253,7 @@ async function fleetRound(fleet: Fleet, members: FleetChild[], coordinated: bool
     failures: merged(outcomes.map((o) => o.failures)),
     hanging: sum(outcomes.map((o) => o.hanging)),
     events: merged(outcomes.map((o) => o.events)),
+    phases: phasesOf(outcomes.map((o) => o.at)),
     ...(coordinated ? { commands: { round: commandsBetween(atStart!, atEnd!), burst: commandsBetween(atGo!, atDone!) } } : {}),
   }
 }
@@ -263,7 +285,7 @@ async function fleetFastPath(fleet: Fleet, rounds: number, minCpuMs: number, ran
       try {
         await tokens.ready()
         // The coordinator's subscriber connection opens in the background (its handshake is not the fast path's).
-        if (coordinated) await subscribed(fleet.observer, `${key}:published`)
+        if (coordinated) await subscribed(fleet.observer, `${key}:published`, 1)
         const before = coordinated ? await fleet.counter.snapshot() : undefined
         let wrong = 0
         let calls = 0
@@ -303,12 +325,28 @@ async function fleetFastPath(fleet: Fleet, rounds: number, minCpuMs: number, ran
   return { rounds, rows }
 }
 
-/** Resolves once `channel` has a subscriber (PUBSUB NUMSUB), or after a second. */
-async function subscribed(observer: Redis, channel: string): Promise<void> {
-  const until = performance.now() + 1_000
+function phasesOf(at: ChildOutcome['at'][]): Phases {
+  const fetchers = at.filter((a) => a.fetchSent !== undefined && a.fetchAnswered !== undefined)
+  const lastAnswer = Math.max(...fetchers.map((a) => a.fetchAnswered!))
+  return {
+    toUpstream: Math.max(...fetchers.map((a) => a.fetchSent! - a.go)),
+    upstream: Math.max(...fetchers.map((a) => a.fetchAnswered! - a.fetchSent!)),
+    handoff: Math.max(...at.map((a) => a.firstSettled - (a.fetchAnswered ?? lastAnswer))),
+    releasing: Math.max(...at.map((a) => a.lastSettled - a.firstSettled)),
+  }
+}
+
+function phaseSpreads(list: Phases[]): Record<keyof Phases, Spread> {
+  const of = (name: keyof Phases) => spread(list.map((p) => p[name]))
+  return { toUpstream: of('toUpstream'), upstream: of('upstream'), handoff: of('handoff'), releasing: of('releasing') }
+}
+
+/** Resolves once `channel` has this many subscribers (PUBSUB NUMSUB, ours: not counted), or after 2 s. */
+async function subscribed(observer: Redis, channel: string, subscribers: number): Promise<void> {
+  const until = performance.now() + 2_000
   while (performance.now() < until) {
     const [, count] = (await observer.pubsub('NUMSUB', channel)) as [string, number]
-    if (Number(count) > 0) return
+    if (Number(count) >= subscribers) return
     await new Promise((resolve) => setTimeout(resolve, 5))
   }
 }
