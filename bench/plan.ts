@@ -1,4 +1,4 @@
-// What a run measures: the full plan (at most 10 minutes on 2 cores) or --quick (a smoke run under 90 s).
+// What a run measures: the full plan (11–14 minutes on a quiet 2-core machine) or --quick (a smoke run, about 2 min).
 // Command line: [--quick] [--seed <n>] [--only a,b,c,d,e,f,heap]
 import type { TransportName } from './transports/types.ts'
 
