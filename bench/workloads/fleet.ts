@@ -77,6 +77,8 @@ export interface FleetCell {
   burstCommandsPerRefresh: Spread
   /** Coordinated rounds: commands by name, mean per round (inner script calls included). */
   commandsByName: Record<string, number>
+  /** The same from "go" until the last request settled. */
+  burstCommandsByName: Record<string, number>
 }
 
 export interface FleetFastPathRow {
@@ -198,8 +200,11 @@ async function fleetCell(
   const coordinated = records.get('coordinated')!.slice(1)
   const perRefresh = (pick: 'round' | 'burst') =>
     spread(coordinated.map((r) => totalCommands(r.commands![pick]) / Math.max(1, r.upstreamCalls)))
-  const byName = merged(coordinated.map((r) => r.commands!.round))
-  for (const name of Object.keys(byName)) byName[name] = byName[name]! / Math.max(1, coordinated.length)
+  const byName = (pick: 'round' | 'burst') => {
+    const total = merged(coordinated.map((r) => r.commands![pick]))
+    for (const name of Object.keys(total)) total[name] = total[name]! / Math.max(1, coordinated.length)
+    return total
+  }
   return {
     processes,
     requests,
@@ -207,7 +212,8 @@ async function fleetCell(
     rows,
     commandsPerRefresh: perRefresh('round'),
     burstCommandsPerRefresh: perRefresh('burst'),
-    commandsByName: byName,
+    commandsByName: byName('round'),
+    burstCommandsByName: byName('burst'),
   }
 }
 
