@@ -82,7 +82,7 @@ await step('npm pack', () => {
 await step('npm install <tarball> into a fresh project', () => {
   write(app, { 'package.json': JSON.stringify({ name: 'smoke-consumer', private: true, version: '0.0.0' }, null, 2) })
   run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--no-package-lock', tarball], app)
-  for (const peer of ['luch-request', 'axios']) {
+  for (const peer of ['luch-request', 'axios', 'ioredis', 'redis']) {
     if (existsSync(path.join(app, 'node_modules', peer))) throw new Error(`optional peer ${peer} was installed`)
   }
   // xstate is a required peer (so that WeChat's Build npm never parses its dist): npm >= 7 installs it.
@@ -132,9 +132,13 @@ const usage = `
   if (signing.md5Upper('abc') !== '900150983CD24FB0D6963F7D28E17F72') throw new Error('md5Upper is wrong')
   if (pt.createSigner !== signing.createSigner) throw new Error('the root and painless-token/signing hold different createSigner')
   if (typeof machine.tokenMachine.transition !== 'function' || machine.tokenMachine.id !== 'token') throw new Error('painless-token/machine has no tokenMachine')
-  for (const [name, mod, fn] of [['luch-request', luch, 'attachTokenController'], ['uni', uni, 'createUniRequest'], ['uni', uni, 'installUniInterceptor'], ['wx', wx, 'createWxRequest'], ['taro', taro, 'createTaroInterceptor'], ['alipay', alipay, 'createAlipayRequest'], ['alipay', alipay, 'myStorage'], ['axios', axios, 'attachToAxios'], ['fetch', fetchEntry, 'withTokens'], ['lifecycle', lifecycle, 'watchLifecycle']]) {
+  for (const [name, mod, fn] of [['luch-request', luch, 'attachTokenController'], ['uni', uni, 'createUniRequest'], ['uni', uni, 'installUniInterceptor'], ['wx', wx, 'createWxRequest'], ['taro', taro, 'createTaroInterceptor'], ['alipay', alipay, 'createAlipayRequest'], ['alipay', alipay, 'myStorage'], ['axios', axios, 'attachToAxios'], ['fetch', fetchEntry, 'withTokens'], ['lifecycle', lifecycle, 'watchLifecycle'], ['redis', redis, 'redisCoordinator']]) {
     if (typeof mod[fn] !== 'function') throw new Error('painless-token/' + name + ' has no ' + fn)
   }
+  // painless-token/redis imports no Redis client: it loads without one, and recognises clients by shape.
+  let refusal = ''
+  try { redis.redisCoordinator({}, { key: 'k' }) } catch (e) { refusal = e instanceof TypeError ? e.message : String(e) }
+  if (!/client/.test(refusal)) throw new Error('redisCoordinator did not refuse a non-client: ' + refusal)
   const api = fetchEntry.withTokens(async (url, init) => ({ status: 200, headers: { get: () => null }, clone() { return this }, auth: init.headers.get('Authorization') }), pt.createTokenController({ fetchToken: async () => ({ access_token: 't2', expires_in: 60 }) }))
   const response = await api('https://example.test/x')
   if (response.auth !== 'Bearer t2') throw new Error('withTokens did not send the token: ' + response.auth)
@@ -155,6 +159,7 @@ import * as alipay from 'painless-token/alipay'
 import * as axios from 'painless-token/axios'
 import * as fetchEntry from 'painless-token/fetch'
 import * as lifecycle from 'painless-token/lifecycle'
+import * as redis from 'painless-token/redis'
 import pkg from 'painless-token/package.json' with { type: 'json' }
 if (pkg.name !== 'painless-token') throw new Error('painless-token/package.json is not exported')
 ${usage}
@@ -178,6 +183,7 @@ const alipay = require('painless-token/alipay')
 const axios = require('painless-token/axios')
 const fetchEntry = require('painless-token/fetch')
 const lifecycle = require('painless-token/lifecycle')
+const redis = require('painless-token/redis')
 if (require('painless-token/package.json').name !== 'painless-token') throw new Error('painless-token/package.json is not exported')
 if (!require.resolve('painless-token').endsWith('.cjs')) throw new Error('require resolved ' + require.resolve('painless-token'))
 ;(async () => {

@@ -29,9 +29,9 @@ export function bounded<T>(reply: Promise<T>, timeoutMs: number, operation: stri
  * carry the command's arguments, and publish's arguments hold the token.
  */
 function unavailable(error: unknown, operation: string): CoordinatorUnavailableError {
-  if (error instanceof CoordinatorUnavailableError) return error
-  const name = error instanceof Error ? error.name : typeof error
-  const cause = new Error(error instanceof Error ? error.message : String(error))
-  cause.name = name
-  return new CoordinatorUnavailableError(`redis ${operation} failed (${name})`, { cause })
+  // Object(): a client rejecting with undefined or a string must not break this handler (the call would never settle).
+  const failure = Object(error) as { name?: unknown; message?: unknown }
+  const cause = new Error(String(failure.message))
+  cause.name = String(failure.name)
+  return new CoordinatorUnavailableError(`redis ${operation} failed (${cause.name})`, { cause })
 }

@@ -69,9 +69,8 @@ function ioRedisCommands(client: IoRedisLike): RedisCommands {
       const subscriber = client.duplicate()
       // Without a listener ioredis prints every connection error; the engine's own timeout reports outages.
       subscriber.on('error', ignore)
-      subscriber.on('message', (from: string, message: string) => {
-        if (from === channel) onMessage(message)
-      })
+      // This connection subscribes to our one channel only.
+      subscriber.on('message', (_channel: string, message: string) => onMessage(message))
       let subscribed = false
       // Resubscribed by ioredis itself after a reconnect.
       subscriber.subscribe(channel).then(() => {

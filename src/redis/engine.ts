@@ -117,23 +117,17 @@ export function redisEngine(client: unknown, options: RedisCoordinatorOptions): 
       const lock: RedisLock = { owner }
       return { kind, lock, version: Number(reply[1]), record: decodeRecord(reply[2], reply[3]) }
     }
-    if (kind === 'busy') {
-      // Until the holder's lease ends at most, and no longer than a poll: its announcement may be lost.
-      const lockTtl = Number(reply[1])
-      return { kind, waitMs: Math.max(1, lockTtl < 0 ? config.pollIntervalMs : Math.min(lockTtl, config.pollIntervalMs)) }
-    }
-    if (kind === 'quota') {
-      const windowTtl = Number(reply[1])
-      return { kind, retryInMs: windowTtl < 0 ? config.fetchWindowMs : windowTtl }
-    }
-    const record = kind === 'shared' ? decodeRecord(reply[1], reply[2]) : null
-    if (record === null) throw new CoordinatorUnavailableError(`redis acquire found no painless-token record under its key`)
-    return { kind: 'shared', record }
+    // Until the holder's lease ends at most, and no longer than a poll: its announcement may be lost.
+    if (kind === 'busy') return { kind, waitMs: Math.max(1, Math.min(Number(reply[1]), config.pollIntervalMs)) }
+    if (kind === 'quota') return { kind, retryInMs: Math.max(0, Number(reply[1])) }
+    // 'shared': the script vouched for the record (versionOf reads it as decodeRecord does).
+    return { kind: 'shared', record: decodeRecord(reply[1], reply[2]) as SharedRecord }
   }
 }
 
+// The scripts always answer a table; anything else (a client mapping replies its own way) is an engine failure.
 function asArray(reply: unknown, operation: string): unknown[] {
-  if (!Array.isArray(reply)) throw new CoordinatorUnavailableError(`redis ${operation} answered something other than the script's reply`)
+  if (!Array.isArray(reply)) throw new CoordinatorUnavailableError(`redis ${operation} answered something other than a script reply`)
   return reply
 }
 

@@ -3,12 +3,14 @@
 // counter `key:fetches`. Replies are flat arrays of strings and integers: '' stands for "none", because a nil
 // inside a table cuts it short in both clients.
 
-// The version a stored record carries, 0 when there is none or it is not ours to read (garbage under the key).
+// The version a stored record carries, 0 when there is none or it is not one of ours (record.ts reads it the same way).
 const VERSION_OF = `
 local function versionOf(raw)
   if not raw then return 0 end
   local ok, record = pcall(cjson.decode, raw)
-  if ok and type(record) == 'table' and type(record.version) == 'number' then return record.version end
+  if ok and type(record) == 'table' and type(record.version) == 'number' and type(record.accessToken) == 'string' then
+    return record.version
+  end
   return 0
 end
 `
@@ -26,12 +28,21 @@ if stored > tonumber(ARGV[1]) then
 end
 -- Another holder is fetching: wait for it (before the quota, which its fetch has already counted).
 local lockTtl = redis.call('PTTL', KEYS[3])
+if lockTtl == -1 then
+  -- A lock without a lease is none of ours (ours always have one): give it one, or it would block the fleet forever.
+  redis.call('PEXPIRE', KEYS[3], ARGV[3])
+  lockTtl = tonumber(ARGV[3])
+end
 if lockTtl ~= -2 then
   return {'busy', lockTtl}
 end
 -- The fleet-wide quota: no lock, no fetch once the window's calls are spent.
 local maxFetches = tonumber(ARGV[4])
 if maxFetches > 0 and (tonumber(redis.call('GET', KEYS[4])) or 0) >= maxFetches then
+  -- A counter without a window (set by hand) would hold the quota spent forever.
+  if redis.call('PTTL', KEYS[4]) == -1 then
+    redis.call('PEXPIRE', KEYS[4], ARGV[5])
+  end
   return {'quota', redis.call('PTTL', KEYS[4])}
 end
 redis.call('SET', KEYS[3], ARGV[2], 'PX', ARGV[3])
