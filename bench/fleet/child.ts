@@ -85,6 +85,7 @@ async function go(state: Round): Promise<void> {
       },
     )
   }
+  const firedAt = shared()
   let timer: ReturnType<typeof setTimeout> | undefined
   await Promise.race([done, new Promise<void>((resolve) => (timer = setTimeout(resolve, SETTLE_CAP_MS)))])
   clearTimeout(timer)
@@ -103,6 +104,7 @@ async function go(state: Round): Promise<void> {
     events: state.events,
     at: {
       go: goAt,
+      fired: firedAt,
       ...(state.fetchSent === undefined ? {} : { fetchSent: state.fetchSent }),
       ...(state.fetchAnswered === undefined ? {} : { fetchAnswered: state.fetchAnswered }),
       firstSettled: onShared(firstSettledAt),

@@ -38,8 +38,9 @@ export interface ChildOutcome {
   /** `coordinator.*` events heard through `onEvent`, by type. */
   events: Record<string, number>
   /**
-   * Instants on a clock all processes share (`performance.timeOrigin + performance.now()`, ms): "go" received, this
-   * child's upstream call sent and answered (absent when it made none), its first and last request settled.
+   * Instants on a clock all processes share (`performance.timeOrigin + performance.now()`, ms): "go" received, the R
+   * calls made (the synchronous loop done), this child's upstream call sent and answered (absent when it made none),
+   * its first and last request settled.
    */
-  at: { go: number; fetchSent?: number; fetchAnswered?: number; firstSettled: number; lastSettled: number }
+  at: { go: number; fired: number; fetchSent?: number; fetchAnswered?: number; firstSettled: number; lastSettled: number }
 }

@@ -331,6 +331,7 @@ function fleet(r: RunResults): string {
         String(cell.processes),
         count(cell.requests),
         row.id === 'coordinated' ? 'with' : 'without',
+        duration(row.phases.firing.median),
         duration(row.phases.toUpstream.median),
         duration(row.phases.upstream.median),
         duration(row.phases.handoff.median),
@@ -365,10 +366,14 @@ function fleet(r: RunResults): string {
       rows,
     ) +
     "\n\n### F, where a round's time goes (medians, ms; each column the slowest process)\n\n" +
+    'Firing: from "go" until the loop making the R `getToken()` calls returned (a Redis reply that arrives meanwhile waits for it). ' +
     'To the upstream call: from "go" until a token call was sent (with the coordinator, the lock holder\'s acquire). Handoff: from the ' +
     "answer (the process's own, or the holder's) to the process's first request released: with the coordinator, the publish, the " +
     "pub/sub message, the waiters' re-read and adoption. Releasing: its first request released to its last.\n\n" +
-    table(['P', 'R', 'coordinator', 'to the upstream call', 'upstream call', 'handoff', 'releasing', 'fleet time'], phaseRows) +
+    table(
+      ['P', 'R', 'coordinator', 'firing R calls', 'to the upstream call', 'upstream call', 'handoff', 'releasing', 'fleet time'],
+      phaseRows,
+    ) +
     `\n\n### F, fast path with a coordinator configured (valid token, sequential awaited \`getToken()\`, ${f.fastPath.rounds} rounds)\n\n` +
     'Timed as workload A times it; the ratio is to the same controller without a coordinator. Redis commands: run while the coordinated ' +
     'controller was timed, the most in any round (target 0).\n\n' +

@@ -54,12 +54,14 @@ export interface FleetModeRow {
 }
 
 /**
- * One round's time, split, ms; each the slowest process's. `toUpstream`: "go" to an upstream call sent (with the
+ * One round's time, split, ms; each the slowest process's. `firing`: "go" to the R calls made (the synchronous loop
+ * that parks them; a reply that arrives meanwhile waits for it). `toUpstream`: "go" to an upstream call sent (with the
  * coordinator: the lock holder's acquire); `upstream`: that call; `handoff`: from the answer (the process's own, or
  * the holder's) to the process's first request released (publish, pub/sub, the waiters' re-read, adoption);
  * `releasing`: from the first request released to the last.
  */
 export interface Phases {
+  firing: number
   toUpstream: number
   upstream: number
   handoff: number
@@ -335,6 +337,7 @@ function phasesOf(at: ChildOutcome['at'][]): Phases {
   const fetchers = at.filter((a) => a.fetchSent !== undefined && a.fetchAnswered !== undefined)
   const lastAnswer = Math.max(...fetchers.map((a) => a.fetchAnswered!))
   return {
+    firing: Math.max(...at.map((a) => a.fired - a.go)),
     toUpstream: Math.max(...fetchers.map((a) => a.fetchSent! - a.go)),
     upstream: Math.max(...fetchers.map((a) => a.fetchAnswered! - a.fetchSent!)),
     handoff: Math.max(...at.map((a) => a.firstSettled - (a.fetchAnswered ?? lastAnswer))),
@@ -344,7 +347,13 @@ function phasesOf(at: ChildOutcome['at'][]): Phases {
 
 function phaseSpreads(list: Phases[]): Record<keyof Phases, Spread> {
   const of = (name: keyof Phases) => spread(list.map((p) => p[name]))
-  return { toUpstream: of('toUpstream'), upstream: of('upstream'), handoff: of('handoff'), releasing: of('releasing') }
+  return {
+    firing: of('firing'),
+    toUpstream: of('toUpstream'),
+    upstream: of('upstream'),
+    handoff: of('handoff'),
+    releasing: of('releasing'),
+  }
 }
 
 /** Resolves once `channel` has this many subscribers (PUBSUB NUMSUB, ours: not counted), or after 2 s. */
