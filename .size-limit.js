@@ -89,8 +89,8 @@ const rows = [
     ignore: deps,
   },
   // issue 18: painless-token/redis (Node only) beside the controller: the engine, its Lua scripts and the
-  // coordination driver (4.84 kB measured). Not reachable from the root, whose size it does not change.
-  { name: './redis alone (our code)', path: 'dist/redis.js', import: '*', ignore: deps, limit: '4.90 KB' },
+  // coordination driver (4.93 kB measured). Not reachable from the root, whose size it does not change.
+  { name: './redis alone (our code)', path: 'dist/redis.js', import: '*', ignore: deps, limit: '4.95 KB' },
 ]
 
 // The issue's budgets are min+gzip (size-limit's default is brotli).

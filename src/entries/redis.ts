@@ -9,4 +9,12 @@
 export { redisCoordinator } from '../redis/coordinator.ts'
 export type { RedisCoordinatorOptions } from '../redis/options.ts'
 export { CoordinatorUnavailableError, FetchQuotaExceededError } from '../coordination/errors.ts'
-export type { OnUnavailable, SharedRecord, TokenCoordinator } from '../coordination/types.ts'
+export type {
+  CoordinatedAttempt,
+  CoordinatorConnection,
+  CoordinatorHost,
+  OnUnavailable,
+  SharedGrant,
+  SharedRecord,
+  TokenCoordinator,
+} from '../coordination/types.ts'

@@ -74,7 +74,11 @@ export function redisEngine(client: unknown, options: RedisCoordinatorOptions): 
         sent.then((late) => (Array.isArray(late) && late[0] === 'acquired' ? release(owner) : undefined)).then(undefined, ignore)
         throw error
       }
-      return outcomeOf(reply, owner)
+      const outcome = outcomeOf(reply, owner)
+      // The attempt ended while the script ran (timed out, clear(), stop()): nobody will fetch; give the lock back now
+      // rather than leave the fleet waiting out the lease.
+      if (outcome.kind === 'acquired' && request.signal.aborted) release(owner).then(undefined, ignore)
+      return outcome
     },
     async publish(lock: unknown, expectedVersion: number, grant: PublishedGrant) {
       const reply = asArray(

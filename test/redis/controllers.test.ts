@@ -119,6 +119,25 @@ describe.each(clientKinds)('two controllers sharing one token through $name', (k
     expect(tokenCalls()).toBe(before)
   })
 
+  it('gives the lock back when the attempt ends while the acquire is in flight (stop() right after a request)', async () => {
+    const key = freshKey()
+    const redis = inspector(redisServer)
+    const a = await instance(kind, { key, maxFetches: 10 })
+    const before = tokenCalls()
+
+    const stopped = a.tokens.getToken().then(
+      () => 'resolved',
+      (error: { code: string }) => error.code,
+    )
+    a.tokens.stop()
+
+    expect(await stopped).toBe('STOPPED')
+    // The script ran (the quota counted the lock being taken), and the lock is gone long before its 15 s lease.
+    await vi.waitFor(async () => expect(await redis.get(`${key}:fetches`)).toBe('1'))
+    await vi.waitFor(async () => expect(await redis.exists(`${key}:lock`)).toBe(0), { timeout: 1_000 })
+    expect(tokenCalls()).toBe(before)
+  })
+
   it('costs a handful of Redis round trips per refresh (INFO commandstats)', async () => {
     const key = freshKey()
     const redis = inspector(redisServer)
