@@ -23,6 +23,9 @@ import { spread, type Spread } from '../measure/stats.ts'
 import type { Plan } from '../plan.ts'
 import type { Checks } from '../report/checks.ts'
 
+/** Idle time between every child ready and "go", in both modes. */
+const SETTLE_MS = 20
+
 export type FleetMode = 'alone' | 'alone-aa' | 'coordinated'
 
 export const FLEET_MODES: ReadonlyArray<{ id: FleetMode; label: string }> = [
@@ -244,6 +247,8 @@ async function fleetRound(fleet: Fleet, members: FleetChild[], coordinated: bool
   // A long-lived controller has its subscriber connection up long before an expiry: wait for every one, so that the
   // burst measures the refresh and not connection setup (which the whole round's command count still includes).
   if (coordinated) await subscribed(fleet.observer, `${key}:published`, members.length)
+  // Both modes then idle alike before "go": the children's post-GC work (sweeping) must not fall into one mode only.
+  await new Promise((resolve) => setTimeout(resolve, SETTLE_MS))
   const atGo = coordinated ? await fleet.counter.snapshot() : undefined
   for (const child of members) child.send({ type: 'go', round })
   const outcomes = await Promise.all(members.map((child) => child.next('done', round)))
