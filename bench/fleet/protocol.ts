@@ -35,7 +35,7 @@ export interface ChildOutcome {
   tokenHashes: string[]
   /** Times this child's `fetchToken` ran. */
   fetches: number
-  /** `coordinator.*` events heard through `onEvent`, by type. */
+  /** `coordinator.*` and `token.adopted` events heard through `onEvent`, by type. */
   events: Record<string, number>
   /**
    * Instants on a clock all processes share (`performance.timeOrigin + performance.now()`, ms): "go" received, the R

@@ -50,7 +50,7 @@ export interface FleetModeRow {
   ok: number
   failures: Record<string, number>
   hanging: number
-  /** `coordinator.*` events over every round, by type. */
+  /** `coordinator.*` and `token.adopted` events over every round, by type. */
   events: Record<string, number>
   /** Where a round's time goes (see `Phases`), over the measured rounds. */
   phases: Record<keyof Phases, Spread>
