@@ -48,7 +48,8 @@ function prepare(round: number, key: string, coordinated: boolean, requests: num
     },
     ...(coordinated ? { coordinator: redisCoordinator(client, { key }) } : {}),
     onEvent: (event) => {
-      if (event.type.startsWith('coordinator.') || event.type === 'token.adopted') state.events[event.type] = (state.events[event.type] ?? 0) + 1
+      if (event.type.startsWith('coordinator.') || event.type === 'token.adopted')
+        state.events[event.type] = (state.events[event.type] ?? 0) + 1
     },
   })
   return state
