@@ -17,6 +17,7 @@ export default defineConfig({
     lifecycle: 'src/entries/lifecycle.ts',
     // Node only (a Redis client); it stays out of the root entry and the miniprogram build.
     redis: 'src/entries/redis.ts',
+    'web-locks': 'src/entries/web-locks.ts',
   },
   format: ['esm', 'cjs'],
   // neutral: no Node or browser assumptions (mini-programs are neither); CJS is forced to node by tsdown.

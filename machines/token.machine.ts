@@ -328,7 +328,9 @@ export const tokenMachine = setup({
       expiresAt: grant.expiresAt,
       receivedAt: at,
       generation: context.generation + 1,
-      sharedVersion: orDefault(grant.version, 0),
+      // A grant that names no shared version (a login, a stored token) keeps the one held: a floor, so that a record
+      // the store still holds from before is never taken for newer.
+      sharedVersion: orDefault(grant.version, context.sharedVersion),
     })),
     keepRefreshToken: assign({
       refreshToken: ({ context }, { grant }: { grant: Grant | null }) =>
@@ -476,7 +478,7 @@ export const tokenMachine = setup({
         { type: 'emitSessionLost', params: { reason: 'logout' } },
       ],
     },
-    // From any state: another instance's token, newer and fresh, ends whatever this one was doing (a running fetch or
+    // From any state but failed.loginRequired: another instance's token, newer and fresh, ends whatever this one was doing (a running fetch or
     // wait for the lock is abandoned, a late storage read ignored); parked requests get it. Not newer: ignored, so
     // the push and the waiter's own re-read of one token are taken once.
     'token.shared': {
@@ -707,6 +709,8 @@ export const tokenMachine = setup({
             'token.refresh': refuseLoginRequired,
             // Already logged out: no second session.lost, so onLoginRequired runs once per loss.
             'session.logout': {},
+            // Only a login leaves: another instance's token does not undo a logout here (a tab signed out stays out).
+            'token.shared': {},
           },
         },
       },

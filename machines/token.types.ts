@@ -101,8 +101,8 @@ export interface TokenContext {
   /** Numbers the tokens this machine has held; 0 before the first. */
   generation: number
   /**
-   * The shared version of the token held (or last held: kept after a 401, so the coordinator knows which one was
-   * refused); 0 when it came from no coordinator.
+   * The highest shared version this machine has held (kept after a 401, a login or a local fetch, so the coordinator
+   * knows which record was refused or is older); 0 before any came from a coordinator.
    */
   sharedVersion: number
   parked: Parked

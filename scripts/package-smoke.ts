@@ -132,13 +132,16 @@ const usage = `
   if (signing.md5Upper('abc') !== '900150983CD24FB0D6963F7D28E17F72') throw new Error('md5Upper is wrong')
   if (pt.createSigner !== signing.createSigner) throw new Error('the root and painless-token/signing hold different createSigner')
   if (typeof machine.tokenMachine.transition !== 'function' || machine.tokenMachine.id !== 'token') throw new Error('painless-token/machine has no tokenMachine')
-  for (const [name, mod, fn] of [['luch-request', luch, 'attachTokenController'], ['uni', uni, 'createUniRequest'], ['uni', uni, 'installUniInterceptor'], ['wx', wx, 'createWxRequest'], ['taro', taro, 'createTaroInterceptor'], ['alipay', alipay, 'createAlipayRequest'], ['alipay', alipay, 'myStorage'], ['axios', axios, 'attachToAxios'], ['fetch', fetchEntry, 'withTokens'], ['lifecycle', lifecycle, 'watchLifecycle'], ['redis', redis, 'redisCoordinator']]) {
+  for (const [name, mod, fn] of [['luch-request', luch, 'attachTokenController'], ['uni', uni, 'createUniRequest'], ['uni', uni, 'installUniInterceptor'], ['wx', wx, 'createWxRequest'], ['taro', taro, 'createTaroInterceptor'], ['alipay', alipay, 'createAlipayRequest'], ['alipay', alipay, 'myStorage'], ['axios', axios, 'attachToAxios'], ['fetch', fetchEntry, 'withTokens'], ['lifecycle', lifecycle, 'watchLifecycle'], ['redis', redis, 'redisCoordinator'], ['web-locks', webLocks, 'webLocksCoordinator']]) {
     if (typeof mod[fn] !== 'function') throw new Error('painless-token/' + name + ' has no ' + fn)
   }
   // painless-token/redis imports no Redis client: it loads without one, and recognises clients by shape.
   let refusal = ''
   try { redis.redisCoordinator({}, { key: 'k' }) } catch (e) { refusal = e instanceof TypeError ? e.message : String(e) }
   if (!/client/.test(refusal)) throw new Error('redisCoordinator did not refuse a non-client: ' + refusal)
+  // Browser-only: under Node (no Web Locks, no IndexedDB) it refuses at construction, naming what is missing.
+  const refused = (() => { try { webLocks.webLocksCoordinator({ name: 'smoke' }); return 'built' } catch (e) { return e instanceof TypeError && /indexedDB/.test(e.message) ? 'TypeError' : String(e) } })()
+  if (refused !== 'TypeError') throw new Error('webLocksCoordinator under Node: ' + refused)
   const api = fetchEntry.withTokens(async (url, init) => ({ status: 200, headers: { get: () => null }, clone() { return this }, auth: init.headers.get('Authorization') }), pt.createTokenController({ fetchToken: async () => ({ access_token: 't2', expires_in: 60 }) }))
   const response = await api('https://example.test/x')
   if (response.auth !== 'Bearer t2') throw new Error('withTokens did not send the token: ' + response.auth)
@@ -160,6 +163,7 @@ import * as axios from 'painless-token/axios'
 import * as fetchEntry from 'painless-token/fetch'
 import * as lifecycle from 'painless-token/lifecycle'
 import * as redis from 'painless-token/redis'
+import * as webLocks from 'painless-token/web-locks'
 import pkg from 'painless-token/package.json' with { type: 'json' }
 if (pkg.name !== 'painless-token') throw new Error('painless-token/package.json is not exported')
 ${usage}
@@ -184,6 +188,7 @@ const axios = require('painless-token/axios')
 const fetchEntry = require('painless-token/fetch')
 const lifecycle = require('painless-token/lifecycle')
 const redis = require('painless-token/redis')
+const webLocks = require('painless-token/web-locks')
 if (require('painless-token/package.json').name !== 'painless-token') throw new Error('painless-token/package.json is not exported')
 if (!require.resolve('painless-token').endsWith('.cjs')) throw new Error('require resolved ' + require.resolve('painless-token'))
 ;(async () => {
@@ -230,7 +235,10 @@ const machineId: string = tokenMachine.id
 const unwatch: () => void = watchLifecycle(tokens, {} as LifecycleHost)
 // @ts-expect-error the controller comes first
 watchLifecycle({} as LifecycleHost, tokens)
-void unwatch, token, state, wrong, code, badCode, signature, upper, api, detach, fresh, machineId, attachTokenController, createUniRequest, createWxRequest, createTaroInterceptor, createAlipayRequest, myStorage
+const coordinator: TokenCoordinator = webLocksCoordinator({ name: 'app', onUnavailable: 'fail' })
+// @ts-expect-error name is required
+webLocksCoordinator({})
+void coordinator, unwatch, token, state, wrong, code, badCode, signature, upper, api, detach, fresh, machineId, attachTokenController, createUniRequest, createWxRequest, createTaroInterceptor, createAlipayRequest, myStorage
 `
 const typeImports = (ext: string) => `
 import { createTokenController, memoryStorage, type TokenController, type TokenErrorCode } from 'painless-token'
@@ -244,6 +252,7 @@ import { createAlipayRequest, myStorage } from 'painless-token/alipay'
 import { attachToAxios } from 'painless-token/axios'
 import { withTokens, type ResponseLike } from 'painless-token/fetch'
 import { watchLifecycle, type LifecycleHost } from 'painless-token/lifecycle'
+import { webLocksCoordinator, type TokenCoordinator } from 'painless-token/web-locks'
 // ${ext}
 `
 

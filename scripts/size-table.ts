@@ -37,7 +37,9 @@ const ADAPTER_BUDGET = 1_500
 // 1.789 kB measured).
 // Issue 16 changed no adapter, yet uni, wx and alipay measure up to 0.02 kB more on top of the larger controller
 // (gzip shares less between them): +0.02 each.
-const RAISED_BUDGET: Record<string, number> = { './uni': 1_790, './wx': 1_780, './alipay': 1_820 }
+// Issue 18: ./web-locks is no adapter but a coordinator (the shared driver and an engine over Web Locks, IndexedDB
+// and BroadcastChannel); it adds 3.28 kB measured, budget its figure + 0.01 (see .size-limit.js for the parts).
+const RAISED_BUDGET: Record<string, number> = { './uni': 1_790, './wx': 1_780, './alipay': 1_820, './web-locks': 3_290 }
 const CONTROLLER_ROW = '. createTokenController only (our code)'
 const controller = rows.find((row) => row.name === CONTROLLER_ROW)
 if (!controller) {

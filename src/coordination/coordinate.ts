@@ -1,7 +1,7 @@
 // The one copy of the coordination algorithm, for every engine: adopt a shared token newer than ours; else take the
 // lock, fetch once, publish with a version check, release; else wait for the holder (woken by its announcement, or
 // by the engine's bound) and ask again. The engine is the source of truth; this file keeps no token, only the
-// highest version announced so far, so that an announcement heard twice is read once.
+// highest version heard and read so far, so that an announcement heard twice is read once.
 import { createGrant } from '../grant.ts'
 import { AbortedError } from '../errors.ts'
 import type { AbortSignalLike } from '../abort.ts'
@@ -46,10 +46,14 @@ export function createCoordinator(engine: CoordinationEngine, options: Coordinat
     connect(host: CoordinatorHost): CoordinatorConnection {
       engine.check(host.fetchTimeoutMs)
       let highestVersion = 0
+      // The highest version announced so far: a version heard again while its read is under way is not read twice.
+      let heardVersion = 0
       let closed = false
       const report = host.report
       const unwatch = engine.watch((version) => {
-        if (version > highestVersion && !closed) announce().then(undefined, ignore)
+        if (version <= highestVersion || version <= heardVersion || closed) return
+        heardVersion = version
+        announce().then(undefined, ignore)
       })
 
       // Another instance published: read the record it announced (the message carries only the version).
@@ -91,7 +95,7 @@ export function createCoordinator(engine: CoordinationEngine, options: Coordinat
             outcome = await raceSignal(acquiring, signal)
           } catch (error) {
             if (signal.aborted) throw error
-            return unavailable(error, attempt)
+            return unavailable(error, attempt, 'acquire')
           }
           if (outcome.kind === 'shared') {
             const grant = toGrant(outcome.record, host.now())
@@ -105,7 +109,12 @@ export function createCoordinator(engine: CoordinationEngine, options: Coordinat
             return grant
           }
           if (outcome.kind === 'busy') {
-            await raceSignal(engine.waitForChange(outcome.waitMs, signal), signal)
+            try {
+              await raceSignal(engine.waitForChange(outcome.waitMs, signal), signal)
+            } catch (error) {
+              if (signal.aborted) throw error
+              return unavailable(error, attempt, 'waitForChange')
+            }
             continue
           }
           if (outcome.kind === 'quota') throw new FetchQuotaExceededError(options.maxFetches ?? 0, outcome.retryInMs)
@@ -122,7 +131,10 @@ export function createCoordinator(engine: CoordinationEngine, options: Coordinat
         replaced: SharedRecord | null | undefined,
       ): Promise<SharedGrant> {
         try {
-          const fetched = await raceSignal(attempt.fetch(attempt.signal, replaced?.refreshToken), attempt.signal)
+          // The record's refresh token when it is newer than the token this instance held (rotated elsewhere, a push
+          // missed); else this instance's own (after a login, the store may still hold the old session's).
+          const newer = replaced != null && replaced.version > attempt.knownVersion
+          const fetched = await raceSignal(attempt.fetch(attempt.signal, newer ? replaced.refreshToken : undefined), attempt.signal)
           const at = host.now()
           const published: PublishedGrant = publishedFrom(fetched, at)
           let result: { written: boolean; record: SharedRecord | null }
@@ -131,7 +143,7 @@ export function createCoordinator(engine: CoordinationEngine, options: Coordinat
           } catch (error) {
             // The token is ours and good; only sharing it failed. The others fetch or adopt on their own.
             reportUnavailable(error, 'publish')
-            return withVersion(fetched, 0)
+            return withVersion(fetched, attempt.knownVersion)
           }
           if (result.written && result.record !== null) {
             seen(result.record)
@@ -144,21 +156,21 @@ export function createCoordinator(engine: CoordinationEngine, options: Coordinat
             const current = seen(result.record)
             if (host.isFresh(current)) return current
           }
-          return withVersion(fetched, 0)
+          return withVersion(fetched, attempt.knownVersion)
         } finally {
           engine.release(lock).then(undefined, ignore)
         }
       }
 
-      async function unavailable(error: unknown, attempt: CoordinatedAttempt): Promise<SharedGrant> {
-        reportUnavailable(error, 'acquire')
+      async function unavailable(error: unknown, attempt: CoordinatedAttempt, operation: string): Promise<SharedGrant> {
+        reportUnavailable(error, operation)
         if (onUnavailable === 'fail') {
           throw error instanceof CoordinatorUnavailableError
             ? error
             : new CoordinatorUnavailableError(`${engine.kind} coordinator failed (${errorName(error)})`, { cause: error })
         }
         const fetched = await raceSignal(attempt.fetch(attempt.signal, undefined), attempt.signal)
-        return withVersion(fetched, 0)
+        return withVersion(fetched, attempt.knownVersion)
       }
 
       return {
@@ -216,6 +228,8 @@ function toGrant(record: SharedRecord, at: number): SharedGrant {
   return withReceipt(createGrant(record.accessToken, expiresAt, record.refreshToken), record.version, receivedAt)
 }
 
+// A token fetched without sharing it (store unreachable, publish refused) carries the version it replaced: the
+// machine keeps naming that one, so the refused record still stored is never adopted back.
 function withVersion(grant: SharedGrantLike, version: number): SharedGrant {
   return withReceipt(createGrant(grant.accessToken, grant.expiresAt, grant.refreshToken), version, grant.receivedAt)
 }

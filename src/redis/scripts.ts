@@ -22,7 +22,7 @@ end
 export const ACQUIRE = `${VERSION_OF}
 local raw = redis.call('GET', KEYS[1])
 local stored = versionOf(raw)
--- Someone published a newer token than the caller's: adopt it rather than fetch.
+-- Someone published a newer token than the caller's: adopt it rather than fetch a token.
 if stored > tonumber(ARGV[1]) then
   return {'shared', raw, redis.call('PTTL', KEYS[1])}
 end

@@ -49,6 +49,14 @@ export interface SystemRecords {
   readonly fetchesBefore: number
   /** What the last logout() returned. */
   readonly loggedOut: Promise<void> | undefined
+  /** The controller emitted token.adopted during the step (a `token.shared` step: the pushed token was taken). */
+  readonly adopted: boolean
+  /** Before the step, the session was lost (`session.lost`) and neither a login nor clear() came since. */
+  readonly signedOutBefore: boolean
+  /** The controller's state after the step (`tokens.state`). */
+  readonly state: TokenState
+  /** How often the controller called close() on its coordinator connection. */
+  readonly connectionsClosed: number
 }
 
 /** Why the cycle a step starts refreshes, where the step alone says so. */
@@ -80,8 +88,11 @@ export function brokenContract(system: SystemRecords, event: ModelEvent, replay:
     if (reason && call.attempt === 1) require(call.reason === reason, `a cycle started by ${event.type} has reason ${reason}`)
   }
   if (event.type === 'token.clear') require(store.held === undefined, 'nothing stored after clear()')
+  if (event.type === 'token.shared') broken.push(...brokenSharedContract(system, event))
 
   if (replay.stopped) {
+    // The controller may close it more than once (stop(), then the actor's end): the driver's close() is idempotent.
+    require(system.connectionsClosed >= 1, 'stop() closed the coordinator connection')
     require(pendingBefore.every((request) => codeOf(request) === 'STOPPED'), 'requests parked at stop() rejected with STOPPED')
     require(fetch.inFlight === 0, 'no fetch in flight after stop()')
     require(timers.pending().length === 0, 'no timer left after stop()')
@@ -131,6 +142,33 @@ export function brokenContract(system: SystemRecords, event: ModelEvent, replay:
     const held = store.held === undefined ? undefined : (JSON.parse(store.held) as { expiresAt: number })
     require(!held ||
       !isFresh({ expiresAt: held.expiresAt, leewayMs: options.leewayMs }, timers.clock.now()), 'no fresh token stored in idle')
+  }
+  return broken
+}
+
+/**
+ * Another instance's token (issue 18), judged by what the step pushed and what the system heard before: a newer,
+ * fresh one is taken (parked requests get it, a fetch in flight is abandoned, no new one starts) unless the session
+ * was lost (only a login leaves then); a stale one or the version already held changes nothing.
+ */
+function brokenSharedContract(system: SystemRecords, event: Extract<ModelEvent, { type: 'token.shared' }>): string[] {
+  const { fetch, pendingBefore, fetchesBefore, lastIssued } = system
+  const broken: string[] = []
+  const require = (holds: boolean, what: string) => void (holds || broken.push(what))
+  require(fetch.count === fetchesBefore, 'a shared token starts no fetch')
+  if (event.variant === 'newer' && !system.signedOutBefore) {
+    require(system.adopted, 'a newer fresh shared token is adopted (token.adopted)')
+    require(system.state === 'valid', 'a newer fresh shared token leads to valid')
+    require(lastIssued === event.grant.accessToken, 'the adopted token is the one pushed')
+    require(fetch.inFlight === 0, 'adopting abandons the fetch in flight')
+    require(pendingBefore.every(
+      (request) => request.outcome.status === 'fulfilled' && request.outcome.value === lastIssued,
+    ), 'requests parked before the push got the shared token')
+  } else {
+    const what = system.signedOutBefore ? `a ${event.variant} shared token, signed out,` : `a ${event.variant} shared token`
+    require(!system.adopted, `${what} is ignored (no token.adopted)`)
+    require(system.state === system.stateBefore, `${what} leaves the state as it was`)
+    require(pendingBefore.every((request) => request.outcome.status === 'pending'), `${what} settles nobody`)
   }
   return broken
 }

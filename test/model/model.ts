@@ -5,7 +5,7 @@ import { TestModel } from '@xstate/graph'
 import { createEmptyActor, type ActorLogic, type AnyActorScope, type SnapshotFrom, type StateValue } from 'xstate'
 import { forEachPending, parkedSize } from '../../machines/parked.ts'
 import { isDueAhead, isFresh, tokenMachine } from '../../machines/token.machine.ts'
-import type { Grant, TokenEvent, TokenInput, Waiter } from '../../machines/token.types.ts'
+import type { Grant, SharedTokenGrant, TokenEvent, TokenInput, Waiter } from '../../machines/token.types.ts'
 import { InvalidTokenResponseError, LoginRequiredError, type TokenControllerOptions } from '../../src/index.ts'
 import { createGrant } from '../../src/grant.ts'
 import { transitionName } from './transitions.ts'
@@ -34,6 +34,11 @@ export type ModelOptions = Required<
 export type HydratedVariant = 'fresh' | 'stale' | 'none' | 'garbage'
 export type SucceededVariant = 'fresh' | 'ahead' | 'stale'
 export type FailedVariant = 'error' | 'retryAfter' | 'malformed' | 'loginRequired'
+/**
+ * A token another instance published (`token.shared`): newer than the one held and fresh (taken), newer but inside
+ * the leeway (ignored), or the version already held, say the push after the waiter's own re-read (ignored).
+ */
+export type SharedVariant = 'newer' | 'stale' | 'same'
 
 export interface ModelConfig {
   name: string
@@ -42,6 +47,7 @@ export interface ModelConfig {
   hydrated: HydratedVariant[]
   succeeded: SucceededVariant[]
   failed: FailedVariant[]
+  shared: SharedVariant[]
   /** Offer steps that leave the observable state as it was (answered at once, QUEUE_FULL, a 401 ignored). */
   selfLoops: boolean
   /** Tell states apart by the transition that led there, so shortest paths take every transition. */
@@ -106,6 +112,18 @@ export function fetchedAt(variant: SucceededVariant, leewayMs: number): number {
 export function sessionGrant(generation: number): Grant {
   const n = generation + 1
   return createGrant(`login-${n}`, T0 + FRESH_FOR_MS, `login-refresh-${n}`)
+}
+
+/**
+ * The token another instance published, as the coordinator hands it over, when the machine holds shared version
+ * `heldVersion` and generation `generation`. A stale one was issued long ago: it keeps the whole leeway, and is inside it.
+ */
+export function sharedGrant(variant: SharedVariant, heldVersion: number, generation: number, leewayMs: number): SharedTokenGrant {
+  const version = variant === 'same' ? heldVersion : heldVersion + 1
+  const n = generation + 1
+  const stale = variant === 'stale'
+  const grant = createGrant(`shared-${n}-v${version}`, stale ? T0 + leewayMs / 2 : T0 + FRESH_FOR_MS, `shared-refresh-${n}-v${version}`)
+  return Object.assign(grant, { version, receivedAt: stale ? T0 - 2 * leewayMs : T0 })
 }
 
 /** What hydration hands the machine for what storage held. Garbage is removed and reads as nothing. */
@@ -216,6 +234,11 @@ function eventsFrom(config: ModelConfig, snapshot: TokenSnapshot, shadow: Shadow
   const abortable = pending.find((waiter) => waiter.kind === 'get')
   if (abortable) events.push({ type: 'waiter.abort', waiter: abortable, reason: 'model' })
   if (pending[0]) events.push({ type: 'waiter.timeout', waiter: pending[0] })
+  // Another instance's token, in any state: 'same' needs a version held (0 names none, and no record has it).
+  for (const variant of config.shared) {
+    if (variant === 'same' && context.sharedVersion === 0) continue
+    events.push({ type: 'token.shared', grant: sharedGrant(variant, context.sharedVersion, context.generation, leewayMs), at: T0, variant })
+  }
   events.push({ type: 'token.clear' }, { type: 'token.stop' })
   events.push({ type: 'session.set', grant: sessionGrant(context.generation), at: T0, variant: 'login' }, { type: 'session.logout' })
   // The adapters' fast path (currentToken()) asks for a background refresh in valid with a fresh token; while a

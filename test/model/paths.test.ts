@@ -23,7 +23,8 @@ const LIFECYCLE = ['app.show', 'app.hide', 'network.online', 'network.offline']
 /**
  * Everything the system can do, two parked requests at most: shortest paths to each of its states. With a
  * cool-down, so a failed cycle cools down first (the refresh cycle below, without one, takes the other branch).
- * Tokens fresh, due ahead (a background cycle, its failure and rest) and stale; the lifecycle has its own model.
+ * Tokens fresh, due ahead (a background cycle, its failure and rest) and stale; another instance's token (newer,
+ * stale, the same version) in every state; the lifecycle has its own model.
  */
 const EVERYTHING: ModelConfig = {
   name: 'everything',
@@ -31,6 +32,7 @@ const EVERYTHING: ModelConfig = {
   hydrated: ['fresh', 'stale', 'none', 'garbage'],
   succeeded: ['fresh', 'ahead', 'stale'],
   failed: ['error', 'retryAfter', 'malformed', 'loginRequired'],
+  shared: ['newer', 'stale', 'same'],
   selfLoops: true,
   byTransition: true,
   without: LIFECYCLE,
@@ -47,6 +49,7 @@ const LIFECYCLE_AHEAD: ModelConfig = {
   hydrated: ['none'],
   succeeded: ['ahead'],
   failed: ['error'],
+  shared: [],
   selfLoops: true,
   byTransition: true,
   without: [
@@ -72,6 +75,7 @@ const REFRESH_CYCLE: ModelConfig = {
   hydrated: ['none'],
   succeeded: ['fresh'],
   failed: ['error'],
+  shared: [],
   selfLoops: false,
   byTransition: false,
   without: ['token.refresh', 'token.invalidate', 'waiter.abort', 'token.stop', 'session.set', 'session.logout', ...LIFECYCLE],

@@ -14,12 +14,14 @@ import {
   fetchedGrant,
   pendingWaiters,
   sessionGrant,
+  sharedGrant,
   stateKey,
   statePath,
   storedGrant,
   type FailedVariant,
   type HydratedVariant,
   type KindedWaiter,
+  type SharedVariant,
   type ModelEvent,
   type SucceededVariant,
   type TokenSnapshot,
@@ -139,6 +141,10 @@ export function createReplay(input: TokenInput & { waitTimeoutMs: number; leeway
         return { sent: { type: event.type, grant: storedGrant(event.variant as HydratedVariant), at: T0 } }
       case 'session.set':
         return { sent: { type: event.type, grant: sessionGrant(context.generation), at: T0 } }
+      case 'token.shared': {
+        const grant = sharedGrant(event.variant as SharedVariant, context.sharedVersion, context.generation, input.leewayMs)
+        return { sent: { type: event.type, grant, at: T0 } }
+      }
       case 'token.ahead':
       case 'app.show':
       case 'network.online':

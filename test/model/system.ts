@@ -3,12 +3,14 @@
 // carried out here, and each state is checked on what the controller does, never on its machine's value.
 import { expect, vi } from 'vitest'
 import { isDueAhead, isFresh, tokenMachine } from '../../machines/token.machine.ts'
-import type { Grant } from '../../machines/token.types.ts'
+import type { Grant, SharedTokenGrant } from '../../machines/token.types.ts'
+import { createGrant } from '../../src/grant.ts'
 import { createTokenController, type TokenController, type TokenControllerEvent } from '../../src/index.ts'
 import { fakeFetch, minimalSignal, track } from '../helpers/fake-fetch.ts'
 import { brokenContract, type HeldToken, type SystemRecords, type TrackedRequest } from './contract.ts'
 import { heldStorage } from './held-storage.ts'
 import { machineTimers } from './machine-timers.ts'
+import { pushingCoordinator } from './pushing-coordinator.ts'
 import {
   T0,
   fetchError,
@@ -81,10 +83,18 @@ export function startSystem(options: ModelOptions) {
   const { clock } = timers
   const fetch = fakeFetch()
   const store = heldStorage()
+  const shared = pushingCoordinator()
   // A background cycle that failed with nobody waiting rests (refresh.failed, reason 'ahead', nobody rejected); any
   // cycle that starts, and any state but refreshing, ends the rest. What the system hears, not what the model says.
   let resting = false
+  // token.adopted heard so far: whether a pushed token was taken is what the controller says, not the model.
+  let adoptions = 0
+  // Signed out: the session was lost (logout, a refused refresh token) and no login or clear() came since.
+  let signedOut = false
   const onEvent = (event: TokenControllerEvent) => {
+    if (event.type === 'token.adopted') adoptions++
+    if (event.type === 'session.lost') signedOut = true
+    if (event.type === 'session.started' || event.type === 'token.cleared') signedOut = false
     if (event.type === 'refresh.failed') resting = event.reason === 'ahead' && event.rejected === 0
     if (event.type === 'refresh.started') resting = false
   }
@@ -92,6 +102,7 @@ export function startSystem(options: ModelOptions) {
     ...options,
     fetchToken: fetch.fetchToken,
     storage: store.storage,
+    coordinator: shared.coordinator,
     now: clock.now,
     clock,
     onEvent,
@@ -113,6 +124,8 @@ export function startSystem(options: ModelOptions) {
   let retryAfterMs: number | undefined
   let pendingBefore: Request[] = []
   let fetchesBefore = 0
+  let adoptedNow = false
+  let signedOutBefore = false
   let loggedOut: Promise<void> | undefined
 
   const twinOf = (waiter: RecordingWaiter | undefined): Request => {
@@ -152,6 +165,8 @@ export function startSystem(options: ModelOptions) {
     stateBefore = tokens.state
     restingBefore = resting && stateBefore === 'refreshing'
     served = undefined
+    adoptedNow = false
+    signedOutBefore = signedOut
     const sent = step.sent as { grant?: Grant | null }
     switch (event.type) {
       case 'token.get':
@@ -206,6 +221,21 @@ export function startSystem(options: ModelOptions) {
         held = { expiresAt: onSystemClock(grant.expiresAt), receivedAt: clock.now() }
         lastRefreshToken = grant.refreshToken
         tokens.setGrant({ accessToken: grant.accessToken, expiresAt: onSystemClock(grant.expiresAt), refreshToken: grant.refreshToken })
+        break
+      }
+      case 'token.shared': {
+        // Issued as long before now as the model says, expiring as far ahead: on the system clock.
+        const grant = sent.grant as SharedTokenGrant
+        const pushed = createGrant(grant.accessToken, onSystemClock(grant.expiresAt), grant.refreshToken)
+        const receivedAt = clock.now() - (T0 - grant.receivedAt)
+        const before = adoptions
+        shared.push(Object.assign(pushed, { version: grant.version, receivedAt }))
+        adoptedNow = adoptions > before
+        if (adoptedNow) {
+          lastIssued = grant.accessToken
+          lastRefreshToken = grant.refreshToken
+          held = { expiresAt: pushed.expiresAt, receivedAt }
+        }
         break
       }
       case 'session.logout':
@@ -352,6 +382,18 @@ export function startSystem(options: ModelOptions) {
     },
     get loggedOut() {
       return loggedOut
+    },
+    get adopted() {
+      return adoptedNow
+    },
+    get signedOutBefore() {
+      return signedOutBefore
+    },
+    get state() {
+      return tokens.state
+    },
+    get connectionsClosed() {
+      return shared.closed
     },
   }
 
