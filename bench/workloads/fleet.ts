@@ -103,7 +103,7 @@ export interface FleetResult {
   fastPath: { rounds: number; rows: FleetFastPathRow[] }
 }
 
-interface RoundRecord {
+export interface RoundRecord {
   wall: number
   cpu: number
   upstreamCalls: number
@@ -223,7 +223,7 @@ async function fleetCell(
 }
 
 /** Correctness: every request answered; one upstream call and one token with the coordinator, one per process without. */
-function checkRound(checks: Checks, where: string, mode: FleetMode, processes: number, r: RoundRecord): void {
+export function checkRound(checks: Checks, where: string, mode: FleetMode, processes: number, r: RoundRecord): void {
   const failed = sum(Object.values(r.failures))
   checks.expect(true, failed === 0, `${where}: ${failed} request(s) rejected (${Object.keys(r.failures).join(', ')})`)
   checks.expect(true, r.hanging === 0, `${where}: ${r.hanging} request(s) unsettled`)
