@@ -89,8 +89,9 @@ const rows = [
     ignore: deps,
   },
   // issue 18: painless-token/redis (Node only) beside the controller: the engine, its Lua scripts and the
-  // coordination driver (4.93 kB measured). Not reachable from the root, whose size it does not change.
-  { name: './redis alone (our code)', path: 'dist/redis.js', import: '*', ignore: deps, limit: '4.95 KB' },
+  // coordination driver (4.93 kB measured; 5.00 kB after the driver's version floor, 4d8195c). Not reachable from
+  // the root, whose size it does not change.
+  { name: './redis alone (our code)', path: 'dist/redis.js', import: '*', ignore: deps, limit: '5.02 KB' },
   // issue 18: painless-token/web-locks, browser-only, beside the controller; the root does not carry it (12.98 kB with
   // and without the entry). Alone 4.14 kB: the shared driver src/coordination/coordinate.ts ~1.67 (with the grant,
   // abort and error code it reaches, bundled alone), the engine the other ~2.45 (IndexedDB store, lock and steal,
