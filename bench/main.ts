@@ -1,6 +1,7 @@
-// `npm run bench [-- --quick]`: every contender on the same transports in one process, workloads A–E and
-// heap children, tables on stdout, results.json written. Exits 1 when a strict contender (painless-token,
-// the baseline) made a wrong token call, got a wrong answer or left a request hanging.
+// `npm run bench [-- --quick]`: every contender on the same transports in one process, workloads A–E, heap
+// children and the fleet (F: child processes sharing a token through a real redis-server), tables on stdout,
+// results.json written. Exits 1 when a strict contender (painless-token, the baseline) made a wrong token call, got a
+// wrong answer or left a request hanging, and when the fleet refreshed more than once per expiry or saw two tokens.
 import { execSync } from 'node:child_process'
 import os from 'node:os'
 import { installBenchUni } from './runtime/uni-global.ts'
@@ -14,6 +15,7 @@ import { runBurst } from './workloads/burst.ts'
 import { runExpiry } from './workloads/expiry.ts'
 import { runFailure } from './workloads/failure.ts'
 import { runFastPath, timeGetTokenCall } from './workloads/fast-path.ts'
+import { runFleet } from './workloads/fleet.ts'
 import { runRevocation } from './workloads/revocation.ts'
 
 const plan = parsePlan(process.argv.slice(2))
@@ -68,6 +70,10 @@ if (plan.only.has('d')) {
 if (plan.only.has('e')) {
   progress('E routine expiries (real time)')
   results.expiry = await runExpiry(plan, random, checks)
+}
+if (plan.only.has('f')) {
+  progress('F fleet (child processes, redis-server)')
+  results.fleet = await runFleet(plan, random, checks)
 }
 meta.loadAverageAtEnd = os.loadavg().map((l) => Number(l.toFixed(2)))
 meta.seconds = Number(((performance.now() - started) / 1000).toFixed(1))

@@ -1,10 +1,10 @@
-// What a run measures: the full plan (at most 10 minutes on 2 cores) or --quick (a smoke run under 90 s).
-// Command line: [--quick] [--seed <n>] [--only a,b,c,d,e,heap]
+// What a run measures: the full plan (11–14 minutes on a quiet 2-core machine) or --quick (a smoke run, about 2 min).
+// Command line: [--quick] [--seed <n>] [--only a,b,c,d,e,f,heap]
 import type { TransportName } from './transports/types.ts'
 
-export type Workload = 'a' | 'b' | 'c' | 'd' | 'e' | 'heap'
+export type Workload = 'a' | 'b' | 'c' | 'd' | 'e' | 'f' | 'heap'
 
-export const WORKLOADS: readonly Workload[] = ['a', 'b', 'c', 'd', 'e', 'heap']
+export const WORKLOADS: readonly Workload[] = ['a', 'b', 'c', 'd', 'e', 'f', 'heap']
 
 /** E, routine expiries: steady load across `expiries` token lifetimes, in real time. */
 export interface ExpiryPlan {
@@ -22,6 +22,20 @@ export interface ExpiryPlan {
   peers: boolean
 }
 
+/** F, a fleet: P child processes sharing one expired token through a real redis-server. */
+export interface FleetPlan {
+  /** Fleet sizes P: that many child processes, spawned once for the run. */
+  processes: number[]
+  /** Concurrent getToken() per process, R. */
+  requests: number[]
+  /** Interleaved rounds per (P, R), after a warm-up round; each round runs every mode once. */
+  rounds: number
+  /** The token endpoint's answer time, ms (an upstream like WeChat's). */
+  tokenDelayMs: number
+  /** The fast path with a coordinator configured, timed as workload A times it. */
+  fastPath: { rounds: number; minCpuMs: number }
+}
+
 export interface Plan {
   quick: boolean
   seed: number
@@ -37,9 +51,10 @@ export interface Plan {
   revocationInFlight: number
   heap: { n: number; contenders: string[]; repeats: number }[]
   expiry: ExpiryPlan
+  fleet: FleetPlan
 }
 
-export const USAGE = 'usage: npm run bench -- [--quick] [--seed <n>] [--only a,b,c,d,e,heap]'
+export const USAGE = 'usage: npm run bench -- [--quick] [--seed <n>] [--only a,b,c,d,e,f,heap]'
 
 const FULL: Omit<Plan, 'quick' | 'seed' | 'only'> = {
   fastPath: [
@@ -93,6 +108,7 @@ const FULL: Omit<Plan, 'quick' | 'seed' | 'only'> = {
     leewayMs: 100,
     peers: true,
   },
+  fleet: { processes: [1, 2, 4, 8], requests: [100, 1_000], rounds: 20, tokenDelayMs: 50, fastPath: { rounds: 10, minCpuMs: 200 } },
 }
 
 const QUICK: Omit<Plan, 'quick' | 'seed' | 'only'> = {
@@ -120,6 +136,7 @@ const QUICK: Omit<Plan, 'quick' | 'seed' | 'only'> = {
     leewayMs: 100,
     peers: false,
   },
+  fleet: { processes: [1, 2, 4, 8], requests: [100, 1_000], rounds: 3, tokenDelayMs: 50, fastPath: { rounds: 4, minCpuMs: 100 } },
 }
 
 export function parsePlan(argv: readonly string[]): Plan | string {

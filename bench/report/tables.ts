@@ -4,6 +4,7 @@ import type { FastPathResult } from '../workloads/fast-path.ts'
 import type { BurstResult, GrowthRow } from '../workloads/burst.ts'
 import type { RevocationRow } from '../workloads/revocation.ts'
 import type { ExpiryResult } from '../workloads/expiry.ts'
+import type { FleetResult } from '../workloads/fleet.ts'
 import type { FastAllocation, HeapRow } from '../heap/runner.ts'
 import { allContenders } from '../contenders/index.ts'
 import type { Spread } from '../measure/stats.ts'
@@ -24,13 +25,14 @@ export interface RunResults {
   failure?: FailureRow[]
   revocation?: RevocationRow[]
   expiry?: ExpiryResult[]
+  fleet?: FleetResult
   violations: readonly string[]
 }
 
 const LUCH_BASED = new Set(['seed', 'seed-fixed', 'painless-token'])
 
 export function renderTables(r: RunResults): string {
-  return [summary(r), noise(r), fastPath(r), burst(r), heap(r), failure(r), revocation(r), expiry(r)].filter(Boolean).join('\n\n')
+  return [summary(r), noise(r), fastPath(r), burst(r), heap(r), failure(r), revocation(r), expiry(r), fleet(r)].filter(Boolean).join('\n\n')
 }
 
 function summary(r: RunResults): string {
@@ -284,6 +286,103 @@ function expiry(r: RunResults): string {
     'Longest wait: from send to going out with a token.\n\n' +
     sections.join('\n\n')
   )
+}
+
+function fleet(r: RunResults): string {
+  const f = r.fleet
+  if (!f) return ''
+  const calls = (x: { min: number; max: number }) => (x.min === x.max ? String(x.min) : `${x.min}–${x.max}`)
+  const rows = f.cells.map((cell) => {
+    const row = (id: string) => cell.rows.find((x) => x.id === id)!
+    const alone = row('alone')
+    const aa = row('alone-aa')
+    const with_ = row('coordinated')
+    const failed = [...cell.rows].map((x) => sum(Object.values(x.failures)) + x.hanging)
+    const byName = Object.entries(cell.commandsByName)
+      .sort(([, a], [, b]) => b - a)
+      .map(([name, n]) => `${name} ${n.toFixed(n < 10 && n % 1 !== 0 ? 1 : 0)}`)
+      .join(', ')
+    return [
+      String(cell.processes),
+      count(cell.requests),
+      `${calls(with_.upstreamCalls)} / ${calls(alone.upstreamCalls)}`,
+      calls(with_.distinctTokens),
+      failed.join(' / '),
+      `${duration(with_.ms.wall.median)} / ${duration(alone.ms.wall.median)}`,
+      ratio(with_.ratio.wall),
+      ratio(aa.ratio.wall),
+      ratio(with_.ratio.cpu),
+      `${cell.commandsPerRefresh.median.toFixed(0)} (${cell.burstCommandsPerRefresh.median.toFixed(0)})`,
+      byName || '—',
+    ]
+  })
+  const fast = f.fastPath.rows.map((row) => [
+    row.label,
+    nanos(row.ns.wall.median),
+    ratio(row.ratio.wall),
+    nanos(row.ns.cpu.median),
+    ratio(row.ratio.cpu),
+    row.redisCommands === undefined ? '—' : String(row.redisCommands),
+  ])
+  const phaseRows = f.cells.flatMap((cell) =>
+    cell.rows
+      .filter((row) => row.id !== 'alone-aa')
+      .map((row) => [
+        String(cell.processes),
+        count(cell.requests),
+        row.id === 'coordinated' ? 'with' : 'without',
+        duration(row.phases.firing.median),
+        duration(row.phases.toUpstream.median),
+        duration(row.phases.upstream.median),
+        duration(row.phases.handoff.median),
+        duration(row.phases.releasing.median),
+        duration(row.ms.wall.median),
+      ]),
+  )
+  const rounds = f.cells[0]?.rounds ?? 0
+  return (
+    `## F: fleet (P child processes share one expired token through redis-server ${f.redisVersion})\n\n` +
+    `Per round, every process builds a fresh controller holding no token, with \`redisCoordinator\` (defaults, a fresh key) or without a ` +
+    `coordinator, waits for \`ready()\`, then fires R concurrent \`getToken()\`; the loopback token endpoint answers after ${duration(f.tokenDelayMs)}. ` +
+    `Time: from "go" until a process's last request settled, the fleet's being its slowest process's; ratio: to the fleet without a ` +
+    `coordinator in the same round, median [min–max] over ${rounds} rounds after a warm-up (A/A: the uncoordinated fleet against itself). ` +
+    "CPU: the processes' CPU time summed, same ratio. Redis commands per refresh: INFO commandstats over the whole round (controllers " +
+    'built, requests, controllers stopped) ÷ upstream calls, in brackets from "go" to the last settlement; commands a Lua script runs count as ' +
+    'well; by name: mean per coordinated round. Rejected / unsettled requests: without / A/A / with, every round.\n\n' +
+    table(
+      [
+        'P',
+        'R',
+        'upstream calls (with / without)',
+        'distinct tokens (with)',
+        'rejected or unsettled',
+        'time (with / without)',
+        'time ratio',
+        'A/A',
+        'CPU ratio',
+        'Redis commands / refresh',
+        'commands by name (per round)',
+      ],
+      rows,
+    ) +
+    "\n\n### F, where a round's time goes (medians, ms; each column the slowest process)\n\n" +
+    'Firing: from "go" until the loop making the R `getToken()` calls returned (a Redis reply that arrives meanwhile waits for it). ' +
+    'To the upstream call: from "go" until a token call was sent (with the coordinator, the lock holder\'s acquire). Handoff: from the ' +
+    "answer (the process's own, or the holder's) to the process's first request released: with the coordinator, the publish, the " +
+    "pub/sub message, the waiters' re-read and adoption. Releasing: its first request released to its last.\n\n" +
+    table(
+      ['P', 'R', 'coordinator', 'firing R calls', 'to the upstream call', 'upstream call', 'handoff', 'releasing', 'fleet time'],
+      phaseRows,
+    ) +
+    `\n\n### F, fast path with a coordinator configured (valid token, sequential awaited \`getToken()\`, ${f.fastPath.rounds} rounds)\n\n` +
+    'Timed as workload A times it; the ratio is to the same controller without a coordinator. Redis commands: run while the coordinated ' +
+    'controller was timed, the most in any round (target 0).\n\n' +
+    table(['controller', 'wall per call', 'wall ratio', 'CPU per call', 'CPU ratio', 'Redis commands'], fast)
+  )
+}
+
+function sum(values: number[]): number {
+  return values.reduce((total, v) => total + v, 0)
 }
 
 function latency(ms: number): string {
