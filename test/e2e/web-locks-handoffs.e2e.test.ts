@@ -4,24 +4,14 @@
 // driver and the same Web Lock with the record in localStorage (auth0-spa-js's pattern, written in the test page):
 // the issue measured the next holder reading the old value there, so it must show duplicates, or this test could
 // not tell the two apart.
-import type { Browser, Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest'
-import { launchChromium } from './support/browser.ts'
-import { openTabs, pageScript, startWebLocksOrigin } from './support/web-locks-origin.ts'
+import type { Page } from 'playwright-core'
+import { describe, expect, it, onTestFinished } from 'vitest'
+import { openTabs, startWebLocksOrigin, useChromiumForTabs } from './support/web-locks-origin.ts'
 import type { TabOptions } from './support/web-locks-page.ts'
 
 const ROUNDS = 200
 
-let browser: Browser
-
-beforeAll(async () => {
-  await pageScript()
-  browser = await launchChromium()
-})
-
-afterAll(async () => {
-  await browser?.close()
-})
+const chromium = useChromiumForTabs()
 
 interface HandoffCount {
   /** Token calls beyond one per round. */
@@ -36,7 +26,7 @@ interface HandoffCount {
 async function handoffs(engine: TabOptions['engine'], muteAnnouncements = false): Promise<HandoffCount> {
   const site = await startWebLocksOrigin()
   onTestFinished(() => site.close())
-  const { pages, problems } = await openTabs(browser, site, 2, { name: `handoffs-${engine}`, engine, muteAnnouncements })
+  const { pages, problems } = await openTabs(chromium.browser, site, 2, { name: `handoffs-${engine}`, engine, muteAnnouncements })
   onTestFinished(() => expect(problems).toEqual([]))
   const [a, b] = pages as [Page, Page]
   // Setup, not counted: both tabs hold the first token (in the control, B may miss it and fetch its own).

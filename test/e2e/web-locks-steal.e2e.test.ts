@@ -4,21 +4,11 @@
 // fetchTimeoutMs and refreshes, the other adopts that token. When the frozen tab wakes, it takes the newer shared
 // token; its own late answer replaces nothing. (Page.setWebLifecycleState 'frozen' of the DevTools protocol does
 // not freeze a visible headless tab: its timers kept running, so it released the lock on time itself.)
-import type { Browser, Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest'
-import { launchChromium } from './support/browser.ts'
-import { openTabs, pageScript, startWebLocksOrigin } from './support/web-locks-origin.ts'
+import type { Page } from 'playwright-core'
+import { describe, expect, it, onTestFinished } from 'vitest'
+import { openTabs, startWebLocksOrigin, useChromiumForTabs } from './support/web-locks-origin.ts'
 
-let browser: Browser
-
-beforeAll(async () => {
-  await pageScript()
-  browser = await launchChromium()
-})
-
-afterAll(async () => {
-  await browser?.close()
-})
+const chromium = useChromiumForTabs()
 
 const FETCH_TIMEOUT_MS = 2_000
 const currentToken = (page: Page) => page.evaluate(() => window.tab.tokens.currentToken() ?? null)
@@ -27,7 +17,7 @@ describe('a frozen lock holder', () => {
   it('is stolen from once: one more token call, every waiting tab gets that token, the frozen tab adopts it on waking', async () => {
     const site = await startWebLocksOrigin({ delayMs: 4_000 })
     onTestFinished(() => site.close())
-    const { pages, problems } = await openTabs(browser, site, 3, { name: 'steal', fetchTimeoutMs: FETCH_TIMEOUT_MS })
+    const { pages, problems } = await openTabs(chromium.browser, site, 3, { name: 'steal', fetchTimeoutMs: FETCH_TIMEOUT_MS })
     const [frozen, b, c] = pages as [Page, Page, Page]
     await frozen.evaluate(() => {
       ;(window as unknown as { first: Promise<string> }).first = window.tab.tokens.getToken()

@@ -2,22 +2,12 @@
 // `webLocksCoordinator`, against a real token server that counts calls. One refresh for a burst in three tabs; a
 // handover when the tab holding the lock is closed mid-refresh; a revocation seen by one tab adopted by the others;
 // versions only on the BroadcastChannel; a grant without an expiry shared as such.
-import type { Browser, Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest'
-import { launchChromium } from './support/browser.ts'
-import { openTabs, pageScript, startWebLocksOrigin, type WebLocksOrigin } from './support/web-locks-origin.ts'
+import type { Page } from 'playwright-core'
+import { describe, expect, it, onTestFinished } from 'vitest'
+import { openTabs, startWebLocksOrigin, useChromiumForTabs, type WebLocksOrigin } from './support/web-locks-origin.ts'
 import type { TokenServerOptions } from '../helpers/token-server.ts'
 
-let browser: Browser
-
-beforeAll(async () => {
-  await pageScript()
-  browser = await launchChromium()
-})
-
-afterAll(async () => {
-  await browser?.close()
-})
+const chromium = useChromiumForTabs()
 
 async function origin(options: TokenServerOptions = {}): Promise<WebLocksOrigin> {
   const started = await startWebLocksOrigin(options)
@@ -36,7 +26,7 @@ const currentToken = (page: Page) => page.evaluate(() => window.tab.tokens.curre
 describe('webLocksCoordinator in headless Chromium', () => {
   it('a burst in 3 tabs makes exactly 1 token call, and every request gets the same token', async () => {
     const site = await origin({ delayMs: 30 })
-    const { pages, problems } = await openTabs(browser, site, 3, { name: 'burst' })
+    const { pages, problems } = await openTabs(chromium.browser, site, 3, { name: 'burst' })
 
     const statuses = await Promise.all(pages.map((page) => burst(page, 20)))
 
@@ -53,7 +43,7 @@ describe('webLocksCoordinator in headless Chromium', () => {
 
   it('closing the tab that holds the lock mid-refresh hands over: another tab completes, every request settles', async () => {
     const site = await origin({ delayMs: 3_000 })
-    const { pages, problems } = await openTabs(browser, site, 3, { name: 'handover', fetchTimeoutMs: 8_000 })
+    const { pages, problems } = await openTabs(chromium.browser, site, 3, { name: 'handover', fetchTimeoutMs: 8_000 })
     const pending = pages.map((page) => burst(page, 10))
     // The closed tab's requests end with the page.
     const closedTab = (index: number) => pending[index]!.catch(() => undefined)
@@ -84,7 +74,7 @@ describe('webLocksCoordinator in headless Chromium', () => {
 
   it('a revocation seen by one tab (401, invalidate) is adopted by the others, which send the new token without a 401', async () => {
     const site = await origin()
-    const { pages, problems } = await openTabs(browser, site, 3, { name: 'revocation' })
+    const { pages, problems } = await openTabs(chromium.browser, site, 3, { name: 'revocation' })
     await Promise.all(pages.map((page) => burst(page, 3)))
     expect(site.tokenServer.calls('/token')).toBe(1)
     const first = await currentToken(pages[0]!)
@@ -111,7 +101,7 @@ describe('webLocksCoordinator in headless Chromium', () => {
 
   it('puts versions only on the BroadcastChannel, never a token', async () => {
     const site = await origin()
-    const { pages, problems } = await openTabs(browser, site, 3, { name: 'channel' })
+    const { pages, problems } = await openTabs(chromium.browser, site, 3, { name: 'channel' })
     await Promise.all(pages.map((page) => burst(page, 2)))
     site.tokenServer.revokeAll()
     await burst(pages[1]!, 1)
@@ -136,7 +126,7 @@ describe('webLocksCoordinator in headless Chromium', () => {
 
   it('shares a grant without an expiry as one: Infinity survives IndexedDB', async () => {
     const site = await origin()
-    const { pages, problems } = await openTabs(browser, site, 2, { name: 'no-expiry', noExpiry: true })
+    const { pages, problems } = await openTabs(chromium.browser, site, 2, { name: 'no-expiry', noExpiry: true })
     await burst(pages[0]!, 1)
     await expect.poll(() => currentToken(pages[1]!)).toBe(await currentToken(pages[0]!))
 

@@ -6,7 +6,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
-import { onTestFinished } from 'vitest'
+import { afterAll, beforeAll, onTestFinished } from 'vitest'
+import { launchChromium } from './browser.ts'
 import { startTokenServer, type TokenServer, type TokenServerOptions } from '../../helpers/token-server.ts'
 import { startSameOriginServer, type SameOriginServer } from './same-origin-server.ts'
 import type { TabOptions } from './web-locks-page.ts'
@@ -20,6 +21,21 @@ export interface WebLocksOrigin {
 let bundled: string | undefined
 
 /** The page script, bundled once per process. */
+/**
+ * One Chromium for a suite, the page script built before it: call at the top of a suite file, read `.browser` in tests.
+ */
+export function useChromiumForTabs(): { readonly browser: Browser } {
+  const shared = {} as { browser: Browser }
+  beforeAll(async () => {
+    await pageScript()
+    shared.browser = await launchChromium()
+  })
+  afterAll(async () => {
+    await shared.browser?.close()
+  })
+  return shared
+}
+
 export async function pageScript(): Promise<string> {
   if (bundled === undefined) {
     const result = await build({
