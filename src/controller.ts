@@ -186,10 +186,14 @@ export function createTokenController(options: TokenControllerOptions): TokenCon
   syncStorage(actor, config, isRunning, send, report, oneRead)
   // The shared token, if any, is offered as another instance's would be: taken when newer and fresh.
   if (coordination) {
-    coordination.read().then((grant) => {
-      if (grant !== null) send({ type: 'token.shared', grant, at: now() })
-      oneRead()
-    })
+    // A coordinator of the app's own may break the "never rejects" contract: ready() must resolve all the same.
+    coordination.read().then(
+      (grant) => {
+        if (grant !== null) send({ type: 'token.shared', grant, at: now() })
+        oneRead()
+      },
+      () => oneRead(),
+    )
   }
   // After storage's listener: the tokens are forgotten in storage before the app hears of it.
   actor.on('session.lost', ({ reason }) => {
